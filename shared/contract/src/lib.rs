@@ -1,0 +1,92 @@
+//! The contract suites: one module of cases per port, and one macro per port that turns every
+//! case into a `#[tokio::test]` over a fixture the adapter's own test file builds. The embedded
+//! adapters run them on a temporary redb file and folders; the AWS adapters on `moto_server`.
+
+pub mod blobs;
+pub mod mail;
+pub mod queue;
+pub mod table;
+
+/// Expands to one test per table case; `$fresh` is an `async fn() -> table::Fixture` that
+/// gives every test its own empty table.
+#[macro_export]
+macro_rules! table_contract {
+    ($fresh:path) => {
+        $crate::__cases!(
+            table_contract,
+            $fresh,
+            table,
+            [
+                put_then_get,
+                conditional_writes,
+                query_by_prefix_and_range,
+                pagination,
+                secondary_index,
+                transactions_are_all_or_nothing,
+                expired_items_are_gone,
+                batch_put
+            ]
+        );
+    };
+}
+
+/// Expands to one test per queue case; `$fresh` gives `queue::Fixture` over a queue made from
+/// `queue::SPEC` (1 s visibility, dead-letter after 2 receives).
+#[macro_export]
+macro_rules! queue_contract {
+    ($fresh:path) => {
+        $crate::__cases!(
+            queue_contract,
+            $fresh,
+            queue,
+            [
+                send_receive_ack,
+                delayed_send,
+                visibility_timeout_redelivers,
+                retry_after_delay,
+                dead_letter_after_max_receives_then_replay,
+                batch_receive,
+                delay_over_fifteen_minutes_is_refused
+            ]
+        );
+    };
+}
+
+#[macro_export]
+macro_rules! mail_contract {
+    ($fresh:path) => {
+        $crate::__cases!(
+            mail_contract,
+            $fresh,
+            mail,
+            [sends_text_and_html, refuses_bad_address]
+        );
+    };
+}
+
+#[macro_export]
+macro_rules! blobs_contract {
+    ($fresh:path) => {
+        $crate::__cases!(
+            blobs_contract,
+            $fresh,
+            blobs,
+            [put_get_delete, refuses_bad_keys]
+        );
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __cases {
+    ($suite:ident, $fresh:path, $module:ident, [$($case:ident),* $(,)?]) => {
+        mod $suite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    $crate::$module::$case($fresh().await).await;
+                }
+            )*
+        }
+    };
+}
