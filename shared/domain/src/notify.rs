@@ -1,0 +1,149 @@
+//! Notifications (PRODUCT.md §4): the jobs that go through the `notifications` queue, the
+//! service mails they render to, and their delivery, once per queue message.
+
+use crate::{App, Error, Result};
+use beseda_ports::Mail;
+use beseda_ports::queue::NOTIFICATIONS;
+use beseda_ports::table::{Condition, Item};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// One message of the notifications queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Job {
+    Mail { to: Vec<String>, template: Template },
+}
+
+/// The service mails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Template {
+    /// A check that mail reaches a project's people.
+    Test { project_name: String },
+    /// A new account: the login and the generated password (§3).
+    NewAccount {
+        project_name: String,
+        login: String,
+        password: String,
+    },
+    /// A link that sets a new password, valid one hour (§1).
+    PasswordReset { link: String },
+}
+
+/// Subject and text of a service mail.
+pub fn render(template: &Template, public_url: &str) -> (String, String) {
+    match template {
+        Template::Test { project_name } => (
+            format!("Беседа: проверка уведомлений проекта «{project_name}»"),
+            format!(
+                "Это проверочное письмо проекта «{project_name}». Уведомления доходят.\n\n{public_url}\n"
+            ),
+        ),
+        Template::NewAccount {
+            project_name,
+            login,
+            password,
+        } => (
+            format!("Доступ к проекту «{project_name}» в Беседе"),
+            format!(
+                "Вас добавили в команду проекта «{project_name}».\n\nАдрес: {public_url}\nЛогин: {login}\nПароль: {password}\n\nПосле входа смените пароль в профиле.\n"
+            ),
+        ),
+        Template::PasswordReset { link } => (
+            "Беседа: восстановление пароля".into(),
+            format!(
+                "Чтобы задать новый пароль, откройте ссылку (она действует 1 час):\n{link}\n\nЕсли вы не просили сменить пароль, ничего не делайте.\n"
+            ),
+        ),
+    }
+}
+
+pub async fn enqueue(app: &App, job: &Job) -> Result<()> {
+    let body = serde_json::to_string(job).map_err(|e| Error::Internal(e.to_string()))?;
+    app.ports
+        .queue
+        .send(NOTIFICATIONS.name, &body, Duration::ZERO)
+        .await?;
+    Ok(())
+}
+
+/// How long a delivered message id is remembered: longer than SQS keeps any message.
+const DEDUP_SECS: i64 = 15 * 86_400;
+
+/// Carries out one queue message; a message id already delivered is skipped, so a redelivery
+/// sends no second mail.
+pub async fn deliver(app: &App, message_id: &str, body: &str) -> Result<()> {
+    let job: Job =
+        serde_json::from_str(body).map_err(|e| Error::invalid("body", "bad_job", e.to_string()))?;
+    let key = (format!("delivered#{message_id}"), "notification".to_owned());
+    if app.ports.table.get(&key.0, &key.1).await?.is_some() {
+        tracing::info!(message_id, "already delivered");
+        return Ok(());
+    }
+    match &job {
+        Job::Mail { to, template } => {
+            let (subject, text) = render(template, &app.settings.public_url);
+            let mail = Mail {
+                from: app.settings.mail_from.clone(),
+                to: to.clone(),
+                subject,
+                text,
+                html: None,
+            };
+            app.ports.mail.send(&mail).await?;
+        }
+    }
+    let mark = Item::new(key.0, key.1, serde_json::json!({}))
+        .expiring_at(app.now().timestamp() + DEDUP_SECS);
+    app.ports.table.put(mark, Condition::Always).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing;
+
+    #[test]
+    fn the_sample_event_body_is_a_job() {
+        let body = r#"{"kind":"mail","to":["owner@example.com"],"template":{"type":"test","project_name":"Демо"}}"#;
+        let job: Job = serde_json::from_str(body).unwrap();
+        assert_eq!(
+            job,
+            Job::Mail {
+                to: vec!["owner@example.com".into()],
+                template: Template::Test {
+                    project_name: "Демо".into()
+                }
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn a_redelivered_message_sends_one_mail() {
+        let (app, _, outbox) = testing::app();
+        let job = Job::Mail {
+            to: vec!["new@example.com".into()],
+            template: Template::NewAccount {
+                project_name: "Ромашка".into(),
+                login: "new@example.com".into(),
+                password: "Pw12345678".into(),
+            },
+        };
+        let body = serde_json::to_string(&job).unwrap();
+        deliver(&app, "m-1", &body).await.unwrap();
+        deliver(&app, "m-1", &body).await.unwrap();
+        let sent = outbox.list().unwrap();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].subject, "Доступ к проекту «Ромашка» в Беседе");
+        assert!(sent[0].text.contains("Пароль: Pw12345678"));
+        assert!(matches!(
+            deliver(&app, "m-2", "{not json").await,
+            Err(Error::Invalid {
+                code: "bad_job",
+                ..
+            })
+        ));
+    }
+}
