@@ -1,0 +1,80 @@
+// Builds the visitor widget into dist/widget/ and the cabinet into dist/cabinet/.
+//   node scripts/build.mjs            production build (minified)
+//   node scripts/build.mjs --dev      unminified, with inline source maps
+import { build } from "esbuild";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dev = process.argv.includes("--dev");
+const out = join(root, "dist");
+const common = {
+  bundle: true,
+  minify: !dev,
+  sourcemap: dev ? "inline" : false,
+  target: "es2019",
+  legalComments: "none",
+  logLevel: "warning",
+  charset: "utf8",
+};
+const hash = (file) => createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 10);
+const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
+
+// Budgets from PRODUCT.md §12: loader ≤ 5 KB gzip, the whole widget ≤ 30 KB gzip.
+const LOADER_BUDGET = 5 * 1024;
+const WIDGET_BUDGET = 30 * 1024;
+
+async function visitor() {
+  const dir = join(out, "widget");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  await build({ ...common, entryPoints: [join(root, "visitor/src/widget.ts")], outfile: join(dir, "widget.js"), format: "iife" });
+  // The loader asks for widget.js?v=<hash> so a CDN may cache both forever.
+  await build({
+    ...common,
+    entryPoints: [join(root, "visitor/src/loader.ts")],
+    outfile: join(dir, "loader.js"),
+    format: "iife",
+    define: { __WIDGET_VERSION__: JSON.stringify(hash(join(dir, "widget.js"))) },
+  });
+  const loader = gz(join(dir, "loader.js"));
+  const widget = gz(join(dir, "widget.js"));
+  console.log(`dist/widget/loader.js  ${loader} B gzip (budget ${LOADER_BUDGET})`);
+  console.log(`dist/widget/widget.js  ${widget} B gzip (loader + widget budget ${WIDGET_BUDGET})`);
+  if (loader > LOADER_BUDGET || loader + widget > WIDGET_BUDGET) throw new Error("widget size budget exceeded");
+}
+
+async function cabinet() {
+  const dir = join(out, "cabinet");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  await build({
+    ...common,
+    entryPoints: [join(root, "cabinet/src/main.tsx")],
+    outfile: join(dir, "app.js"),
+    format: "iife",
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    define: { "process.env.NODE_ENV": dev ? '"development"' : '"production"' },
+  });
+  await build({ ...common, entryPoints: [join(root, "cabinet/src/app.css")], outfile: join(dir, "app.css") });
+  copyFileSync(join(root, "cabinet/public/favicon.svg"), join(dir, "favicon.svg"));
+  const html = readFileSync(join(root, "cabinet/index.html"), "utf8")
+    .replace("/app.js", `/app.js?v=${hash(join(dir, "app.js"))}`)
+    .replace("/app.css", `/app.css?v=${hash(join(dir, "app.css"))}`);
+  writeFileSync(join(dir, "index.html"), html);
+  console.log(`dist/cabinet/app.js    ${gz(join(dir, "app.js"))} B gzip`);
+  console.log(`dist/cabinet/app.css   ${gz(join(dir, "app.css"))} B gzip`);
+}
+
+const only = process.argv.find((a) => a === "visitor" || a === "cabinet");
+try {
+  if (!only || only === "visitor") await visitor();
+  if (!only || only === "cabinet") await cabinet();
+} catch (e) {
+  console.error(e.message || e);
+  process.exit(1);
+}
