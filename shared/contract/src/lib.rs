@@ -55,24 +55,14 @@ macro_rules! queue_contract {
 #[macro_export]
 macro_rules! mail_contract {
     ($fresh:path) => {
-        $crate::__cases!(
-            mail_contract,
-            $fresh,
-            mail,
-            [sends_text_and_html, refuses_bad_address]
-        );
+        $crate::__cases!(mail_contract, $fresh, mail, [sends_text_and_html, refuses_bad_address]);
     };
 }
 
 #[macro_export]
 macro_rules! blobs_contract {
     ($fresh:path) => {
-        $crate::__cases!(
-            blobs_contract,
-            $fresh,
-            blobs,
-            [put_get_delete, refuses_bad_keys]
-        );
+        $crate::__cases!(blobs_contract, $fresh, blobs, [put_get_delete, refuses_bad_keys]);
     };
 }
 

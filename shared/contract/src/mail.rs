@@ -36,11 +36,7 @@ pub async fn sends_text_and_html(f: Fixture) {
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0].to, ["anna@example.com"]);
     assert_eq!(sent[0].subject, "Доступ к проекту «Ромашка»");
-    assert!(
-        sent[0].text.contains("Пароль: Kx7-p2Lm"),
-        "{:?}",
-        sent[0].text
-    );
+    assert!(sent[0].text.contains("Пароль: Kx7-p2Lm"), "{:?}", sent[0].text);
 }
 
 pub async fn refuses_bad_address(f: Fixture) {

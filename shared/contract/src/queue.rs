@@ -5,11 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The queue every case uses: 1 s visibility, dead-letter after 2 receives.
-pub const SPEC: QueueSpec = QueueSpec {
-    name: "contract",
-    max_receives: 2,
-    visibility: Duration::from_secs(1),
-};
+pub const SPEC: QueueSpec = QueueSpec { name: "contract", max_receives: 2, visibility: Duration::from_secs(1) };
 
 pub struct Fixture {
     /// A queue adapter that knows `SPEC` (and its dead-letter queue), empty.
@@ -38,27 +34,17 @@ pub async fn send_receive_ack(f: Fixture) {
     assert_eq!(got[0].receive_count, 1);
     q.ack(Q, &got[0].receipt).await.unwrap();
     tokio::time::sleep(Duration::from_millis(1300)).await;
-    assert!(
-        q.receive(Q, 10, NOW).await.unwrap().is_empty(),
-        "an acked message never comes back"
-    );
+    assert!(q.receive(Q, 10, NOW).await.unwrap().is_empty(), "an acked message never comes back");
 }
 
 pub async fn delayed_send(f: Fixture) {
     let q = f.queue.as_ref();
     let started = Instant::now();
     q.send(Q, "later", Duration::from_secs(2)).await.unwrap();
-    assert!(
-        q.receive(Q, 10, NOW).await.unwrap().is_empty(),
-        "a delayed message is hidden"
-    );
+    assert!(q.receive(Q, 10, NOW).await.unwrap().is_empty(), "a delayed message is hidden");
     let got = receive_all(q, 1, Duration::from_secs(6)).await;
     assert_eq!(got.len(), 1);
-    assert!(
-        started.elapsed() >= Duration::from_millis(1500),
-        "seen after {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() >= Duration::from_millis(1500), "seen after {:?}", started.elapsed());
 }
 
 pub async fn visibility_timeout_redelivers(f: Fixture) {
@@ -66,10 +52,7 @@ pub async fn visibility_timeout_redelivers(f: Fixture) {
     q.send(Q, "again", NOW).await.unwrap();
     let first = receive_all(q, 1, Duration::from_secs(5)).await;
     assert_eq!(first.len(), 1);
-    assert!(
-        q.receive(Q, 10, NOW).await.unwrap().is_empty(),
-        "hidden while being handled"
-    );
+    assert!(q.receive(Q, 10, NOW).await.unwrap().is_empty(), "hidden while being handled");
     let second = receive_all(q, 1, Duration::from_secs(5)).await;
     assert_eq!(second.len(), 1);
     assert_eq!(second[0].message_id, first[0].message_id);
@@ -96,10 +79,7 @@ pub async fn dead_letter_after_max_receives_then_replay(f: Fixture) {
         assert_eq!(got.len(), 1, "receive {n}");
         q.retry(Q, &got[0].receipt, NOW).await.unwrap();
     }
-    assert!(
-        receive_all(q, 1, Duration::from_secs(2)).await.is_empty(),
-        "past max receives it leaves the queue"
-    );
+    assert!(receive_all(q, 1, Duration::from_secs(2)).await.is_empty(), "past max receives it leaves the queue");
     let mut dead = Vec::new();
     for _ in 0..20 {
         dead = q.dead_letters(Q, 10).await.unwrap();
@@ -134,12 +114,6 @@ pub async fn batch_receive(f: Fixture) {
 
 pub async fn delay_over_fifteen_minutes_is_refused(f: Fixture) {
     let q = f.queue.as_ref();
-    assert_eq!(
-        q.send(Q, "x", Duration::from_secs(15 * 60 + 1)).await,
-        Err(QueueError::DelayTooLong)
-    );
-    assert!(matches!(
-        q.send("no-such-queue", "x", NOW).await,
-        Err(QueueError::UnknownQueue(_))
-    ));
+    assert_eq!(q.send(Q, "x", Duration::from_secs(15 * 60 + 1)).await, Err(QueueError::DelayTooLong));
+    assert!(matches!(q.send("no-such-queue", "x", NOW).await, Err(QueueError::UnknownQueue(_))));
 }

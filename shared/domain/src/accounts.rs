@@ -27,14 +27,7 @@ pub struct Volumes {
 
 impl Default for Volumes {
     fn default() -> Self {
-        Self {
-            login: 50,
-            presence: 50,
-            new_request: 80,
-            new_message: 80,
-            settings_saved: 30,
-            locked_click: 30,
-        }
+        Self { login: 50, presence: 50, new_request: 80, new_message: 80, settings_saved: 30, locked_click: 30 }
     }
 }
 
@@ -70,13 +63,7 @@ pub struct NewUser {
 /// Trims and lowercases an e-mail address and checks its shape.
 pub fn normalize_email(raw: &str) -> Result<String> {
     let email = raw.trim().to_lowercase();
-    let bad = || {
-        Error::invalid(
-            "email",
-            "invalid_email",
-            "Введите e-mail в виде name@domain.ru",
-        )
-    };
+    let bad = || Error::invalid("email", "invalid_email", "Введите e-mail в виде name@domain.ru");
     let (local, domain) = email.split_once('@').ok_or_else(bad)?;
     let ok = email.len() <= 254
         && !local.is_empty()
@@ -85,9 +72,7 @@ pub fn normalize_email(raw: &str) -> Result<String> {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains("..")
-        && !email
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || "<>()[]\\,;:\"".contains(c))
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control() || "<>()[]\\,;:\"".contains(c))
         && !domain.contains('@');
     if ok { Ok(email) } else { Err(bad()) }
 }
@@ -95,16 +80,10 @@ pub fn normalize_email(raw: &str) -> Result<String> {
 /// Passwords are at least 8 characters and at most 128.
 pub fn check_password(password: &str) -> Result<()> {
     match password.chars().count() {
-        n if n < 8 => Err(Error::invalid(
-            "password",
-            "password_too_short",
-            "Пароль должен быть не короче 8 символов",
-        )),
-        n if n > 128 => Err(Error::invalid(
-            "password",
-            "password_too_long",
-            "Пароль должен быть не длиннее 128 символов",
-        )),
+        n if n < 8 => Err(Error::invalid("password", "password_too_short", "Пароль должен быть не короче 8 символов")),
+        n if n > 128 => {
+            Err(Error::invalid("password", "password_too_long", "Пароль должен быть не длиннее 128 символов"))
+        }
         _ => Ok(()),
     }
 }
@@ -120,14 +99,8 @@ async fn load(app: &App, user_id: &str) -> Result<Option<(Stored, u64)>> {
 fn user_item(stored: &Stored) -> Result<Item> {
     let (pk, sk) = keys::user(&stored.profile.id);
     let body = serde_json::to_value(stored).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(Item::new(pk, sk, body).with_index(
-        keys::USERS_INDEX,
-        format!(
-            "{}#{}",
-            stored.profile.created_at.to_rfc3339(),
-            stored.profile.id
-        ),
-    ))
+    Ok(Item::new(pk, sk, body)
+        .with_index(keys::USERS_INDEX, format!("{}#{}", stored.profile.created_at.to_rfc3339(), stored.profile.id)))
 }
 
 /// Creates an account with the given password; the e-mail must be free.
@@ -145,28 +118,18 @@ pub async fn create_user(app: &App, new: NewUser, password: &str) -> Result<Prof
         volumes: Volumes::default(),
         created_at: app.now(),
     };
-    let stored = Stored {
-        profile: profile.clone(),
-        password_hash: secrets::hash_password(password),
-    };
+    let stored = Stored { profile: profile.clone(), password_hash: secrets::hash_password(password) };
     let (epk, esk) = keys::email(&email);
     let claim = Item::new(epk, esk, serde_json::json!({ "user_id": profile.id }));
     let writes = vec![
-        Write::Put {
-            item: claim,
-            condition: Condition::NotExists,
-        },
-        Write::Put {
-            item: user_item(&stored)?,
-            condition: Condition::NotExists,
-        },
+        Write::Put { item: claim, condition: Condition::NotExists },
+        Write::Put { item: user_item(&stored)?, condition: Condition::NotExists },
     ];
     match app.ports.table.transact(writes).await {
         Ok(()) => Ok(profile),
-        Err(StoreError::TransactionCancelled) => Err(Error::conflict(
-            "email_taken",
-            "Пользователь с таким e-mail уже есть",
-        )),
+        Err(StoreError::TransactionCancelled) => {
+            Err(Error::conflict("email_taken", "Пользователь с таким e-mail уже есть"))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -184,18 +147,12 @@ async fn find_stored(app: &App, email: &str) -> Result<Option<(Stored, u64)>> {
     let Some(claim) = app.ports.table.get(&pk, &sk).await? else {
         return Ok(None);
     };
-    let user_id = claim.body["user_id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let user_id = claim.body["user_id"].as_str().unwrap_or_default().to_owned();
     load(app, &user_id).await
 }
 
 pub async fn get_profile(app: &App, user_id: &str) -> Result<Profile> {
-    load(app, user_id)
-        .await?
-        .map(|(s, _)| s.profile)
-        .ok_or(Error::NotFound("user"))
+    load(app, user_id).await?.map(|(s, _)| s.profile).ok_or(Error::NotFound("user"))
 }
 
 async fn failures(app: &App, subject: &str) -> Result<(Failures, Option<u64>)> {
@@ -243,28 +200,18 @@ pub async fn login(app: &App, email: &str, password: &str, ip: &str) -> Result<S
         }
     }
     let found = find_stored(app, email).await?;
-    let hash = found
-        .as_ref()
-        .map_or(secrets::DUMMY_HASH, |(s, _)| s.password_hash.as_str())
-        .to_owned();
+    let hash = found.as_ref().map_or(secrets::DUMMY_HASH, |(s, _)| s.password_hash.as_str()).to_owned();
     // Argon2 takes tens of milliseconds of CPU: off the async threads.
     let password = password.to_owned();
-    let ok = tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash)).await.unwrap_or(false);
     match found {
-        Some((stored, _)) if ok => Ok(Session {
-            token: open_session(app, &stored.profile.id).await?,
-            user: stored.profile,
-        }),
+        Some((stored, _)) if ok => {
+            Ok(Session { token: open_session(app, &stored.profile.id).await?, user: stored.profile })
+        }
         _ => {
             record_failure(app, &email_key).await?;
             record_failure(app, &ip_key).await?;
-            Err(Error::Invalid {
-                field: "password",
-                code: "wrong_credentials",
-                message: "Неверный e-mail или пароль".into(),
-            })
+            Err(Error::WrongCredentials)
         }
     }
 }
@@ -281,20 +228,9 @@ async fn open_session(app: &App, user_id: &str) -> Result<String> {
 /// The user of a live session.
 pub async fn session_user(app: &App, token: &str) -> Result<Profile> {
     let (pk, sk) = keys::session(&secrets::token_hash(token));
-    let item = app
-        .ports
-        .table
-        .get(&pk, &sk)
-        .await?
-        .ok_or(Error::Unauthenticated)?;
-    let user_id = item.body["user_id"]
-        .as_str()
-        .ok_or(Error::Unauthenticated)?
-        .to_owned();
-    load(app, &user_id)
-        .await?
-        .map(|(s, _)| s.profile)
-        .ok_or(Error::Unauthenticated)
+    let item = app.ports.table.get(&pk, &sk).await?.ok_or(Error::Unauthenticated)?;
+    let user_id = item.body["user_id"].as_str().ok_or(Error::Unauthenticated)?.to_owned();
+    load(app, &user_id).await?.map(|(s, _)| s.profile).ok_or(Error::Unauthenticated)
 }
 
 pub async fn logout(app: &App, token: &str) -> Result<()> {
@@ -306,19 +242,13 @@ pub async fn logout(app: &App, token: &str) -> Result<()> {
 /// On a new installation (no user at all) creates the first administrator with a generated
 /// password and returns the login and password to show once.
 pub async fn ensure_first_admin(app: &App) -> Result<Option<(String, String)>> {
-    let any = app
-        .ports
-        .table
-        .query(Query::index(keys::USERS_INDEX).limit(1))
-        .await?;
+    let any = app.ports.table.query(Query::index(keys::USERS_INDEX).limit(1)).await?;
     if !any.items.is_empty() {
         return Ok(None);
     }
     let password = secrets::password();
     let new = NewUser {
-        email: FIRST_ADMIN_EMAIL.into(),
-        first_name: "Администратор".into(),
-        ..NewUser::default()
+        email: FIRST_ADMIN_EMAIL.into(), first_name: "Администратор".into(), ..NewUser::default()
     };
     create_user(app, new, &password).await?;
     Ok(Some((FIRST_ADMIN_EMAIL.into(), password)))
@@ -331,21 +261,8 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(
-            normalize_email("  Anna@Example.RU ").unwrap(),
-            "anna@example.ru"
-        );
-        for bad in [
-            "",
-            "anna",
-            "anna@",
-            "@x.ru",
-            "anna@ru",
-            "an na@x.ru",
-            "a@x..ru",
-            "a@.x.ru",
-            "a<b>@x.ru",
-        ] {
+        assert_eq!(normalize_email("  Anna@Example.RU ").unwrap(), "anna@example.ru");
+        for bad in ["", "anna", "anna@", "@x.ru", "anna@ru", "an na@x.ru", "a@x..ru", "a@.x.ru", "a<b>@x.ru"] {
             assert!(normalize_email(bad).is_err(), "{bad:?}");
         }
     }
@@ -353,95 +270,41 @@ mod tests {
     #[tokio::test]
     async fn log_in_with_the_right_password_only() {
         let (app, _, _) = testing::app();
-        let new = NewUser {
-            email: "Anna@Example.ru".into(),
-            first_name: "Анна".into(),
-            ..Default::default()
-        };
+        let new = NewUser { email: "Anna@Example.ru".into(), first_name: "Анна".into(), ..Default::default() };
         let anna = create_user(&app, new.clone(), "s3cret-pass").await.unwrap();
-        assert!(matches!(
-            create_user(&app, new, "other-pass").await,
-            Err(Error::Conflict {
-                code: "email_taken",
-                ..
-            })
-        ));
-        let session = login(&app, "anna@example.ru", "s3cret-pass", "10.0.0.1")
-            .await
-            .unwrap();
+        assert!(matches!(create_user(&app, new, "other-pass").await, Err(Error::Conflict { code: "email_taken", .. })));
+        let session = login(&app, "anna@example.ru", "s3cret-pass", "10.0.0.1").await.unwrap();
         assert_eq!(session.user.id, anna.id);
-        assert_eq!(
-            session_user(&app, &session.token).await.unwrap().email,
-            "anna@example.ru"
-        );
-        assert!(matches!(
-            login(&app, "anna@example.ru", "wrong", "10.0.0.1").await,
-            Err(Error::Invalid {
-                code: "wrong_credentials",
-                ..
-            })
-        ));
+        assert_eq!(session_user(&app, &session.token).await.unwrap().email, "anna@example.ru");
+        assert!(matches!(login(&app, "anna@example.ru", "wrong", "10.0.0.1").await, Err(Error::WrongCredentials)));
         assert!(matches!(
             login(&app, "nobody@example.ru", "s3cret-pass", "10.0.0.1").await,
-            Err(Error::Invalid {
-                code: "wrong_credentials",
-                ..
-            })
+            Err(Error::WrongCredentials)
         ));
         logout(&app, &session.token).await.unwrap();
-        assert!(matches!(
-            session_user(&app, &session.token).await,
-            Err(Error::Unauthenticated)
-        ));
+        assert!(matches!(session_user(&app, &session.token).await, Err(Error::Unauthenticated)));
     }
 
     #[tokio::test]
     async fn sessions_expire_after_thirty_days() {
         let (app, clock, _) = testing::app();
-        create_user(
-            &app,
-            NewUser {
-                email: "b@x.ru".into(),
-                ..Default::default()
-            },
-            "password1",
-        )
-        .await
-        .unwrap();
+        create_user(&app, NewUser { email: "b@x.ru".into(), ..Default::default() }, "password1").await.unwrap();
         let s = login(&app, "b@x.ru", "password1", "ip").await.unwrap();
         clock.advance(chrono::Duration::days(SESSION_DAYS) - chrono::Duration::seconds(1));
         assert!(session_user(&app, &s.token).await.is_ok());
         clock.advance(chrono::Duration::seconds(2));
-        assert!(matches!(
-            session_user(&app, &s.token).await,
-            Err(Error::Unauthenticated)
-        ));
+        assert!(matches!(session_user(&app, &s.token).await, Err(Error::Unauthenticated)));
     }
 
     #[tokio::test]
     async fn ten_failures_lock_the_account_even_for_the_right_password() {
         let (app, clock, _) = testing::app();
-        create_user(
-            &app,
-            NewUser {
-                email: "c@x.ru".into(),
-                ..Default::default()
-            },
-            "password1",
-        )
-        .await
-        .unwrap();
+        create_user(&app, NewUser { email: "c@x.ru".into(), ..Default::default() }, "password1").await.unwrap();
         for i in 0..10 {
             let ip = format!("10.0.0.{i}");
-            assert!(matches!(
-                login(&app, "c@x.ru", "bad", &ip).await,
-                Err(Error::Invalid { .. })
-            ));
+            assert!(matches!(login(&app, "c@x.ru", "bad", &ip).await, Err(Error::WrongCredentials)));
         }
-        assert!(matches!(
-            login(&app, "c@x.ru", "password1", "10.9.9.9").await,
-            Err(Error::RateLimited { .. })
-        ));
+        assert!(matches!(login(&app, "c@x.ru", "password1", "10.9.9.9").await, Err(Error::RateLimited { .. })));
         clock.advance(chrono::Duration::minutes(15));
         assert!(login(&app, "c@x.ru", "password1", "10.9.9.9").await.is_ok());
     }
@@ -449,37 +312,18 @@ mod tests {
     #[tokio::test]
     async fn ten_failures_from_one_ip_lock_that_ip() {
         let (app, _, _) = testing::app();
-        create_user(
-            &app,
-            NewUser {
-                email: "d@x.ru".into(),
-                ..Default::default()
-            },
-            "password1",
-        )
-        .await
-        .unwrap();
+        create_user(&app, NewUser { email: "d@x.ru".into(), ..Default::default() }, "password1").await.unwrap();
         for i in 0..10 {
             let _ = login(&app, &format!("guess{i}@x.ru"), "bad", "192.0.2.7").await;
         }
-        assert!(matches!(
-            login(&app, "d@x.ru", "password1", "192.0.2.7").await,
-            Err(Error::RateLimited { .. })
-        ));
-        assert!(
-            login(&app, "d@x.ru", "password1", "192.0.2.8")
-                .await
-                .is_ok()
-        );
+        assert!(matches!(login(&app, "d@x.ru", "password1", "192.0.2.7").await, Err(Error::RateLimited { .. })));
+        assert!(login(&app, "d@x.ru", "password1", "192.0.2.8").await.is_ok());
     }
 
     #[tokio::test]
     async fn the_first_admin_is_made_once() {
         let (app, _, _) = testing::app();
-        let (email, password) = ensure_first_admin(&app)
-            .await
-            .unwrap()
-            .expect("created on an empty store");
+        let (email, password) = ensure_first_admin(&app).await.unwrap().expect("created on an empty store");
         assert_eq!(email, FIRST_ADMIN_EMAIL);
         assert!(login(&app, &email, &password, "ip").await.is_ok());
         assert_eq!(ensure_first_admin(&app).await.unwrap(), None);

@@ -9,20 +9,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// A field of the input is not acceptable.
     #[error("{message}")]
-    Invalid {
-        field: &'static str,
-        code: &'static str,
-        message: String,
-    },
+    Invalid { field: &'static str, code: &'static str, message: String },
     #[error("{0} not found")]
     NotFound(&'static str),
-    #[error("sign in first")]
+    #[error("Войдите в кабинет")]
     Unauthenticated,
+    #[error("Неверный e-mail или пароль")]
+    WrongCredentials,
     #[error("{message}")]
     Forbidden { code: &'static str, message: String },
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
-    #[error("too many attempts; try again in {retry_after} s")]
+    #[error("Слишком много попыток; повторите через {retry_after} с")]
     RateLimited { retry_after: u64 },
     #[error("storage: {0}")]
     Store(#[from] StoreError),
@@ -40,24 +38,14 @@ pub enum Error {
 
 impl Error {
     pub fn invalid(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
-        Self::Invalid {
-            field,
-            code,
-            message: message.into(),
-        }
+        Self::Invalid { field, code, message: message.into() }
     }
 
     pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Forbidden {
-            code,
-            message: message.into(),
-        }
+        Self::Forbidden { code, message: message.into() }
     }
 
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Conflict {
-            code,
-            message: message.into(),
-        }
+        Self::Conflict { code, message: message.into() }
     }
 }

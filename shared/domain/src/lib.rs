@@ -26,17 +26,10 @@ pub struct Settings {
 impl Settings {
     /// From `MAIL_FROM` and `PUBLIC_URL`, with local defaults.
     pub fn from_env() -> Self {
-        let var = |k: &str, d: &str| {
-            std::env::var(k)
-                .ok()
-                .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| d.to_owned())
-        };
+        let var = |k: &str, d: &str| std::env::var(k).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| d.to_owned());
         Self {
             mail_from: var("MAIL_FROM", "Беседа <noreply@beseda.local>"),
-            public_url: var("PUBLIC_URL", "http://127.0.0.1:8080")
-                .trim_end_matches('/')
-                .to_owned(),
+            public_url: var("PUBLIC_URL", "http://127.0.0.1:8080").trim_end_matches('/').to_owned(),
         }
     }
 }
@@ -64,16 +57,11 @@ pub(crate) mod testing {
     use std::sync::Arc;
 
     pub fn app() -> (App, Arc<FixedClock>, Arc<beseda_embedded::Outbox>) {
-        let clock = Arc::new(FixedClock::new(
-            chrono::Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap(),
-        ));
+        let clock = Arc::new(FixedClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()));
         let dir = tempfile::tempdir().unwrap().keep();
-        let (ports, _, outbox) =
-            beseda_embedded::open(&dir, beseda_ports::queue::QUEUES, clock.clone()).unwrap();
-        let settings = Settings {
-            mail_from: "noreply@beseda.local".into(),
-            public_url: "http://cabinet.test".into(),
-        };
+        let e = beseda_embedded::open(&dir, beseda_ports::queue::QUEUES, clock.clone()).unwrap();
+        let (ports, outbox) = (e.ports, e.outbox);
+        let settings = Settings { mail_from: "noreply@beseda.local".into(), public_url: "http://cabinet.test".into() };
         (App { ports, settings }, clock, outbox)
     }
 }

@@ -22,11 +22,7 @@ pub enum Template {
     /// A check that mail reaches a project's people.
     Test { project_name: String },
     /// A new account: the login and the generated password (§3).
-    NewAccount {
-        project_name: String,
-        login: String,
-        password: String,
-    },
+    NewAccount { project_name: String, login: String, password: String },
     /// A link that sets a new password, valid one hour (§1).
     PasswordReset { link: String },
 }
@@ -36,15 +32,9 @@ pub fn render(template: &Template, public_url: &str) -> (String, String) {
     match template {
         Template::Test { project_name } => (
             format!("Беседа: проверка уведомлений проекта «{project_name}»"),
-            format!(
-                "Это проверочное письмо проекта «{project_name}». Уведомления доходят.\n\n{public_url}\n"
-            ),
+            format!("Это проверочное письмо проекта «{project_name}». Уведомления доходят.\n\n{public_url}\n"),
         ),
-        Template::NewAccount {
-            project_name,
-            login,
-            password,
-        } => (
+        Template::NewAccount { project_name, login, password } => (
             format!("Доступ к проекту «{project_name}» в Беседе"),
             format!(
                 "Вас добавили в команду проекта «{project_name}».\n\nАдрес: {public_url}\nЛогин: {login}\nПароль: {password}\n\nПосле входа смените пароль в профиле.\n"
@@ -61,10 +51,7 @@ pub fn render(template: &Template, public_url: &str) -> (String, String) {
 
 pub async fn enqueue(app: &App, job: &Job) -> Result<()> {
     let body = serde_json::to_string(job).map_err(|e| Error::Internal(e.to_string()))?;
-    app.ports
-        .queue
-        .send(NOTIFICATIONS.name, &body, Duration::ZERO)
-        .await?;
+    app.ports.queue.send(NOTIFICATIONS.name, &body, Duration::ZERO).await?;
     Ok(())
 }
 
@@ -74,8 +61,7 @@ const DEDUP_SECS: i64 = 15 * 86_400;
 /// Carries out one queue message; a message id already delivered is skipped, so a redelivery
 /// sends no second mail.
 pub async fn deliver(app: &App, message_id: &str, body: &str) -> Result<()> {
-    let job: Job =
-        serde_json::from_str(body).map_err(|e| Error::invalid("body", "bad_job", e.to_string()))?;
+    let job: Job = serde_json::from_str(body).map_err(|e| Error::invalid("body", "bad_job", e.to_string()))?;
     let key = (format!("delivered#{message_id}"), "notification".to_owned());
     if app.ports.table.get(&key.0, &key.1).await?.is_some() {
         tracing::info!(message_id, "already delivered");
@@ -84,18 +70,11 @@ pub async fn deliver(app: &App, message_id: &str, body: &str) -> Result<()> {
     match &job {
         Job::Mail { to, template } => {
             let (subject, text) = render(template, &app.settings.public_url);
-            let mail = Mail {
-                from: app.settings.mail_from.clone(),
-                to: to.clone(),
-                subject,
-                text,
-                html: None,
-            };
+            let mail = Mail { from: app.settings.mail_from.clone(), to: to.clone(), subject, text, html: None };
             app.ports.mail.send(&mail).await?;
         }
     }
-    let mark = Item::new(key.0, key.1, serde_json::json!({}))
-        .expiring_at(app.now().timestamp() + DEDUP_SECS);
+    let mark = Item::new(key.0, key.1, serde_json::json!({})).expiring_at(app.now().timestamp() + DEDUP_SECS);
     app.ports.table.put(mark, Condition::Always).await?;
     Ok(())
 }
@@ -113,9 +92,7 @@ mod tests {
             job,
             Job::Mail {
                 to: vec!["owner@example.com".into()],
-                template: Template::Test {
-                    project_name: "Демо".into()
-                }
+                template: Template::Test { project_name: "Демо".into() }
             }
         );
     }
@@ -138,12 +115,6 @@ mod tests {
         assert_eq!(sent.len(), 1);
         assert_eq!(sent[0].subject, "Доступ к проекту «Ромашка» в Беседе");
         assert!(sent[0].text.contains("Пароль: Pw12345678"));
-        assert!(matches!(
-            deliver(&app, "m-2", "{not json").await,
-            Err(Error::Invalid {
-                code: "bad_job",
-                ..
-            })
-        ));
+        assert!(matches!(deliver(&app, "m-2", "{not json").await, Err(Error::Invalid { code: "bad_job", .. })));
     }
 }

@@ -40,12 +40,7 @@ pub async fn message(app: &App, connection_id: &str, body: &str) -> Result<()> {
         Ok(Inbound::Ping) => serde_json::json!({ "type": "pong" }),
         Err(_) => serde_json::json!({ "type": "error", "code": "bad_frame" }),
     };
-    match app
-        .ports
-        .realtime
-        .push(connection_id, &reply.to_string())
-        .await
-    {
+    match app.ports.realtime.push(connection_id, &reply.to_string()).await {
         Err(PushError::Gone) => disconnect(app, connection_id).await,
         other => Ok(other?),
     }
@@ -54,11 +49,7 @@ pub async fn message(app: &App, connection_id: &str, body: &str) -> Result<()> {
 /// Sends a frame to every open socket of a user; forgets the sockets that are gone.
 pub async fn push_to_user(app: &App, user_id: &str, payload: &serde_json::Value) -> Result<usize> {
     let text = payload.to_string();
-    let page = app
-        .ports
-        .table
-        .query(Query::index(keys::user_connections(user_id)).limit(100))
-        .await?;
+    let page = app.ports.table.query(Query::index(keys::user_connections(user_id)).limit(100)).await?;
     let mut delivered = 0;
     for item in page.items {
         let connection_id = item.gsi1.as_ref().map(|g| g.sk.clone()).unwrap_or_default();
@@ -84,19 +75,10 @@ mod tests {
         let hub = std::sync::Arc::new(hub);
         let mut app = app;
         app.ports.realtime = hub.clone();
-        accounts::create_user(
-            &app,
-            NewUser {
-                email: "op@x.ru".into(),
-                ..Default::default()
-            },
-            "password1",
-        )
-        .await
-        .unwrap();
-        let session = accounts::login(&app, "op@x.ru", "password1", "ip")
+        accounts::create_user(&app, NewUser { email: "op@x.ru".into(), ..Default::default() }, "password1")
             .await
             .unwrap();
+        let session = accounts::login(&app, "op@x.ru", "password1", "ip").await.unwrap();
         let (open, mut rx) = hub.connect();
         let (closed, _) = hub.connect();
         connect(&app, &open, &session.token).await.unwrap();
@@ -104,22 +86,11 @@ mod tests {
         hub.disconnect(&closed);
         assert!(connect(&app, "x", "bad token").await.is_err());
 
-        let n = push_to_user(
-            &app,
-            &session.user.id,
-            &serde_json::json!({"type": "hello"}),
-        )
-        .await
-        .unwrap();
+        let n = push_to_user(&app, &session.user.id, &serde_json::json!({"type": "hello"})).await.unwrap();
         assert_eq!(n, 1);
         assert_eq!(rx.recv().await.unwrap(), r#"{"type":"hello"}"#);
         assert!(
-            app.ports
-                .table
-                .get(&keys::connection(&closed).0, "conn")
-                .await
-                .unwrap()
-                .is_none(),
+            app.ports.table.get(&keys::connection(&closed).0, "conn").await.unwrap().is_none(),
             "the gone socket is forgotten"
         );
 
@@ -127,9 +98,6 @@ mod tests {
         assert_eq!(rx.recv().await.unwrap(), r#"{"type":"pong"}"#);
         message(&app, &open, "garbage").await.unwrap();
         let frame: serde_json::Value = serde_json::from_str(&rx.recv().await.unwrap()).unwrap();
-        assert_eq!(
-            frame,
-            serde_json::json!({"type": "error", "code": "bad_frame"})
-        );
+        assert_eq!(frame, serde_json::json!({"type": "error", "code": "bad_frame"}));
     }
 }

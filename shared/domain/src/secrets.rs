@@ -25,10 +25,7 @@ pub fn token_hash(token: &str) -> String {
 /// A generated password of 12 characters that are easy to read and type.
 pub fn password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    random_bytes::<12>()
-        .iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect()
+    random_bytes::<12>().iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
 }
 
 pub fn hash_password(password: &str) -> String {
@@ -40,14 +37,11 @@ pub fn hash_password(password: &str) -> String {
 }
 
 /// A hash to check against when the account does not exist, so both paths take as long.
-pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Jc9y7M5WJ2C/nGZJcxs3hXyAb0dP0r8Qy6bK3bsm1xA";
+pub const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Jc9y7M5WJ2C/nGZJcxs3hXyAb0dP0r8Qy6bK3bsm1xA";
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 pub fn new_id() -> String {
@@ -64,10 +58,7 @@ mod tests {
         assert!(verify_password("correct horse", &hash));
         assert!(!verify_password("correct horsE", &hash));
         assert!(!verify_password("x", "not a hash"));
-        assert!(
-            PasswordHash::new(DUMMY_HASH).is_ok(),
-            "the dummy hash parses, so it costs a full check"
-        );
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok(), "the dummy hash parses, so it costs a full check");
     }
 
     #[test]

@@ -12,10 +12,7 @@ pub struct Failures(pub Vec<i64>);
 
 impl Failures {
     fn recent(&self, now: i64) -> impl Iterator<Item = i64> + '_ {
-        self.0
-            .iter()
-            .copied()
-            .filter(move |t| now - t < WINDOW_SECS)
+        self.0.iter().copied().filter(move |t| now - t < WINDOW_SECS)
     }
 
     /// Seconds until an attempt is allowed again, or None when it is allowed now.
@@ -48,11 +45,7 @@ mod tests {
         }
         f = f.record(1540);
         assert_eq!(f.locked_for(1541), Some(359));
-        assert_eq!(
-            f.locked_for(1000 + WINDOW_SECS),
-            None,
-            "the oldest failure has left the window"
-        );
+        assert_eq!(f.locked_for(1000 + WINDOW_SECS), None, "the oldest failure has left the window");
     }
 
     #[test]

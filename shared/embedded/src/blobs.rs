@@ -16,9 +16,7 @@ fn backend(e: impl std::fmt::Display) -> BlobError {
 impl FolderBlobs {
     pub fn open(root: &Path) -> std::io::Result<Self> {
         std::fs::create_dir_all(root.join(".types"))?;
-        Ok(Self {
-            root: root.to_owned(),
-        })
+        Ok(Self { root: root.to_owned() })
     }
 
     fn paths(&self, key: &str) -> Result<(PathBuf, PathBuf), BlobError> {
@@ -53,12 +51,8 @@ impl BlobStore for FolderBlobs {
         let (data, kind) = self.paths(key)?;
         tokio::task::spawn_blocking(move || match std::fs::read(&data) {
             Ok(bytes) => {
-                let content_type = std::fs::read_to_string(&kind)
-                    .unwrap_or_else(|_| "application/octet-stream".into());
-                Ok(Some(Blob {
-                    bytes: bytes.into(),
-                    content_type,
-                }))
+                let content_type = std::fs::read_to_string(&kind).unwrap_or_else(|_| "application/octet-stream".into());
+                Ok(Some(Blob { bytes: bytes.into(), content_type }))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(backend(e)),

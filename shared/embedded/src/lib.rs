@@ -23,23 +23,28 @@ use beseda_ports::{Clock, Ports, QueueSpec};
 use std::path::Path;
 use std::sync::Arc;
 
+/// The embedded adapters as ports, and the concrete ones the local runner also drives.
+pub struct Embedded {
+    pub ports: Ports,
+    pub table: Arc<RedbTable>,
+    pub hub: Arc<LocalHub>,
+    pub outbox: Arc<Outbox>,
+}
+
 /// Opens (creating when missing) every embedded adapter over one data folder.
-pub fn open(
-    data: &Path,
-    queues: &[QueueSpec],
-    clock: Arc<dyn Clock>,
-) -> Result<(Ports, Arc<LocalHub>, Arc<Outbox>), String> {
+pub fn open(data: &Path, queues: &[QueueSpec], clock: Arc<dyn Clock>) -> Result<Embedded, String> {
     std::fs::create_dir_all(data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
     let db = Db::open(&data.join("beseda.redb")).map_err(|e| e.to_string())?;
+    let table = Arc::new(RedbTable::new(db.clone(), clock.clone()));
     let hub = Arc::new(LocalHub::default());
     let outbox = Arc::new(Outbox::open(&data.join("outbox")).map_err(|e| e.to_string())?);
     let ports = Ports {
-        table: Arc::new(RedbTable::new(db.clone(), clock.clone())),
+        table: table.clone(),
         queue: Arc::new(EmbeddedQueue::new(db, queues, clock.clone())),
         mail: outbox.clone(),
         blobs: Arc::new(FolderBlobs::open(&data.join("blobs")).map_err(|e| e.to_string())?),
         realtime: hub.clone(),
         clock,
     };
-    Ok((ports, hub, outbox))
+    Ok(Embedded { ports, table, hub, outbox })
 }

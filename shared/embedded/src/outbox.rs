@@ -26,24 +26,14 @@ impl Stored {
         let (to, subject, text) = match &parsed {
             Some(m) => (
                 m.to()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|addr| addr.address().map(str::to_owned))
-                            .collect()
-                    })
+                    .map(|a| a.iter().filter_map(|addr| addr.address().map(str::to_owned)).collect())
                     .unwrap_or_default(),
                 m.subject().unwrap_or_default().to_owned(),
                 m.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
             ),
             None => (Vec::new(), String::new(), String::new()),
         };
-        Self {
-            file,
-            to,
-            subject,
-            text,
-            raw,
-        }
+        Self { file, to, subject, text, raw }
     }
 }
 
@@ -61,16 +51,12 @@ pub fn render(mail: &Mail, message_id: &str) -> Result<Vec<u8>, MailError> {
     for to in &mail.to {
         builder = builder.to(to.parse::<Mailbox>().map_err(|e| invalid(&e))?);
     }
-    let text = SinglePart::builder()
-        .header(ContentType::TEXT_PLAIN)
-        .body(mail.text.clone());
+    let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text.clone());
     let message = match &mail.html {
         Some(html) => builder.multipart(
-            MultiPart::alternative().singlepart(text).singlepart(
-                SinglePart::builder()
-                    .header(ContentType::TEXT_HTML)
-                    .body(html.clone()),
-            ),
+            MultiPart::alternative()
+                .singlepart(text)
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html.clone())),
         ),
         None => builder.singlepart(text),
     }
@@ -81,9 +67,7 @@ pub fn render(mail: &Mail, message_id: &str) -> Result<Vec<u8>, MailError> {
 impl Outbox {
     pub fn open(dir: &Path) -> std::io::Result<Self> {
         std::fs::create_dir_all(dir)?;
-        Ok(Self {
-            dir: dir.to_owned(),
-        })
+        Ok(Self { dir: dir.to_owned() })
     }
 
     pub fn dir(&self) -> &Path {
@@ -100,12 +84,7 @@ impl Outbox {
         files.sort_unstable_by(|a, b| b.cmp(a));
         files
             .into_iter()
-            .map(|file| {
-                Ok(Stored::parse(
-                    file.clone(),
-                    std::fs::read_to_string(self.dir.join(&file))?,
-                ))
-            })
+            .map(|file| Ok(Stored::parse(file.clone(), std::fs::read_to_string(self.dir.join(&file))?)))
             .collect()
     }
 }

@@ -29,10 +29,8 @@ fn backend(e: impl std::fmt::Display) -> QueueError {
     QueueError::Backend(e.to_string())
 }
 
-type Rows<'a> = (
-    Table<'a, (&'static str, &'static str), &'static [u8]>,
-    Table<'a, (&'static str, u64, &'static str), ()>,
-);
+type Rows<'a> =
+    (Table<'a, (&'static str, &'static str), &'static [u8]>, Table<'a, (&'static str, u64, &'static str), ()>);
 
 fn load(rows: &Rows, queue: &str, id: &str) -> Result<Option<Message>, QueueError> {
     match rows.0.get((queue, id)).map_err(backend)? {
@@ -41,23 +39,13 @@ fn load(rows: &Rows, queue: &str, id: &str) -> Result<Option<Message>, QueueErro
     }
 }
 
-fn save(
-    rows: &mut Rows,
-    queue: &str,
-    id: &str,
-    old_visible_at: Option<u64>,
-    msg: &Message,
-) -> Result<(), QueueError> {
+fn save(rows: &mut Rows, queue: &str, id: &str, old_visible_at: Option<u64>, msg: &Message) -> Result<(), QueueError> {
     if let Some(at) = old_visible_at {
         rows.1.remove((queue, at, id)).map_err(backend)?;
     }
     let bytes = serde_json::to_vec(msg).map_err(backend)?;
-    rows.0
-        .insert((queue, id), bytes.as_slice())
-        .map_err(backend)?;
-    rows.1
-        .insert((queue, msg.visible_at, id), ())
-        .map_err(backend)?;
+    rows.0.insert((queue, id), bytes.as_slice()).map_err(backend)?;
+    rows.1.insert((queue, msg.visible_at, id), ()).map_err(backend)?;
     Ok(())
 }
 
@@ -72,16 +60,10 @@ fn parse_receipt(receipt: &str) -> Result<(&str, u32), QueueError> {
     Ok((id, count.parse().map_err(|_| QueueError::StaleReceipt)?))
 }
 
-fn write<T>(
-    db: &Database,
-    work: impl FnOnce(&mut Rows) -> Result<T, QueueError>,
-) -> Result<T, QueueError> {
+fn write<T>(db: &Database, work: impl FnOnce(&mut Rows) -> Result<T, QueueError>) -> Result<T, QueueError> {
     let tx = db.begin_write().map_err(backend)?;
     let out = {
-        let mut rows = (
-            tx.open_table(MESSAGES).map_err(backend)?,
-            tx.open_table(VISIBLE).map_err(backend)?,
-        );
+        let mut rows = (tx.open_table(MESSAGES).map_err(backend)?, tx.open_table(VISIBLE).map_err(backend)?);
         work(&mut rows)?
     };
     tx.commit().map_err(backend)?;
@@ -106,10 +88,7 @@ impl EmbeddedQueue {
     }
 
     fn spec(&self, queue: &str) -> Result<QueueSpec, QueueError> {
-        self.specs
-            .get(queue)
-            .copied()
-            .ok_or_else(|| QueueError::UnknownQueue(queue.to_owned()))
+        self.specs.get(queue).copied().ok_or_else(|| QueueError::UnknownQueue(queue.to_owned()))
     }
 
     fn now_ms(&self) -> u64 {
@@ -139,11 +118,7 @@ impl EmbeddedQueue {
                         };
                         if msg.receive_count >= spec.max_receives {
                             drop_row(rows, spec.name, &id, visible_at)?;
-                            let dead = Message {
-                                body: msg.body,
-                                visible_at: now,
-                                receive_count: 0,
-                            };
+                            let dead = Message { body: msg.body, visible_at: now, receive_count: 0 };
                             save(rows, &dlq, &id, None, &dead)?;
                             continue;
                         }
@@ -164,12 +139,7 @@ impl EmbeddedQueue {
     }
 
     /// Changes a received message if the receipt is from its latest receive.
-    async fn with_receipt(
-        &self,
-        queue: &str,
-        receipt: &str,
-        change: Option<Duration>,
-    ) -> Result<(), QueueError> {
+    async fn with_receipt(&self, queue: &str, receipt: &str, change: Option<Duration>) -> Result<(), QueueError> {
         let spec = self.spec(queue)?;
         let (id, count) = parse_receipt(receipt)?;
         let (id, now) = (id.to_owned(), self.now_ms());
@@ -177,11 +147,7 @@ impl EmbeddedQueue {
             .run(QueueError::Backend, move |db| {
                 write(db, |rows| {
                     let Some(mut msg) = load(rows, spec.name, &id)? else {
-                        return if change.is_some() {
-                            Err(QueueError::StaleReceipt)
-                        } else {
-                            Ok(())
-                        };
+                        return if change.is_some() { Err(QueueError::StaleReceipt) } else { Ok(()) };
                     };
                     if msg.receive_count != count {
                         return Err(QueueError::StaleReceipt);
@@ -201,11 +167,7 @@ impl EmbeddedQueue {
         Ok(())
     }
 
-    fn dead_rows(
-        db: &Database,
-        dlq: &str,
-        max: usize,
-    ) -> Result<Vec<(String, u64, String)>, QueueError> {
+    fn dead_rows(db: &Database, dlq: &str, max: usize) -> Result<Vec<(String, u64, String)>, QueueError> {
         let tx = db.begin_read().map_err(backend)?;
         let table = match tx.open_table(VISIBLE) {
             Ok(t) => t,
@@ -214,11 +176,7 @@ impl EmbeddedQueue {
         };
         let messages = tx.open_table(MESSAGES).map_err(backend)?;
         let mut out = Vec::new();
-        for row in table
-            .range((dlq, 0u64, "")..=(dlq, u64::MAX, "\u{10FFFF}"))
-            .map_err(backend)?
-            .take(max)
-        {
+        for row in table.range((dlq, 0u64, "")..=(dlq, u64::MAX, "\u{10FFFF}")).map_err(backend)?.take(max) {
             let (k, _) = row.map_err(backend)?;
             let (_, at, id) = k.value();
             if let Some(v) = messages.get((dlq, id)).map_err(backend)? {
@@ -238,27 +196,15 @@ impl Queue for EmbeddedQueue {
             return Err(QueueError::DelayTooLong);
         }
         let id = uuid::Uuid::now_v7().to_string();
-        let msg = Message {
-            body: body.to_owned(),
-            visible_at: self.now_ms() + delay.as_millis() as u64,
-            receive_count: 0,
-        };
+        let msg =
+            Message { body: body.to_owned(), visible_at: self.now_ms() + delay.as_millis() as u64, receive_count: 0 };
         let key = id.clone();
-        self.db
-            .run(QueueError::Backend, move |db| {
-                write(db, |rows| save(rows, spec.name, &key, None, &msg))
-            })
-            .await?;
+        self.db.run(QueueError::Backend, move |db| write(db, |rows| save(rows, spec.name, &key, None, &msg))).await?;
         self.notify.notify_waiters();
         Ok(id)
     }
 
-    async fn receive(
-        &self,
-        queue: &str,
-        max: usize,
-        wait: Duration,
-    ) -> Result<Vec<Received>, QueueError> {
+    async fn receive(&self, queue: &str, max: usize, wait: Duration) -> Result<Vec<Received>, QueueError> {
         let spec = self.spec(queue)?;
         let deadline = tokio::time::Instant::now() + wait;
         loop {
@@ -269,9 +215,7 @@ impl Queue for EmbeddedQueue {
                 return Ok(got);
             }
             // Woken by a send, or every 100 ms for delayed and re-visible messages.
-            let _ =
-                tokio::time::timeout((deadline - now).min(Duration::from_millis(100)), notified)
-                    .await;
+            let _ = tokio::time::timeout((deadline - now).min(Duration::from_millis(100)), notified).await;
         }
     }
 
@@ -288,12 +232,7 @@ impl Queue for EmbeddedQueue {
 
     async fn dead_letters(&self, queue: &str, max: usize) -> Result<Vec<String>, QueueError> {
         let dlq = self.spec(queue)?.dead_letter_name();
-        let rows = self
-            .db
-            .run(QueueError::Backend, move |db| {
-                Self::dead_rows(db, &dlq, max)
-            })
-            .await?;
+        let rows = self.db.run(QueueError::Backend, move |db| Self::dead_rows(db, &dlq, max)).await?;
         Ok(rows.into_iter().map(|(_, _, body)| body).collect())
     }
 
@@ -313,11 +252,7 @@ impl Queue for EmbeddedQueue {
                             spec.name,
                             id,
                             None,
-                            &Message {
-                                body: body.clone(),
-                                visible_at: now,
-                                receive_count: 0,
-                            },
+                            &Message { body: body.clone(), visible_at: now, receive_count: 0 },
                         )?;
                     }
                     Ok(dead.len())

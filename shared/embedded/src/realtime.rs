@@ -18,18 +18,12 @@ impl LocalHub {
     pub fn connect(&self) -> (String, mpsc::UnboundedReceiver<String>) {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let (tx, rx) = mpsc::unbounded_channel();
-        self.sockets
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id.clone(), tx);
+        self.sockets.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), tx);
         (id, rx)
     }
 
     pub fn disconnect(&self, id: &str) {
-        self.sockets
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(id);
+        self.sockets.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
     }
 }
 

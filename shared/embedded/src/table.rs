@@ -5,9 +5,7 @@
 use crate::db::Db;
 use async_trait::async_trait;
 use beseda_ports::Clock;
-use beseda_ports::table::{
-    Condition, Cursor, IndexKey, Item, Page, Query, SkRange, StoreError, TableStore, Write,
-};
+use beseda_ports::table::{Condition, Cursor, IndexKey, Item, Page, Query, SkRange, StoreError, TableStore, Write};
 use redb::{Database, ReadableDatabase, ReadableTable, Table, TableDefinition};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -32,16 +30,8 @@ fn backend(e: impl std::fmt::Display) -> StoreError {
 }
 
 fn decode(pk: &str, sk: &str, bytes: &[u8]) -> Result<Item, StoreError> {
-    let s: Stored =
-        serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    Ok(Item {
-        pk: pk.into(),
-        sk: sk.into(),
-        gsi1: s.gsi1,
-        expires_at: s.expires_at,
-        body: s.body,
-        version: s.version,
-    })
+    let s: Stored = serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(Item { pk: pk.into(), sk: sk.into(), gsi1: s.gsi1, expires_at: s.expires_at, body: s.body, version: s.version })
 }
 
 #[derive(Clone)]
@@ -120,18 +110,9 @@ fn remove(
     index: &mut Table<(&str, &str, &str, &str), ()>,
     item: &Item,
 ) -> Result<(), StoreError> {
-    items
-        .remove((item.pk.as_str(), item.sk.as_str()))
-        .map_err(backend)?;
+    items.remove((item.pk.as_str(), item.sk.as_str())).map_err(backend)?;
     if let Some(g) = &item.gsi1 {
-        index
-            .remove((
-                g.pk.as_str(),
-                g.sk.as_str(),
-                item.pk.as_str(),
-                item.sk.as_str(),
-            ))
-            .map_err(backend)?;
+        index.remove((g.pk.as_str(), g.sk.as_str(), item.pk.as_str(), item.sk.as_str())).map_err(backend)?;
     }
     Ok(())
 }
@@ -142,23 +123,13 @@ fn store(
     index: &mut Table<(&str, &str, &str, &str), ()>,
     mut item: Item,
 ) -> Result<u64, StoreError> {
-    let previous = match items
-        .get((item.pk.as_str(), item.sk.as_str()))
-        .map_err(backend)?
-    {
+    let previous = match items.get((item.pk.as_str(), item.sk.as_str())).map_err(backend)? {
         Some(v) => Some(decode(&item.pk, &item.sk, v.value())?),
         None => None,
     };
     if let Some(prev) = &previous {
         if let Some(g) = &prev.gsi1 {
-            index
-                .remove((
-                    g.pk.as_str(),
-                    g.sk.as_str(),
-                    prev.pk.as_str(),
-                    prev.sk.as_str(),
-                ))
-                .map_err(backend)?;
+            index.remove((g.pk.as_str(), g.sk.as_str(), prev.pk.as_str(), prev.sk.as_str())).map_err(backend)?;
         }
     }
     item.version = previous.map_or(0, |p| p.version) + 1;
@@ -169,21 +140,9 @@ fn store(
         body: item.body,
     })
     .map_err(backend)?;
-    items
-        .insert((item.pk.as_str(), item.sk.as_str()), bytes.as_slice())
-        .map_err(backend)?;
+    items.insert((item.pk.as_str(), item.sk.as_str()), bytes.as_slice()).map_err(backend)?;
     if let Some(g) = &item.gsi1 {
-        index
-            .insert(
-                (
-                    g.pk.as_str(),
-                    g.sk.as_str(),
-                    item.pk.as_str(),
-                    item.sk.as_str(),
-                ),
-                (),
-            )
-            .map_err(backend)?;
+        index.insert((g.pk.as_str(), g.sk.as_str(), item.pk.as_str(), item.sk.as_str()), ()).map_err(backend)?;
     }
     Ok(item.version)
 }
@@ -201,10 +160,7 @@ fn query_table(db: &Database, q: &Query, now: i64) -> Result<Page, StoreError> {
     let items = match tx.open_table(ITEMS) {
         Ok(t) => t,
         Err(redb::TableError::TableDoesNotExist(_)) => {
-            return Ok(Page {
-                items: vec![],
-                next: None,
-            });
+            return Ok(Page { items: vec![], next: None });
         }
         Err(e) => return Err(backend(e)),
     };
@@ -215,18 +171,11 @@ fn query_table(db: &Database, q: &Query, now: i64) -> Result<Page, StoreError> {
         let index = match tx.open_table(GSI1) {
             Ok(t) => t,
             Err(redb::TableError::TableDoesNotExist(_)) => {
-                return Ok(Page {
-                    items: vec![],
-                    next: None,
-                });
+                return Ok(Page { items: vec![], next: None });
             }
             Err(e) => return Err(backend(e)),
         };
-        let after = q.cursor.as_ref().and_then(|c| {
-            c.gsi1
-                .as_ref()
-                .map(|g| (g.sk.clone(), c.pk.clone(), c.sk.clone()))
-        });
+        let after = q.cursor.as_ref().and_then(|c| c.gsi1.as_ref().map(|g| (g.sk.clone(), c.pk.clone(), c.sk.clone())));
         let (start, end) = match (&after, q.descending) {
             (Some((gsk, pk, sk)), false) => (
                 Bound::Excluded((q.pk.as_str(), gsk.as_str(), pk.as_str(), sk.as_str())),
@@ -241,14 +190,9 @@ fn query_table(db: &Database, q: &Query, now: i64) -> Result<Page, StoreError> {
                 Bound::Included((q.pk.as_str(), hi.as_str(), TOP, TOP)),
             ),
         };
-        let range = index
-            .range::<(&str, &str, &str, &str)>((start, end))
-            .map_err(backend)?;
+        let range = index.range::<(&str, &str, &str, &str)>((start, end)).map_err(backend)?;
         let mut walk = |row: Result<
-            (
-                redb::AccessGuard<(&str, &str, &str, &str)>,
-                redb::AccessGuard<()>,
-            ),
+            (redb::AccessGuard<(&str, &str, &str, &str)>, redb::AccessGuard<()>),
             redb::StorageError,
         >|
          -> Result<bool, StoreError> {
@@ -282,18 +226,13 @@ fn query_table(db: &Database, q: &Query, now: i64) -> Result<Page, StoreError> {
     } else {
         let after = q.cursor.as_ref().map(|c| c.sk.clone());
         let (start, end) = match (&after, q.descending) {
-            (Some(sk), false) => (
-                Bound::Excluded((q.pk.as_str(), sk.as_str())),
-                Bound::Included((q.pk.as_str(), hi.as_str())),
-            ),
-            (Some(sk), true) => (
-                Bound::Included((q.pk.as_str(), lo.as_str())),
-                Bound::Excluded((q.pk.as_str(), sk.as_str())),
-            ),
-            (None, _) => (
-                Bound::Included((q.pk.as_str(), lo.as_str())),
-                Bound::Included((q.pk.as_str(), hi.as_str())),
-            ),
+            (Some(sk), false) => {
+                (Bound::Excluded((q.pk.as_str(), sk.as_str())), Bound::Included((q.pk.as_str(), hi.as_str())))
+            }
+            (Some(sk), true) => {
+                (Bound::Included((q.pk.as_str(), lo.as_str())), Bound::Excluded((q.pk.as_str(), sk.as_str())))
+            }
+            (None, _) => (Bound::Included((q.pk.as_str(), lo.as_str())), Bound::Included((q.pk.as_str(), hi.as_str()))),
         };
         let range = items.range::<(&str, &str)>((start, end)).map_err(backend)?;
         let mut walk = |row: Result<
@@ -331,11 +270,7 @@ fn query_table(db: &Database, q: &Query, now: i64) -> Result<Page, StoreError> {
             }
         }
     }
-    let next = if more {
-        out.last().map(Cursor::of)
-    } else {
-        None
-    };
+    let next = if more { out.last().map(Cursor::of) } else { None };
     Ok(Page { items: out, next })
 }
 
@@ -399,9 +334,7 @@ impl TableStore for RedbTable {
 
     async fn query(&self, query: Query) -> Result<Page, StoreError> {
         let now = self.now();
-        self.db
-            .run(StoreError::Backend, move |db| query_table(db, &query, now))
-            .await
+        self.db.run(StoreError::Backend, move |db| query_table(db, &query, now)).await
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
@@ -409,20 +342,14 @@ impl TableStore for RedbTable {
         for w in &writes {
             let key = match w {
                 Write::Put { item, .. } => (item.pk.clone(), item.sk.clone()),
-                Write::Delete { pk, sk, .. } | Write::Check { pk, sk, .. } => {
-                    (pk.clone(), sk.clone())
-                }
+                Write::Delete { pk, sk, .. } | Write::Check { pk, sk, .. } => (pk.clone(), sk.clone()),
             };
             if !keys.insert(key) {
-                return Err(StoreError::Backend(
-                    "a transaction names one key twice".into(),
-                ));
+                return Err(StoreError::Backend("a transaction names one key twice".into()));
             }
         }
         if writes.len() > 100 {
-            return Err(StoreError::Backend(
-                "a transaction holds at most 100 writes".into(),
-            ));
+            return Err(StoreError::Backend("a transaction holds at most 100 writes".into()));
         }
         let now = self.now();
         self.db
@@ -434,8 +361,9 @@ impl TableStore for RedbTable {
                     for w in &writes {
                         let (pk, sk, condition) = match w {
                             Write::Put { item, condition } => (&item.pk, &item.sk, *condition),
-                            Write::Delete { pk, sk, condition }
-                            | Write::Check { pk, sk, condition } => (pk, sk, *condition),
+                            Write::Delete { pk, sk, condition } | Write::Check { pk, sk, condition } => {
+                                (pk, sk, *condition)
+                            }
                         };
                         if !holds(condition, live(&items, pk, sk, now)?.as_ref()) {
                             return Err(StoreError::TransactionCancelled);

@@ -1,8 +1,6 @@
 //! The contract suites on the embedded adapters, each test on its own temporary data folder.
 
-use beseda_contract::{
-    blobs, blobs_contract, mail, mail_contract, queue, queue_contract, table, table_contract,
-};
+use beseda_contract::{blobs, blobs_contract, mail, mail_contract, queue, queue_contract, table, table_contract};
 use beseda_embedded::{Db, EmbeddedQueue, FolderBlobs, Outbox, RedbTable};
 use beseda_ports::{FixedClock, SystemClock};
 use chrono::TimeZone;
@@ -13,25 +11,14 @@ fn temp() -> std::path::PathBuf {
 }
 
 async fn fresh_table() -> table::Fixture {
-    let clock = Arc::new(FixedClock::new(
-        chrono::Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap(),
-    ));
+    let clock = Arc::new(FixedClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()));
     let db = Db::open(&temp().join("t.redb")).unwrap();
-    table::Fixture {
-        store: Arc::new(RedbTable::new(db, clock.clone())),
-        clock,
-    }
+    table::Fixture { store: Arc::new(RedbTable::new(db, clock.clone())), clock }
 }
 
 async fn fresh_queue() -> queue::Fixture {
     let db = Db::open(&temp().join("q.redb")).unwrap();
-    queue::Fixture {
-        queue: Arc::new(EmbeddedQueue::new(
-            db,
-            &[queue::SPEC],
-            Arc::new(SystemClock),
-        )),
-    }
+    queue::Fixture { queue: Arc::new(EmbeddedQueue::new(db, &[queue::SPEC], Arc::new(SystemClock))) }
 }
 
 async fn fresh_mail() -> mail::Fixture {
@@ -42,22 +29,14 @@ async fn fresh_mail() -> mail::Fixture {
         sent: Box::new(move || {
             let list = reader.list().unwrap();
             Box::pin(async move {
-                list.into_iter()
-                    .map(|m| mail::Sent {
-                        to: m.to,
-                        subject: m.subject,
-                        text: m.text,
-                    })
-                    .collect()
+                list.into_iter().map(|m| mail::Sent { to: m.to, subject: m.subject, text: m.text }).collect()
             })
         }),
     }
 }
 
 async fn fresh_blobs() -> blobs::Fixture {
-    blobs::Fixture {
-        blobs: Arc::new(FolderBlobs::open(&temp().join("blobs")).unwrap()),
-    }
+    blobs::Fixture { blobs: Arc::new(FolderBlobs::open(&temp().join("blobs")).unwrap()) }
 }
 
 table_contract!(crate::fresh_table);

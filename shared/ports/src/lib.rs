@@ -14,9 +14,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use mail::{Mail, MailError, Mailer};
 pub use queue::{Queue, QueueError, QueueSpec, Received};
 pub use realtime::{PushError, Realtime};
-pub use table::{
-    Condition, Cursor, IndexKey, Item, Page, Query, SkRange, StoreError, TableStore, Write,
-};
+pub use table::{Condition, Cursor, IndexKey, Item, Page, Query, SkRange, StoreError, TableStore, Write};
 
 use std::sync::Arc;
 

@@ -52,12 +52,7 @@ pub trait Queue: Send + Sync {
     async fn send(&self, queue: &str, body: &str, delay: Duration) -> Result<String, QueueError>;
     /// Up to `max` visible messages, each hidden for the queue's visibility timeout; waits up
     /// to `wait` for the first one.
-    async fn receive(
-        &self,
-        queue: &str,
-        max: usize,
-        wait: Duration,
-    ) -> Result<Vec<Received>, QueueError>;
+    async fn receive(&self, queue: &str, max: usize, wait: Duration) -> Result<Vec<Received>, QueueError>;
     async fn ack(&self, queue: &str, receipt: &str) -> Result<(), QueueError>;
     /// Makes a received message visible again after `delay` (the backoff of a failed try).
     async fn retry(&self, queue: &str, receipt: &str, delay: Duration) -> Result<(), QueueError>;
@@ -68,11 +63,8 @@ pub trait Queue: Send + Sync {
 }
 
 /// Outgoing mail jobs (service mails, notifications); consumed by `notifications-worker`.
-pub const NOTIFICATIONS: QueueSpec = QueueSpec {
-    name: "notifications",
-    max_receives: 5,
-    visibility: Duration::from_secs(60),
-};
+pub const NOTIFICATIONS: QueueSpec =
+    QueueSpec { name: "notifications", max_receives: 5, visibility: Duration::from_secs(60) };
 
 /// Every queue of the product. The SAM template declares the same ones with their DLQs.
 pub const QUEUES: &[QueueSpec] = &[NOTIFICATIONS];

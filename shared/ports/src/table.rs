@@ -30,21 +30,11 @@ pub struct Item {
 
 impl Item {
     pub fn new(pk: impl Into<String>, sk: impl Into<String>, body: serde_json::Value) -> Self {
-        Self {
-            pk: pk.into(),
-            sk: sk.into(),
-            gsi1: None,
-            expires_at: None,
-            body,
-            version: 0,
-        }
+        Self { pk: pk.into(), sk: sk.into(), gsi1: None, expires_at: None, body, version: 0 }
     }
 
     pub fn with_index(mut self, pk: impl Into<String>, sk: impl Into<String>) -> Self {
-        self.gsi1 = Some(IndexKey {
-            pk: pk.into(),
-            sk: sk.into(),
-        });
+        self.gsi1 = Some(IndexKey { pk: pk.into(), sk: sk.into() });
         self
     }
 
@@ -124,21 +114,11 @@ pub struct Query {
 
 impl Query {
     pub fn partition(pk: impl Into<String>) -> Self {
-        Self {
-            index: false,
-            pk: pk.into(),
-            sk: SkRange::All,
-            limit: 100,
-            descending: false,
-            cursor: None,
-        }
+        Self { index: false, pk: pk.into(), sk: SkRange::All, limit: 100, descending: false, cursor: None }
     }
 
     pub fn index(pk: impl Into<String>) -> Self {
-        Self {
-            index: true,
-            ..Self::partition(pk)
-        }
+        Self { index: true, ..Self::partition(pk) }
     }
 
     pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
@@ -178,11 +158,7 @@ pub struct Cursor {
 
 impl Cursor {
     pub fn of(item: &Item) -> Self {
-        Self {
-            pk: item.pk.clone(),
-            sk: item.sk.clone(),
-            gsi1: item.gsi1.clone(),
-        }
+        Self { pk: item.pk.clone(), sk: item.sk.clone(), gsi1: item.gsi1.clone() }
     }
 
     pub fn encode(&self) -> String {
@@ -190,9 +166,7 @@ impl Cursor {
     }
 
     pub fn decode(text: &str) -> Result<Self, StoreError> {
-        let bytes = URL_SAFE_NO_PAD
-            .decode(text)
-            .map_err(|_| StoreError::BadCursor)?;
+        let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| StoreError::BadCursor)?;
         serde_json::from_slice(&bytes).map_err(|_| StoreError::BadCursor)
     }
 }

@@ -1,0 +1,147 @@
+//! The cabinet API over the embedded adapters, through the same layers a Lambda serves:
+//! the envelope for bad input, log-in and sessions, and the OpenAPI document in step with the
+//! routes.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use beseda_domain::accounts::{self, NewUser};
+use beseda_domain::{App, Settings};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+async fn app() -> (Router, App) {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let ports =
+        beseda_embedded::open(&dir, beseda_ports::queue::QUEUES, std::sync::Arc::new(beseda_ports::SystemClock))
+            .unwrap()
+            .ports;
+    let app =
+        App { ports, settings: Settings { mail_from: "noreply@x.ru".into(), public_url: "http://localhost".into() } };
+    accounts::create_user(&app, NewUser { email: "anna@example.ru".into(), ..Default::default() }, "s3cret-pass")
+        .await
+        .unwrap();
+    (beseda_http::finish(cabinet_api::router(app.clone())), app)
+}
+
+async fn call(router: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let res = router.clone().oneshot(req).await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+    (status, headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+fn post(path: &str, body: &str) -> Request<Body> {
+    Request::post(path).header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_owned())).unwrap()
+}
+
+#[tokio::test]
+async fn health_and_unknown_routes() {
+    let (r, _) = app().await;
+    let (s, h, b) = call(&r, Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(b["status"], "ok");
+    assert!(h.contains_key("x-request-id"), "every answer names its request");
+    let (s, _, b) = call(&r, Request::get("/api/v1/nope").body(Body::empty()).unwrap()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(b["error"]["code"], "route_not_found");
+    let (s, _, b) = call(&r, Request::delete("/healthz").body(Body::empty()).unwrap()).await;
+    assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(b["error"]["code"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn bad_bodies_get_a_code_never_a_500() {
+    let (r, _) = app().await;
+    let (s, _, b) = call(&r, post("/api/v1/auth/login", "{not json")).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_json")));
+    let (s, _, b) = call(&r, post("/api/v1/auth/login", r#"{"email": 5}"#)).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_body")));
+    let plain =
+        Request::post("/api/v1/auth/login").header(header::CONTENT_TYPE, "text/plain").body(Body::from("{}")).unwrap();
+    let (s, _, b) = call(&r, plain).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("wrong_content_type")));
+    let huge = format!(r#"{{"email":"a@b.ru","password":"{}"}}"#, "x".repeat(300 * 1024));
+    let (s, _, b) = call(&r, post("/api/v1/auth/login", &huge)).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
+}
+
+#[tokio::test]
+async fn log_in_use_the_cookie_log_out() {
+    let (r, _) = app().await;
+    let (s, _, b) =
+        call(&r, post("/api/v1/auth/login", r#"{"email":"anna@example.ru","password":"wrong-pass"}"#)).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("wrong_credentials")));
+    assert_eq!(b["error"]["message"], "Неверный e-mail или пароль");
+
+    let (s, h, b) =
+        call(&r, post("/api/v1/auth/login", r#"{"email":"Anna@Example.ru","password":"s3cret-pass"}"#)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(b["user"]["email"], "anna@example.ru");
+    assert!(b["user"].get("password_hash").is_none());
+    let cookie = h[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let session = cookie.split(';').next().unwrap().to_owned();
+
+    let me = |cookie: &str| Request::get("/api/v1/me").header(header::COOKIE, cookie).body(Body::empty()).unwrap();
+    let (s, _, b) = call(&r, me(&session)).await;
+    assert_eq!((s, b["user"]["email"].as_str()), (StatusCode::OK, Some("anna@example.ru")));
+    let bearer = Request::get("/api/v1/me")
+        .header(header::AUTHORIZATION, format!("Bearer {}", b.get("token").and_then(Value::as_str).unwrap_or("")))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(call(&r, bearer).await.0, StatusCode::UNAUTHORIZED, "an empty bearer is no session");
+
+    let foreign = Request::post("/api/v1/auth/logout")
+        .header(header::COOKIE, &session)
+        .header(header::HOST, "cabinet.example")
+        .header(header::ORIGIN, "https://evil.example")
+        .body(Body::empty())
+        .unwrap();
+    let (s, _, b) = call(&r, foreign).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("cross_origin")));
+    assert_eq!(call(&r, me(&session)).await.0, StatusCode::OK, "the refused request changed nothing");
+
+    let out = Request::post("/api/v1/auth/logout")
+        .header(header::COOKIE, &session)
+        .header(header::HOST, "cabinet.example")
+        .header(header::ORIGIN, "https://cabinet.example")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(call(&r, out).await.0, StatusCode::NO_CONTENT);
+    let (s, _, b) = call(&r, me(&session)).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
+}
+
+#[tokio::test]
+async fn bearer_tokens_work_for_api_clients() {
+    let (r, _) = app().await;
+    let (_, _, b) =
+        call(&r, post("/api/v1/auth/login", r#"{"email":"anna@example.ru","password":"s3cret-pass"}"#)).await;
+    let token = b["token"].as_str().unwrap();
+    let req = Request::get("/api/v1/me")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(call(&r, req).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn every_documented_route_exists() {
+    let (r, _) = app().await;
+    let (s, _, doc) = call(&r, Request::get("/api/openapi.json").body(Body::empty()).unwrap()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 4);
+    for (path, ops) in paths {
+        for method in ops.as_object().unwrap().keys() {
+            let concrete = path.replace('{', "").replace('}', "");
+            let req =
+                Request::builder().method(method.to_uppercase().as_str()).uri(&concrete).body(Body::empty()).unwrap();
+            let (s, _, b) = call(&r, req).await;
+            assert_ne!(b["error"]["code"], json!("route_not_found"), "{method} {path} is documented but not routed");
+            assert_ne!(s, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        }
+    }
+}

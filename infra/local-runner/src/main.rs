@@ -1,0 +1,65 @@
+//! `beseda`: the whole product in one process on the embedded adapters — every function's
+//! routes, the widget, the cabinet, a demo site, the queue consumers and the schedules — with
+//! its data in one folder. `beseda create-user` adds an account from the command line.
+
+mod server;
+mod site;
+mod workers;
+mod ws;
+
+use beseda_domain::accounts::{self, NewUser};
+use beseda_domain::{App, Settings};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "beseda", version, about = "Беседа: omnichannel business chat, all in one process")]
+struct Cli {
+    /// The folder that holds all data (created when missing).
+    #[arg(long, env = "BESEDA_DATA", default_value = "./data", global = true)]
+    data: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serves everything (the default).
+    Serve(server::Options),
+    /// Creates an account that can log in to the cabinet.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        /// Generated and printed when omitted.
+        #[arg(long)]
+        password: Option<String>,
+        #[arg(long, default_value = "")]
+        first_name: String,
+        #[arg(long, default_value = "")]
+        last_name: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    beseda_http::init_logs();
+    let cli = Cli::parse();
+    let clock = Arc::new(beseda_ports::SystemClock);
+    let embedded = beseda_embedded::open(&cli.data, beseda_ports::queue::QUEUES, clock).map_err(anyhow::Error::msg)?;
+    match cli.command.unwrap_or_else(|| Command::Serve(server::Options::parse_from(["serve"]))) {
+        Command::Serve(options) => server::run(cli.data, embedded, options).await,
+        Command::CreateUser { email, password, first_name, last_name } => {
+            let app = App { ports: embedded.ports, settings: Settings::from_env() };
+            let generated = password.is_none();
+            let password = password.unwrap_or_else(beseda_domain::secrets::password);
+            let user =
+                accounts::create_user(&app, NewUser { email, first_name, last_name, phone: None }, &password).await?;
+            println!("created {}", user.email);
+            if generated {
+                println!("password: {password}");
+            }
+            Ok(())
+        }
+    }
+}

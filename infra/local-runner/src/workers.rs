@@ -1,0 +1,69 @@
+//! The queue consumers and the schedules, in process: each queue is drained by a loop that
+//! hands every message to the same handler the Lambda consumer calls, acks it on success and
+//! retries it with backoff on failure (the queue dead-letters it after its `max_receives`).
+
+use beseda_domain::{App, Result, backoff, notify};
+use beseda_embedded::Embedded;
+use beseda_ports::QueueSpec;
+use beseda_ports::queue::NOTIFICATIONS;
+use futures::future::BoxFuture;
+use std::sync::Arc;
+use std::time::Duration;
+
+type Handler = fn(App, String, String) -> BoxFuture<'static, Result<()>>;
+
+pub fn spawn(app: App, embedded: Arc<Embedded>) {
+    let deliver: Handler = |app, id, body| Box::pin(async move { notify::deliver(&app, &id, &body).await });
+    tokio::spawn(consume(app, NOTIFICATIONS, deliver));
+    tokio::spawn(every(Duration::from_secs(60), move || {
+        let table = embedded.table.clone();
+        async move {
+            match table.sweep_expired().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(swept = n, "expired items deleted"),
+                Err(e) => tracing::warn!(error = %e, "sweeping expired items failed"),
+            }
+        }
+    }));
+}
+
+async fn consume(app: App, spec: QueueSpec, handler: Handler) {
+    let queue = app.ports.queue.clone();
+    loop {
+        let batch = match queue.receive(spec.name, 10, Duration::from_secs(2)).await {
+            Ok(batch) => batch,
+            Err(e) => {
+                tracing::error!(queue = spec.name, error = %e, "receive failed");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        for msg in batch {
+            let outcome = handler(app.clone(), msg.message_id.clone(), msg.body).await;
+            let settled = match outcome {
+                Ok(()) => queue.ack(spec.name, &msg.receipt).await,
+                Err(e) => {
+                    let delay = backoff::retry_delay(msg.receive_count);
+                    tracing::warn!(queue = spec.name, message_id = msg.message_id, error = %e, ?delay, "message failed; retrying");
+                    queue.retry(spec.name, &msg.receipt, delay).await
+                }
+            };
+            if let Err(e) = settled {
+                tracing::error!(queue = spec.name, error = %e, "settling a message failed");
+            }
+        }
+    }
+}
+
+async fn every<F, Fut>(period: Duration, job: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut ticks = tokio::time::interval(period);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        job().await;
+    }
+}

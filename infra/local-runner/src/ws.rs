@@ -1,0 +1,64 @@
+//! `/ws`: the local twin of the API Gateway WebSocket API. A socket opens with a session (the
+//! cookie, or `?token=`), is registered in the hub and the connection registry, and its frames
+//! go to the same domain calls the `realtime` function makes for `$default`.
+
+use crate::server::Local;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use beseda_domain::realtime;
+use beseda_http::ApiError;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct Params {
+    token: Option<String>,
+}
+
+pub async fn upgrade(
+    State(local): State<Local>,
+    Query(params): Query<Params>,
+    parts: Parts,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let Some(token) = params.token.or_else(|| beseda_http::auth::token(&parts)) else {
+        return ApiError::from(beseda_domain::Error::Unauthenticated).into_response();
+    };
+    let (id, rx) = local.embedded.hub.connect();
+    if let Err(e) = realtime::connect(&local.app, &id, &token).await {
+        local.embedded.hub.disconnect(&id);
+        return ApiError::from(e).into_response();
+    }
+    ws.max_message_size(64 * 1024).on_upgrade(move |socket| serve(local, id, rx, socket))
+}
+
+async fn serve(
+    local: Local,
+    id: String,
+    mut outbound: tokio::sync::mpsc::UnboundedReceiver<String>,
+    mut socket: WebSocket,
+) {
+    loop {
+        tokio::select! {
+            frame = outbound.recv() => match frame {
+                Some(text) => if socket.send(Message::Text(text.into())).await.is_err() { break },
+                None => break,
+            },
+            inbound = socket.recv() => match inbound {
+                Some(Ok(Message::Text(text))) => {
+                    if let Err(e) = realtime::message(&local.app, &id, &text).await {
+                        tracing::warn!(error = %e, "realtime frame failed");
+                    }
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                // Binary frames are not ours; a broken or closed socket ends only itself.
+                Some(Ok(Message::Binary(_))) | Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+            },
+        }
+    }
+    local.embedded.hub.disconnect(&id);
+    if let Err(e) = realtime::disconnect(&local.app, &id).await {
+        tracing::warn!(error = %e, "forgetting a socket failed");
+    }
+}
