@@ -1,0 +1,70 @@
+# Beseda: the two commands.
+#   make run    builds everything and starts the whole product on the embedded adapters
+#   make test   installs what the tests need (first time) and runs every test
+# Builds are cached outside the clone, in $(CARGO_TARGET_DIR).
+
+PORT ?= 8080
+DATA ?= ./data
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/beseda-target
+VENV := $(CURDIR)/.venv
+export PATH := $(VENV)/bin:$(PATH)
+CARGO_TEST ?= cargo test --workspace --locked
+
+.PHONY: run build widget test test-deps rust-test widget-test browser-test template-test lambda-build bench load clean
+
+run: widget
+	cargo build --release --locked -p beseda-local
+	$(CARGO_TARGET_DIR)/release/beseda --data "$(DATA)" serve --port $(PORT)
+
+build: widget
+	cargo build --workspace --locked
+
+widget: widget/node_modules/.package-lock.json
+	cd widget && npm run build
+
+widget/node_modules/.package-lock.json: widget/package-lock.json
+	cd widget && npm ci --no-audit --no-fund
+
+test: test-deps
+	cargo fmt --all -- --check
+	$(MAKE) widget-test
+	$(MAKE) rust-test
+	$(MAKE) template-test
+	$(MAKE) browser-test
+	$(MAKE) lambda-build
+	@echo "make test: every suite passed"
+
+# What the tests need on a fresh machine: a venv with moto_server, cfn-lint and cargo-lambda,
+# the npm packages, and Debian's chromium.
+test-deps: $(VENV)/.installed widget/node_modules/.package-lock.json
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+$(VENV)/.installed: infra/requirements-test.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements-test.txt
+	touch $@
+
+rust-test:
+	cargo build --workspace --bins --locked
+	$(CARGO_TEST)
+
+widget-test: widget/node_modules/.package-lock.json
+	cd widget && npm run typecheck && npm run test:unit && npm run build
+
+template-test:
+	cfn-lint template.yaml
+
+browser-test: widget
+	cargo build --locked -p beseda-local
+	bash infra/scripts/browser-tests.sh $(CARGO_TARGET_DIR)/debug/beseda
+
+lambda-build:
+	cargo lambda build --release --locked
+
+bench:
+	cargo bench -p beseda-embedded --bench table
+
+clean:
+	rm -rf widget/dist widget/node_modules $(VENV)

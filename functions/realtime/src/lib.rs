@@ -1,0 +1,33 @@
+//! The WebSocket API's routes: `$connect` registers the socket of a signed-in user (the
+//! session token in `?token=`) or refuses it with 401, `$disconnect` forgets it, and
+//! `$default` hands the frame to the domain, which answers through the push port.
+
+use aws_lambda_events::event::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
+use beseda_domain::{App, Error, realtime};
+
+fn status(code: i64) -> ApiGatewayProxyResponse {
+    let mut response = ApiGatewayProxyResponse::default();
+    response.status_code = code;
+    response
+}
+
+pub async fn handle(app: &App, event: ApiGatewayWebsocketProxyRequest) -> ApiGatewayProxyResponse {
+    let ctx = &event.request_context;
+    let Some(connection_id) = ctx.connection_id.as_deref() else { return status(400) };
+    let outcome = match ctx.route_key.as_deref() {
+        Some("$connect") => match event.query_string_parameters.first("token") {
+            Some(token) => realtime::connect(app, connection_id, token).await.map(|_| ()),
+            None => Err(Error::Unauthenticated),
+        },
+        Some("$disconnect") => realtime::disconnect(app, connection_id).await,
+        _ => realtime::message(app, connection_id, event.body.as_deref().unwrap_or_default()).await,
+    };
+    match outcome {
+        Ok(()) => status(200),
+        Err(Error::Unauthenticated) => status(401),
+        Err(e) => {
+            tracing::error!(error = %e, "realtime route failed");
+            status(500)
+        }
+    }
+}

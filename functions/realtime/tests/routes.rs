@@ -1,0 +1,48 @@
+//! The WebSocket routes on the sample events from `events/realtime/`, over the embedded
+//! adapters.
+
+use aws_lambda_events::event::apigw::ApiGatewayWebsocketProxyRequest;
+use beseda_domain::accounts::{self, NewUser};
+use beseda_domain::{App, Settings};
+use std::sync::Arc;
+
+fn sample(name: &str) -> ApiGatewayWebsocketProxyRequest {
+    let path = format!("{}/../../events/realtime/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn connect_ping_disconnect() {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let e = beseda_embedded::open(&dir, beseda_ports::queue::QUEUES, Arc::new(beseda_ports::SystemClock)).unwrap();
+    let app = App { ports: e.ports, settings: Settings::from_env() };
+    accounts::create_user(&app, NewUser { email: "op@x.ru".into(), ..Default::default() }, "password1").await.unwrap();
+    let session = accounts::login(&app, "op@x.ru", "password1", "ip").await.unwrap();
+
+    let refused = realtime::handle(&app, sample("connect.json")).await;
+    assert_eq!(refused.status_code, 401, "the sample's token is no session");
+
+    let (connection_id, mut frames) = e.hub.connect();
+    let mut connect = sample("connect.json");
+    connect.request_context.connection_id = Some(connection_id.clone());
+    connect.query_string_parameters =
+        std::collections::HashMap::from([("token".to_owned(), vec![session.token.clone()])]).into();
+    assert_eq!(realtime::handle(&app, connect).await.status_code, 200);
+
+    let mut ping = sample("default-ping.json");
+    ping.request_context.connection_id = Some(connection_id.clone());
+    assert_eq!(realtime::handle(&app, ping).await.status_code, 200);
+    assert_eq!(frames.recv().await.unwrap(), r#"{"type":"pong"}"#);
+    assert_eq!(
+        beseda_domain::realtime::push_to_user(&app, &session.user.id, &serde_json::json!({"type": "x"})).await.unwrap(),
+        1
+    );
+
+    let mut bye = sample("disconnect.json");
+    bye.request_context.connection_id = Some(connection_id);
+    assert_eq!(realtime::handle(&app, bye).await.status_code, 200);
+    assert_eq!(
+        beseda_domain::realtime::push_to_user(&app, &session.user.id, &serde_json::json!({"type": "x"})).await.unwrap(),
+        0
+    );
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Starts the local runner on a fresh data folder and a free port, runs the Playwright suite
+# (tests/browser/) against it in Debian's chromium, and stops it.
+set -euo pipefail
+bin=${1:?usage: browser-tests.sh path/to/beseda}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+data=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$bin" --data "$data" serve --port "$port" --static-dir "$root/widget/dist" >"$data/server.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$data/server.log"; exit 1; }
+export BESEDA_URL="http://127.0.0.1:$port"
+export BESEDA_ADMIN_EMAIL=$(sed -n 1p "$data/first-login.txt")
+export BESEDA_ADMIN_PASSWORD=$(sed -n 2p "$data/first-login.txt")
+export BESEDA_DATA="$data"
+cd "$root/widget"
+npx playwright test
