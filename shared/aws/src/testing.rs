@@ -1,0 +1,154 @@
+//! Test support (feature `testing`): `moto_server` on loopback and an SDK configuration that
+//! points every client at it with dummy credentials.
+//!
+//! [`Moto::shared`] starts one server per test process (or uses `MOTO_ENDPOINT` when set);
+//! tests share it by giving their tables, queues and buckets unique names. [`Moto::start`]
+//! starts a private one for a test that reads back global state (sent mail). A server runs
+//! under `sh`, which kills it when its standard input closes. The test process holds the only
+//! write end: a private server stops when its [`Moto`] is dropped, the shared one in an exit
+//! hook, and either one when the process dies however it dies, as the pipe closes then.
+//! Test support panics with a clear message instead of returning errors.
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// The region every test client uses.
+pub const REGION: &str = "us-east-1";
+/// How long a starting server may take to answer.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A running `moto_server` (or an external one named by `MOTO_ENDPOINT`).
+pub struct Moto {
+    endpoint: String,
+    process: Mutex<Option<(Child, ChildStdin)>>,
+}
+
+static SHARED: OnceLock<Moto> = OnceLock::new();
+
+unsafe extern "C" {
+    /// The C library's exit hook: it runs when a test binary's `main` returns or calls
+    /// `std::process::exit`, which Rust's statics never see.
+    fn atexit(hook: extern "C" fn()) -> std::ffi::c_int;
+}
+
+/// Stops the shared server before the test process exits, so none outlives it even briefly.
+extern "C" fn stop_shared() {
+    if let Some(moto) = SHARED.get() {
+        moto.stop();
+    }
+}
+
+impl Moto {
+    /// The server this test process shares, started on first use.
+    pub fn shared() -> &'static Moto {
+        SHARED.get_or_init(|| match std::env::var("MOTO_ENDPOINT") {
+            Ok(endpoint) if !endpoint.is_empty() => {
+                Moto { endpoint: endpoint.trim_end_matches('/').to_owned(), process: Mutex::new(None) }
+            }
+            _ => {
+                let moto = Moto::start();
+                // SAFETY: `stop_shared` is a plain function that lives as long as the process.
+                unsafe { atexit(stop_shared) };
+                moto
+            }
+        })
+    }
+
+    /// A private server on a free loopback port, stopped when dropped.
+    pub fn start() -> Moto {
+        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or_else(|e| panic!("no free loopback port for moto_server: {e}"));
+        let mut child = Command::new("sh")
+            .args(["-c", r#""$1" -H 127.0.0.1 -p "$2" & pid=$!; read line; kill -9 $pid; wait $pid"#, "sh"])
+            .arg(binary())
+            .arg(port.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run sh to start moto_server: {e}"));
+        let stdin = child.stdin.take().unwrap_or_else(|| panic!("the stdin of moto_server's shell is not piped"));
+        let moto = Moto { endpoint: format!("http://127.0.0.1:{port}"), process: Mutex::new(Some((child, stdin))) };
+        let started = Instant::now();
+        while !answers(port) {
+            if started.elapsed() > START_TIMEOUT {
+                panic!("moto_server did not answer on port {port} within {START_TIMEOUT:?}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        moto
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// An SDK configuration for this server: its endpoint, [`REGION`], dummy credentials.
+    pub fn sdk_config(&self) -> SdkConfig {
+        SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(REGION))
+            .endpoint_url(&self.endpoint)
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "testing", "testing", None, None, "moto",
+            )))
+            .build()
+    }
+
+    /// Stops the server this process started, and waits until it is gone.
+    fn stop(&self) {
+        let process = self.process.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some((mut child, stdin)) = process {
+            // Closing the pipe makes the shell kill the server and wait for it.
+            drop(stdin);
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The `moto_server` of the repository's `.venv`, else the one on PATH.
+fn binary() -> PathBuf {
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/moto_server");
+    if venv.is_file() {
+        return venv;
+    }
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join("moto_server"))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "moto_server is not installed: run `make test` (it installs moto[server] into \
+                 .venv), or `pip install 'moto[server]'`, or set MOTO_ENDPOINT"
+            )
+        })
+}
+
+/// Whether an HTTP server answers on the port.
+fn answers(port: u16) -> bool {
+    let Ok(mut stream) = TcpStream::connect((Ipv4Addr::LOCALHOST, port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let mut head = [0u8; 5];
+    stream
+        .write_all(b"GET /moto-api/data.json HTTP/1.0\r\n\r\n")
+        .and_then(|()| stream.read_exact(&mut head))
+        .is_ok_and(|()| &head == b"HTTP/")
+}

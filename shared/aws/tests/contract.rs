@@ -1,0 +1,90 @@
+//! The contract suites on the AWS adapters, against `moto_server` on loopback. The table,
+//! queue and blob tests share one server, each under its own unique table, queue prefix or
+//! bucket; each mail test has a server of its own, since sent mail is global to a server.
+
+use beseda_aws::testing::Moto;
+use beseda_aws::{DynamoTable, S3Blobs, SesMailer, SqsQueue};
+use beseda_contract::{blobs, blobs_contract, mail, mail_contract, queue, queue_contract, table, table_contract};
+use beseda_ports::queue::Queue;
+use beseda_ports::{Clock, FixedClock};
+use chrono::TimeZone;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+fn unique() -> String {
+    format!("t{}", uuid::Uuid::new_v4().simple())
+}
+
+async fn fresh_table() -> table::Fixture {
+    let client = aws_sdk_dynamodb::Client::new(&Moto::shared().sdk_config());
+    let name = unique();
+    DynamoTable::create_table(&client, &name).await.unwrap();
+    let clock = Arc::new(FixedClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()));
+    let store: Arc<dyn Clock> = clock.clone();
+    table::Fixture { store: Arc::new(DynamoTable::new(client, name, store)), clock }
+}
+
+async fn fresh_queue() -> queue::Fixture {
+    let client = aws_sdk_sqs::Client::new(&Moto::shared().sdk_config());
+    let urls = SqsQueue::create_queues(&client, &[queue::SPEC], &format!("{}-", unique())).await.unwrap();
+    queue::Fixture { queue: Arc::new(SqsQueue::new(client, urls)) }
+}
+
+/// A mail read back from moto's record of raw SES mail.
+fn sent_from(raw: &str) -> mail::Sent {
+    let parsed = mail_parser::MessageParser::default().parse(raw.as_bytes()).expect("moto holds a parsable mail");
+    mail::Sent {
+        to: parsed
+            .to()
+            .map(|a| a.iter().filter_map(|addr| addr.address().map(str::to_owned)).collect())
+            .unwrap_or_default(),
+        subject: parsed.subject().unwrap_or_default().to_owned(),
+        text: parsed.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
+    }
+}
+
+async fn fresh_mail() -> mail::Fixture {
+    let moto = Arc::new(Moto::start());
+    let client = aws_sdk_sesv2::Client::new(&moto.sdk_config());
+    client.create_email_identity().email_identity("noreply@beseda.example").send().await.unwrap();
+    mail::Fixture {
+        mailer: Arc::new(SesMailer::new(client)),
+        sent: Box::new(move || {
+            let url = format!("{}/moto-api/data.json", moto.endpoint());
+            Box::pin(async move {
+                let data: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+                data["ses"]["RawMessage"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|m| sent_from(m["raw_data"].as_str().unwrap_or_default()))
+                    .collect()
+            })
+        }),
+    }
+}
+
+async fn fresh_blobs() -> blobs::Fixture {
+    let client = S3Blobs::client(&Moto::shared().sdk_config());
+    let bucket = unique();
+    S3Blobs::create_bucket(&client, &bucket).await.unwrap();
+    blobs::Fixture { blobs: Arc::new(S3Blobs::new(client, bucket)) }
+}
+
+table_contract!(crate::fresh_table);
+queue_contract!(crate::fresh_queue);
+mail_contract!(crate::fresh_mail);
+blobs_contract!(crate::fresh_blobs);
+
+/// An adapter that knows only the queue's URL finds the dead-letter queue from its redrive
+/// policy, as one built by `SqsQueue::from_env` does.
+#[tokio::test]
+async fn dead_letter_queue_is_found_from_the_redrive_policy() {
+    let client = aws_sdk_sqs::Client::new(&Moto::shared().sdk_config());
+    let urls = SqsQueue::create_queues(&client, &[queue::SPEC], &format!("{}-", unique())).await.unwrap();
+    let created = &urls[queue::SPEC.name];
+    client.send_message().queue_url(&created.dead_letter_url).message_body("dead").send().await.unwrap();
+    let q = SqsQueue::from_urls(client, HashMap::from([(queue::SPEC.name.to_owned(), created.url.clone())]));
+    assert_eq!(q.dead_letters(queue::SPEC.name, 10).await.unwrap(), ["dead"]);
+    assert_eq!(SqsQueue::url_variable("crm-push"), "QUEUE_URL_CRM_PUSH", "the variable from_env reads");
+}
