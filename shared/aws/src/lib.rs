@@ -4,7 +4,7 @@
 //! Each Lambda's `main.rs` calls [`ports_from_env`] once per cold start. The SDK honours
 //! `AWS_ENDPOINT_URL` (and the per-service `AWS_ENDPOINT_URL_<SERVICE>`), so `cargo lambda
 //! watch` can point every client at `moto_server` on loopback. The tests run the contract
-//! suites of `beseda-contract` against `moto_server` (see [`testing`], feature `testing`).
+//! suites of `beseda-contract` against `moto_server` (see the `testing` module, feature `testing`).
 
 pub mod blobs;
 pub mod mail;
