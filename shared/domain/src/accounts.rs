@@ -42,6 +42,8 @@ pub struct Profile {
     pub timezone: String,
     pub hide_inactive_projects: bool,
     pub volumes: Volumes,
+    #[serde(default)]
+    pub has_avatar: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -116,6 +118,7 @@ pub async fn create_user(app: &App, new: NewUser, password: &str) -> Result<Prof
         timezone: DEFAULT_TIMEZONE.into(),
         hide_inactive_projects: false,
         volumes: Volumes::default(),
+        has_avatar: false,
         created_at: app.now(),
     };
     let stored = Stored { profile: profile.clone(), password_hash: secrets::hash_password(password) };
@@ -220,7 +223,9 @@ async fn open_session(app: &App, user_id: &str) -> Result<String> {
     let token = secrets::token();
     let (pk, sk) = keys::session(&secrets::token_hash(&token));
     let expires = app.now().timestamp() + SESSION_DAYS * 86_400;
-    let item = Item::new(pk, sk, serde_json::json!({ "user_id": user_id })).expiring_at(expires);
+    let item = Item::new(pk, sk, serde_json::json!({ "user_id": user_id }))
+        .with_index(user_sessions(user_id), app.now().to_rfc3339())
+        .expiring_at(expires);
     app.ports.table.put(item, Condition::NotExists).await?;
     Ok(token)
 }
@@ -237,6 +242,195 @@ pub async fn logout(app: &App, token: &str) -> Result<()> {
     let (pk, sk) = keys::session(&secrets::token_hash(token));
     app.ports.table.delete(&pk, &sk, Condition::Always).await?;
     Ok(())
+}
+
+fn user_sessions(user_id: &str) -> String {
+    format!("user#{user_id}#sessions")
+}
+
+/// Closes every session of a user but the one given.
+async fn revoke_sessions(app: &App, user_id: &str, keep: Option<&str>) -> Result<()> {
+    let keep = keep.map(|t| keys::session(&secrets::token_hash(t)).0);
+    loop {
+        let page = app.ports.table.query(Query::index(user_sessions(user_id)).limit(100)).await?;
+        let doomed: Vec<_> = page.items.into_iter().filter(|i| Some(&i.pk) != keep.as_ref()).collect();
+        if doomed.is_empty() {
+            return Ok(());
+        }
+        for item in doomed {
+            app.ports.table.delete(&item.pk, &item.sk, Condition::Always).await?;
+        }
+    }
+}
+
+/// Changes to one's own profile; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ProfileChanges {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    /// Empty to remove.
+    pub phone: Option<String>,
+    pub timezone: Option<String>,
+    pub hide_inactive_projects: Option<bool>,
+    pub volumes: Option<Volumes>,
+}
+
+fn check_name(field: &'static str, name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.chars().count() > 50 {
+        return Err(Error::invalid(field, "name_too_long", "Не длиннее 50 символов"));
+    }
+    Ok(name.to_owned())
+}
+
+async fn save(app: &App, stored: &Stored, version: u64) -> Result<()> {
+    app.ports.table.put(user_item(stored)?, Condition::Version(version)).await?;
+    Ok(())
+}
+
+pub async fn update_profile(app: &App, user_id: &str, changes: ProfileChanges) -> Result<Profile> {
+    let (mut stored, version) = load(app, user_id).await?.ok_or(Error::NotFound("user"))?;
+    let p = &mut stored.profile;
+    if let Some(v) = changes.first_name {
+        p.first_name = check_name("first_name", &v)?;
+    }
+    if let Some(v) = changes.last_name {
+        p.last_name = check_name("last_name", &v)?;
+    }
+    if let Some(v) = changes.phone {
+        p.phone = if v.trim().is_empty() { None } else { Some(crate::phone::normalize("phone", &v)?) };
+    }
+    if let Some(tz) = changes.timezone {
+        crate::projects::check_timezone("timezone", &tz)?;
+        p.timezone = tz;
+    }
+    if let Some(v) = changes.hide_inactive_projects {
+        p.hide_inactive_projects = v;
+    }
+    if let Some(v) = changes.volumes {
+        let all = [v.login, v.presence, v.new_request, v.new_message, v.settings_saved, v.locked_click];
+        if all.iter().any(|x| *x > 100) {
+            return Err(Error::invalid("volumes", "invalid_volume", "Громкость — от 0 до 100"));
+        }
+        p.volumes = v;
+    }
+    save(app, &stored, version).await?;
+    Ok(stored.profile)
+}
+
+/// Changes the password knowing the old one; other sessions of the user are closed.
+pub async fn change_password(
+    app: &App,
+    user_id: &str,
+    current_token: &str,
+    old: &str,
+    new: &str,
+    again: &str,
+) -> Result<()> {
+    let (mut stored, version) = load(app, user_id).await?.ok_or(Error::NotFound("user"))?;
+    let (old, hash) = (old.to_owned(), stored.password_hash.clone());
+    if !tokio::task::spawn_blocking(move || secrets::verify_password(&old, &hash)).await.unwrap_or(false) {
+        return Err(Error::invalid("old_password", "wrong_password", "Старый пароль указан неверно"));
+    }
+    if new != again {
+        return Err(Error::invalid("new_password_again", "passwords_differ", "Новые пароли не совпадают"));
+    }
+    check_password(new).map_err(|e| match e {
+        Error::Invalid { code, message, .. } => Error::Invalid { field: "new_password", code, message },
+        other => other,
+    })?;
+    stored.password_hash = secrets::hash_password(new);
+    save(app, &stored, version).await?;
+    revoke_sessions(app, user_id, Some(current_token)).await
+}
+
+/// How long a password-reset link works.
+pub const RESET_SECS: i64 = 3600;
+
+fn reset_key(token: &str) -> (String, String) {
+    (format!("reset#{}", secrets::token_hash(token)), "reset".into())
+}
+
+/// Mails a one-time link to set a new password, if the account exists; says nothing either
+/// way, so the form cannot tell which e-mails have accounts.
+pub async fn request_reset(app: &App, email: &str) -> Result<()> {
+    let Some(profile) = find_by_email(app, email).await? else { return Ok(()) };
+    let token = secrets::token();
+    let (pk, sk) = reset_key(&token);
+    let item =
+        Item::new(pk, sk, serde_json::json!({ "user_id": profile.id })).expiring_at(app.now().timestamp() + RESET_SECS);
+    app.ports.table.put(item, Condition::NotExists).await?;
+    let link = format!("{}/reset?token={token}", app.settings.public_url);
+    let job =
+        crate::notify::Job::Mail { to: vec![profile.email], template: crate::notify::Template::PasswordReset { link } };
+    crate::notify::enqueue(app, &job).await
+}
+
+/// Sets a new password with a reset link's token; the link works once, and every session of
+/// the account is closed.
+pub async fn confirm_reset(app: &App, token: &str, password: &str, again: &str) -> Result<()> {
+    if password != again {
+        return Err(Error::invalid("password_again", "passwords_differ", "Пароли не совпадают"));
+    }
+    check_password(password)?;
+    let (pk, sk) = reset_key(token);
+    let bad_link =
+        || Error::invalid("token", "invalid_reset_link", "Ссылка устарела или уже использована; запросите новую");
+    let item = app.ports.table.get(&pk, &sk).await?.ok_or_else(bad_link)?;
+    let user_id = item.body["user_id"].as_str().ok_or_else(bad_link)?.to_owned();
+    let (mut stored, version) = load(app, &user_id).await?.ok_or_else(bad_link)?;
+    stored.password_hash = secrets::hash_password(password);
+    let writes = vec![
+        Write::Delete { pk, sk, condition: Condition::Version(item.version) },
+        Write::Put { item: user_item(&stored)?, condition: Condition::Version(version) },
+    ];
+    app.ports.table.transact(writes).await.map_err(|e| match e {
+        StoreError::TransactionCancelled => bad_link(),
+        other => other.into(),
+    })?;
+    revoke_sessions(app, &user_id, None).await
+}
+
+/// The largest avatar accepted.
+pub const AVATAR_MAX: usize = 2 * 1024 * 1024;
+
+/// The image type of an avatar, told by its content: PNG or JPEG only.
+pub fn avatar_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else {
+        None
+    }
+}
+
+fn avatar_key(user_id: &str) -> String {
+    format!("users/{user_id}/avatar")
+}
+
+pub async fn set_avatar(app: &App, user_id: &str, bytes: bytes::Bytes) -> Result<Profile> {
+    if bytes.len() > AVATAR_MAX {
+        return Err(Error::invalid("avatar", "avatar_too_large", "Аватар — не больше 2 МБ"));
+    }
+    let content_type =
+        avatar_type(&bytes).ok_or_else(|| Error::invalid("avatar", "avatar_type", "Аватар — только JPG или PNG"))?;
+    app.ports.blobs.put(&avatar_key(user_id), beseda_ports::Blob { bytes, content_type: content_type.into() }).await?;
+    let (mut stored, version) = load(app, user_id).await?.ok_or(Error::NotFound("user"))?;
+    stored.profile.has_avatar = true;
+    save(app, &stored, version).await?;
+    Ok(stored.profile)
+}
+
+pub async fn avatar(app: &App, user_id: &str) -> Result<beseda_ports::Blob> {
+    app.ports.blobs.get(&avatar_key(user_id)).await?.ok_or(Error::NotFound("avatar"))
+}
+
+pub async fn delete_avatar(app: &App, user_id: &str) -> Result<()> {
+    app.ports.blobs.delete(&avatar_key(user_id)).await?;
+    let (mut stored, version) = load(app, user_id).await?.ok_or(Error::NotFound("user"))?;
+    stored.profile.has_avatar = false;
+    save(app, &stored, version).await
 }
 
 /// On a new installation (no user at all) creates the first administrator with a generated
@@ -258,6 +452,106 @@ pub async fn ensure_first_admin(app: &App) -> Result<Option<(String, String)>> {
 mod tests {
     use super::*;
     use crate::testing;
+
+    async fn user(app: &App, email: &str) -> Profile {
+        create_user(app, NewUser { email: email.into(), ..Default::default() }, "password1").await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn profile_changes_are_checked() {
+        let (app, _, _) = testing::app();
+        let u = user(&app, "p@x.ru").await;
+        let changes = ProfileChanges {
+            first_name: Some(" Анна ".into()),
+            phone: Some("8 912 345 67 89".into()),
+            timezone: Some("Asia/Yekaterinburg".into()),
+            ..Default::default()
+        };
+        let p = update_profile(&app, &u.id, changes).await.unwrap();
+        assert_eq!(
+            (p.first_name.as_str(), p.phone.as_deref(), p.timezone.as_str()),
+            ("Анна", Some("+79123456789"), "Asia/Yekaterinburg")
+        );
+        let bad = ProfileChanges { timezone: Some("Nowhere/City".into()), ..Default::default() };
+        assert!(matches!(update_profile(&app, &u.id, bad).await, Err(Error::Invalid { field: "timezone", .. })));
+        let loud = ProfileChanges { volumes: Some(Volumes { login: 101, ..Volumes::default() }), ..Default::default() };
+        assert!(matches!(update_profile(&app, &u.id, loud).await, Err(Error::Invalid { code: "invalid_volume", .. })));
+        assert_eq!(get_profile(&app, &u.id).await.unwrap().email, "p@x.ru", "the e-mail never changes");
+    }
+
+    #[tokio::test]
+    async fn changing_the_password_closes_other_sessions() {
+        let (app, _, _) = testing::app();
+        let u = user(&app, "c@x.ru").await;
+        let here = login(&app, "c@x.ru", "password1", "ip").await.unwrap().token;
+        let elsewhere = login(&app, "c@x.ru", "password1", "ip").await.unwrap().token;
+        assert!(matches!(
+            change_password(&app, &u.id, &here, "nope", "newpass12", "newpass12").await,
+            Err(Error::Invalid { code: "wrong_password", .. })
+        ));
+        assert!(matches!(
+            change_password(&app, &u.id, &here, "password1", "newpass12", "other123").await,
+            Err(Error::Invalid { code: "passwords_differ", .. })
+        ));
+        assert!(matches!(
+            change_password(&app, &u.id, &here, "password1", "short", "short").await,
+            Err(Error::Invalid { field: "new_password", .. })
+        ));
+        change_password(&app, &u.id, &here, "password1", "newpass12", "newpass12").await.unwrap();
+        assert!(session_user(&app, &here).await.is_ok());
+        assert!(session_user(&app, &elsewhere).await.is_err());
+        assert!(login(&app, "c@x.ru", "newpass12", "ip").await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_reset_link_works_once_and_for_an_hour() {
+        let (app, clock, _) = testing::app();
+        user(&app, "r@x.ru").await;
+        request_reset(&app, "nobody@x.ru").await.unwrap();
+        request_reset(&app, "R@x.ru").await.unwrap();
+        let got = app.ports.queue.receive("notifications", 10, std::time::Duration::ZERO).await.unwrap();
+        assert_eq!(got.len(), 1, "only an existing account gets a mail");
+        let job: crate::notify::Job = serde_json::from_str(&got[0].body).unwrap();
+        let crate::notify::Job::Mail { template: crate::notify::Template::PasswordReset { link }, .. } = job else {
+            panic!()
+        };
+        let token = link.split("token=").nth(1).unwrap().to_owned();
+        assert!(link.starts_with("http://cabinet.test/reset?token="));
+        confirm_reset(&app, &token, "brand-new-1", "brand-new-1").await.unwrap();
+        assert!(matches!(
+            confirm_reset(&app, &token, "again-new-1", "again-new-1").await,
+            Err(Error::Invalid { code: "invalid_reset_link", .. })
+        ));
+        assert!(login(&app, "r@x.ru", "brand-new-1", "ip").await.is_ok());
+
+        request_reset(&app, "r@x.ru").await.unwrap();
+        let got = app.ports.queue.receive("notifications", 10, std::time::Duration::ZERO).await.unwrap();
+        let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
+        let token = body["template"]["link"].as_str().unwrap().split("token=").nth(1).unwrap().to_owned();
+        clock.advance(chrono::Duration::seconds(RESET_SECS + 1));
+        assert!(matches!(
+            confirm_reset(&app, &token, "late-pass-1", "late-pass-1").await,
+            Err(Error::Invalid { code: "invalid_reset_link", .. })
+        ));
+    }
+
+    #[tokio::test]
+    async fn avatars_are_checked_by_content() {
+        let (app, _, _) = testing::app();
+        let u = user(&app, "a@x.ru").await;
+        let png = bytes::Bytes::from_static(b"\x89PNG\r\n\x1a\nrest-of-image");
+        assert!(set_avatar(&app, &u.id, png.clone()).await.unwrap().has_avatar);
+        assert_eq!(avatar(&app, &u.id).await.unwrap().content_type, "image/png");
+        let gif_named_png = bytes::Bytes::from_static(b"GIF89a....");
+        assert!(matches!(
+            set_avatar(&app, &u.id, gif_named_png).await,
+            Err(Error::Invalid { code: "avatar_type", .. })
+        ));
+        let huge = bytes::Bytes::from(vec![0xFF; AVATAR_MAX + 1]);
+        assert!(matches!(set_avatar(&app, &u.id, huge).await, Err(Error::Invalid { code: "avatar_too_large", .. })));
+        delete_avatar(&app, &u.id).await.unwrap();
+        assert!(!get_profile(&app, &u.id).await.unwrap().has_avatar);
+    }
 
     #[test]
     fn emails_are_normalised_and_checked() {

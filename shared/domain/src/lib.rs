@@ -1,13 +1,20 @@
 //! Beseda's business. Modules hold the rules as plain functions without I/O (unit-tested
 //! beside them) and the services that apply those rules through the ports in an [`App`].
 
+pub mod access;
 pub mod accounts;
 pub mod backoff;
+pub mod billing;
+pub mod blacklist;
+pub mod domains;
 pub mod error;
 pub mod keys;
 pub mod notify;
+pub mod phone;
+pub mod projects;
 pub mod realtime;
 pub mod secrets;
+pub mod team;
 pub mod throttle;
 
 pub use error::{Error, Result};

@@ -7,6 +7,69 @@ use beseda_ports::queue::NOTIFICATIONS;
 use beseda_ports::table::{Condition, Item};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
+use utoipa::ToSchema;
+
+/// The four notification groups of §4, switched per member and per extra e-mail.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Groups {
+    /// 1. Услуги и документы: a service connected, renewed or disconnected.
+    pub services: bool,
+    /// 2. Обращения клиентов: new request, unanswered chat, missed call.
+    pub requests: bool,
+    /// 3. Статистика: the daily digest.
+    pub statistics: bool,
+    /// 4. Обновления и акции.
+    pub news: bool,
+}
+
+impl Groups {
+    /// The administrator hears about services by default.
+    pub fn admin_default() -> Self {
+        Self { services: true, requests: true, ..Self::default() }
+    }
+
+    pub fn member_default() -> Self {
+        Self { requests: true, ..Self::default() }
+    }
+
+    fn has(&self, group: Group) -> bool {
+        match group {
+            Group::Services => self.services,
+            Group::Requests => self.requests,
+            Group::Statistics => self.statistics,
+            Group::News => self.news,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Services,
+    Requests,
+    Statistics,
+    News,
+}
+
+/// One member as the recipient rule sees it.
+pub struct Recipient<'a> {
+    pub email: &'a str,
+    pub is_admin: bool,
+    pub groups: Groups,
+}
+
+/// Who gets a notification of a group: the members and the notification-only e-mails that
+/// switched it on; and when nobody has "Обращения клиентов", the administrator gets it anyway,
+/// so no request is lost.
+pub fn recipients(members: &[Recipient], extra: &[(String, Groups)], group: Group) -> Vec<String> {
+    let mut out: Vec<String> = members.iter().filter(|m| m.groups.has(group)).map(|m| m.email.to_owned()).collect();
+    out.extend(extra.iter().filter(|(_, g)| g.has(group)).map(|(e, _)| e.clone()));
+    if out.is_empty() && group == Group::Requests {
+        out.extend(members.iter().filter(|m| m.is_admin).map(|m| m.email.to_owned()));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
 
 /// One message of the notifications queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,8 +86,21 @@ pub enum Template {
     Test { project_name: String },
     /// A new account: the login and the generated password (§3).
     NewAccount { project_name: String, login: String, password: String },
+    /// An existing account was added to a project (§3).
+    AddedToProject { project_name: String },
     /// A link that sets a new password, valid one hour (§1).
     PasswordReset { link: String },
+    /// A tariff or the trial was connected, renewed or disconnected (§4 group 1).
+    Tariff { project_name: String, event: TariffEvent, tariff: String, until: Option<String> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TariffEvent {
+    Connected,
+    Renewed,
+    Disconnected,
+    Expired,
 }
 
 /// Subject and text of a service mail.
@@ -40,6 +116,27 @@ pub fn render(template: &Template, public_url: &str) -> (String, String) {
                 "Вас добавили в команду проекта «{project_name}».\n\nАдрес: {public_url}\nЛогин: {login}\nПароль: {password}\n\nПосле входа смените пароль в профиле.\n"
             ),
         ),
+        Template::AddedToProject { project_name } => (
+            format!("Вас добавили в проект «{project_name}» в Беседе"),
+            format!(
+                "Вас добавили в команду проекта «{project_name}». Войдите со своим e-mail и паролем:\n{public_url}\n"
+            ),
+        ),
+        Template::Tariff { project_name, event, tariff, until } => {
+            let what = match event {
+                TariffEvent::Connected => "подключён",
+                TariffEvent::Renewed => "продлён",
+                TariffEvent::Disconnected => "отключён",
+                TariffEvent::Expired => "закончился",
+            };
+            let until = until.as_ref().map(|u| format!(" Действует до {u}.")).unwrap_or_default();
+            (
+                format!("Беседа: тариф {tariff} {what} — проект «{project_name}»"),
+                format!(
+                    "В проекте «{project_name}» тариф {tariff} {what}.{until}\n\nУслуги проекта: {public_url}/settings\n"
+                ),
+            )
+        }
         Template::PasswordReset { link } => (
             "Беседа: восстановление пароля".into(),
             format!(
@@ -83,6 +180,21 @@ pub async fn deliver(app: &App, message_id: &str, body: &str) -> Result<()> {
 mod tests {
     use super::*;
     use crate::testing;
+
+    #[test]
+    fn requests_fall_back_to_the_administrator() {
+        let off = Groups::default();
+        let members = [
+            Recipient { email: "admin@x.ru", is_admin: true, groups: off },
+            Recipient { email: "op@x.ru", is_admin: false, groups: off },
+        ];
+        assert_eq!(recipients(&members, &[], Group::Requests), ["admin@x.ru"]);
+        assert!(recipients(&members, &[], Group::Statistics).is_empty(), "only requests fall back");
+        let extra = [("boss@x.ru".to_owned(), Groups { requests: true, ..off })];
+        assert_eq!(recipients(&members, &extra, Group::Requests), ["boss@x.ru"], "someone has it: no fallback");
+        let on = [Recipient { email: "op@x.ru", is_admin: false, groups: Groups::member_default() }];
+        assert_eq!(recipients(&on, &[], Group::Requests), ["op@x.ru"]);
+    }
 
     #[test]
     fn the_sample_event_body_is_a_job() {
