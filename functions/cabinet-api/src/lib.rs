@@ -24,13 +24,41 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::health::healthz))
         .routes(routes!(routes::auth::login))
         .routes(routes!(routes::auth::logout))
-        .routes(routes!(routes::me::me))
+        .routes(routes!(routes::auth::request_reset))
+        .routes(routes!(routes::auth::confirm_reset))
+        .routes(routes!(routes::me::me, routes::account::update_me))
+        .routes(routes!(routes::account::change_password))
+        .routes(routes!(routes::account::put_avatar, routes::account::get_avatar, routes::account::delete_avatar))
+        .routes(routes!(routes::account::timezones))
+        .routes(routes!(routes::projects::list, routes::projects::create))
+        .routes(routes!(routes::projects::get, routes::projects::update))
+        .routes(routes!(routes::projects::spheres))
+        .routes(routes!(routes::team::list, routes::team::add))
+        .routes(routes!(routes::team::update, routes::team::remove))
+        .routes(routes!(routes::team::transfer_admin))
+        .routes(routes!(routes::team::notify_emails, routes::team::set_notify_emails))
+        .routes(routes!(routes::blacklist::list, routes::blacklist::add))
+        .routes(routes!(routes::blacklist::remove))
+        .routes(routes!(routes::billing::tariffs))
+        .routes(routes!(routes::billing::get))
+        .routes(routes!(routes::billing::top_up))
+        .routes(routes!(routes::billing::trial))
+        .routes(routes!(routes::billing::connect))
+        .routes(routes!(routes::billing::renew))
+        .routes(routes!(routes::billing::disconnect))
         .split_for_parts()
+}
+
+/// The OpenAPI document of every HTTP route of the product: the cabinet's and the journal's.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = routes().1;
+    doc.merge(journal_api::routes().1);
+    doc
 }
 
 /// The router with its state, without a fallback (see `beseda_http::finish`).
 pub fn router(app: App) -> Router {
-    let (router, doc) = routes();
-    let doc = Arc::new(doc);
+    let router = routes().0;
+    let doc = Arc::new(openapi());
     router.route("/api/openapi.json", get(move || async move { axum::Json(doc.as_ref().clone()) })).with_state(app)
 }

@@ -21,7 +21,7 @@ async fn app() -> (Router, App) {
     accounts::create_user(&app, NewUser { email: "anna@example.ru".into(), ..Default::default() }, "s3cret-pass")
         .await
         .unwrap();
-    (beseda_http::finish(cabinet_api::router(app.clone())), app)
+    (beseda_http::finish(cabinet_api::router(app.clone()).merge(journal_api::router(app.clone()))), app)
 }
 
 async fn call(router: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
@@ -144,4 +144,28 @@ async fn every_documented_route_exists() {
             assert_ne!(s, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
         }
     }
+}
+
+#[tokio::test]
+async fn avatars_have_their_own_larger_limit() {
+    let (r, _) = app().await;
+    let (_, _, b) =
+        call(&r, post("/api/v1/auth/login", r#"{"email":"anna@example.ru","password":"s3cret-pass"}"#)).await;
+    let token = b["token"].as_str().unwrap().to_owned();
+    let upload = |bytes: Vec<u8>| {
+        Request::put("/api/v1/me/avatar")
+            .header(header::CONTENT_TYPE, "image/png")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(bytes))
+            .unwrap()
+    };
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.resize(1024 * 1024, 0);
+    let (s, _, b) = call(&r, upload(png.clone())).await;
+    assert_eq!((s, b["user"]["has_avatar"].as_bool()), (StatusCode::OK, Some(true)));
+    png.resize(2 * 1024 * 1024 + 1, 0);
+    let (s, _, b) = call(&r, upload(png)).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
+    let (s, _, b) = call(&r, upload(b"GIF89a-not-a-png".to_vec())).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("avatar_type")));
 }

@@ -40,11 +40,13 @@ pub fn router(local: Local, static_dir: &std::path::Path) -> Router {
     let api_404 = || async { ApiError::RouteNotFound };
     let routes = Router::new()
         .merge(cabinet_api::router(local.app.clone()))
+        .merge(journal_api::router(local.app.clone()))
         .merge(
             Router::new()
                 .route("/ws", get(ws::upgrade))
                 .route("/demo", get(site::demo))
                 .route("/outbox", get(site::outbox))
+                .route("/outbox.json", get(site::outbox_json))
                 .with_state(local),
         )
         .nest_service("/widget", ServeDir::new(static_dir.join("widget")))
@@ -73,6 +75,9 @@ pub async fn run(data: PathBuf, embedded: Embedded, options: Options) -> anyhow:
         Settings { public_url: std::env::var("PUBLIC_URL").unwrap_or_else(|_| base.clone()), ..Settings::from_env() };
     let app = App { ports: embedded.ports.clone(), settings };
     let first = accounts::ensure_first_admin(&app).await?;
+    if first.is_some() {
+        site::create_demo_project(&app).await?;
+    }
     let embedded = Arc::new(embedded);
     workers::spawn(app.clone(), embedded.clone());
 

@@ -2,8 +2,12 @@
 //! and the outbox of mails the embedded mail adapter wrote.
 
 use crate::server::Local;
+use axum::Json;
 use axum::extract::State;
 use axum::response::Html;
+use beseda_domain::accounts::{self, FIRST_ADMIN_EMAIL};
+use beseda_domain::projects::{self, NewProject};
+use beseda_domain::{App, billing};
 
 /// Escapes text for HTML element content and attribute values.
 fn escape(text: &str) -> String {
@@ -23,6 +27,21 @@ fn escape(text: &str) -> String {
 
 /// The project the demo page embeds the widget for.
 pub const DEMO_PROJECT: &str = "demo";
+
+/// On a new installation: the demo site's project, administered by the first administrator,
+/// on the local domains, with its trial started so the site chat works at once.
+pub async fn create_demo_project(app: &App) -> beseda_domain::Result<()> {
+    let admin = accounts::find_by_email(app, FIRST_ADMIN_EMAIL).await?.ok_or(beseda_domain::Error::NotFound("user"))?;
+    let new = NewProject {
+        name: "Демо-сайт «Ромашка»".into(),
+        sphere: Some("ecommerce".into()),
+        timezone: None,
+        domains: vec!["localhost".into(), "127.0.0.1".into()],
+    };
+    projects::create(app, &admin.id, new, Some(DEMO_PROJECT)).await?;
+    billing::start_trial(app, DEMO_PROJECT).await?;
+    Ok(())
+}
 
 pub async fn demo() -> Html<String> {
     Html(format!(
@@ -86,6 +105,20 @@ article{{border:1px solid #e5e7eb;border-radius:10px;padding:12px 16px;margin:12
 pre{{white-space:pre-wrap;font:inherit;margin:8px 0 0}}</style></head>
 <body><h1>Исходящие письма</h1><p>Почта локального запуска не уходит в сеть: письма лежат в папке outbox.</p>{rows}</body></html>"#
     ))
+}
+
+/// A mail of the outbox, for tests and tools.
+#[derive(serde::Serialize)]
+pub struct OutboxMail {
+    to: Vec<String>,
+    subject: String,
+    text: String,
+}
+
+/// The outbox as JSON, newest first.
+pub async fn outbox_json(State(local): State<Local>) -> Json<Vec<OutboxMail>> {
+    let mails = local.embedded.outbox.list().unwrap_or_default();
+    Json(mails.into_iter().map(|m| OutboxMail { to: m.to, subject: m.subject, text: m.text }).collect())
 }
 
 #[cfg(test)]

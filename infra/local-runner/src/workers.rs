@@ -1,6 +1,7 @@
 //! The queue consumers and the schedules, in process: each queue is drained by a loop that
 //! hands every message to the same handler the Lambda consumer calls, acks it on success and
-//! retries it with backoff on failure (the queue dead-letters it after its `max_receives`).
+//! retries it with backoff on failure (the queue dead-letters it after its `max_receives`);
+//! the scheduled jobs tick every minute, and expired items are swept (DynamoDB's TTL in AWS).
 
 use beseda_domain::{App, Result, backoff, notify};
 use beseda_embedded::Embedded;
@@ -14,7 +15,15 @@ type Handler = fn(App, String, String) -> BoxFuture<'static, Result<()>>;
 
 pub fn spawn(app: App, embedded: Arc<Embedded>) {
     let deliver: Handler = |app, id, body| Box::pin(async move { notify::deliver(&app, &id, &body).await });
-    tokio::spawn(consume(app, NOTIFICATIONS, deliver));
+    tokio::spawn(consume(app.clone(), NOTIFICATIONS, deliver));
+    tokio::spawn(every(Duration::from_secs(60), move || {
+        let app = app.clone();
+        async move {
+            if let Err(e) = scheduler::tick(&app).await {
+                tracing::warn!(error = %e, "scheduled jobs failed");
+            }
+        }
+    }));
     tokio::spawn(every(Duration::from_secs(60), move || {
         let table = embedded.table.clone();
         async move {

@@ -8,6 +8,7 @@ pub mod billing;
 pub mod blacklist;
 pub mod domains;
 pub mod error;
+pub mod journal;
 pub mod keys;
 pub mod notify;
 pub mod phone;

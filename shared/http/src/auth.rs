@@ -103,3 +103,62 @@ mod tests {
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
     }
 }
+
+/// An action a route requires, as a type, so the route's signature names it.
+pub trait Requires: Send + Sync + 'static {
+    const ACTION: beseda_domain::access::Action;
+}
+
+/// The marker types of [`Requires`], one per action of the permission matrix.
+pub mod can {
+    use beseda_domain::access::Action;
+
+    macro_rules! actions {
+        ($($name:ident),* $(,)?) => {$(
+            pub struct $name;
+            impl super::Requires for $name {
+                const ACTION: Action = Action::$name;
+            }
+        )*};
+    }
+
+    actions!(
+        ViewProject,
+        EditSettings,
+        ViewBilling,
+        ManageBilling,
+        TransferAdmin,
+        ViewJournal,
+        ViewDialogs,
+        AnswerDialogs
+    );
+}
+
+/// The signed-in member of the project named by the route's `{pid}`, allowed to do `R`.
+/// Checked before the body is read: a non-member gets 404, a member without the access 403.
+pub struct ProjectMember<R> {
+    pub user: Profile,
+    pub token: String,
+    pub project_id: String,
+    pub membership: beseda_domain::projects::Membership,
+    _requires: std::marker::PhantomData<R>,
+}
+
+impl<S: Send + Sync, R: Requires> FromRequestParts<S> for ProjectMember<R>
+where
+    App: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let CurrentUser { user, token } = CurrentUser::from_request_parts(parts, state).await?;
+        let params = axum::extract::RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::RouteNotFound)?;
+        let project_id =
+            params.iter().find(|(k, _)| *k == "pid").map(|(_, v)| v.to_owned()).ok_or(ApiError::RouteNotFound)?;
+        let membership =
+            beseda_domain::projects::authorize(&App::from_ref(state), &project_id, &user.id, R::ACTION).await?;
+        Ok(ProjectMember { user, token, project_id, membership, _requires: std::marker::PhantomData })
+    }
+}

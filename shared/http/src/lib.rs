@@ -7,7 +7,7 @@ pub mod error;
 pub mod json;
 pub mod layers;
 
-pub use auth::{ClientIp, CurrentUser, SESSION_COOKIE};
+pub use auth::{ClientIp, CurrentUser, ProjectMember, SESSION_COOKIE, can};
 pub use error::{ApiError, ApiResult};
 pub use json::Json;
 pub use layers::{finish, with_layers};

@@ -49,3 +49,31 @@ pub async fn logout(State(app): State<App>, who: CurrentUser) -> ApiResult<Respo
     accounts::logout(&app, &who.token).await?;
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_cookie())]).into_response())
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct ResetRequest {
+    pub email: String,
+}
+
+/// Mails a one-time link (valid 1 hour) if the account exists; always answers 202.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = ResetRequest, responses((status = 202)))]
+pub async fn request_reset(State(app): State<App>, Json(req): Json<ResetRequest>) -> ApiResult<StatusCode> {
+    accounts::request_reset(&app, &req.email).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ResetConfirm {
+    pub token: String,
+    pub password: String,
+    pub password_again: String,
+}
+
+/// Sets the new password from a reset link; the link works once.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = ResetConfirm, responses(
+    (status = 204), (status = 422, description = "invalid_reset_link, passwords_differ, password_too_short", body = ErrorBody),
+))]
+pub async fn confirm_reset(State(app): State<App>, Json(req): Json<ResetConfirm>) -> ApiResult<StatusCode> {
+    accounts::confirm_reset(&app, &req.token, &req.password, &req.password_again).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,6 +1,12 @@
 //! The handlers, one module per part of the cabinet. Each decodes the request, calls the
-//! domain, and encodes the answer.
+//! domain, and encodes the answer; project routes name the action they need in their
+//! `ProjectMember<can::…>` argument, checked before the body is read.
 
+pub mod account;
 pub mod auth;
+pub mod billing;
+pub mod blacklist;
 pub mod health;
 pub mod me;
+pub mod projects;
+pub mod team;

@@ -1,0 +1,106 @@
+//! The lead journal, ЕЖЛ (PRODUCT.md §11): every request — chat, form, callback, messenger —
+//! recorded once per source id, listed newest first with times in the project's time zone.
+
+use crate::{App, Error, Result, secrets};
+use beseda_ports::table::{Condition, Cursor, Item, Query, StoreError};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Chat,
+    Form,
+    Callback,
+    Whatsapp,
+    Telegram,
+    Viber,
+    Vk,
+    Ok,
+    Avito,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Lead {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    /// `at` in the project's time zone, `DD.MM.YYYY HH:MM`.
+    #[serde(default)]
+    pub local_time: String,
+    pub channel: Channel,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// The request's text as the client wrote it (shown as text, never as HTML).
+    pub text: String,
+}
+
+fn pk(project_id: &str) -> String {
+    format!("project#{project_id}#journal")
+}
+
+/// Records a lead once: a second call with the same `source_id` (the platform's own id of
+/// the request) changes nothing and returns the first lead's id.
+pub async fn record(app: &App, project_id: &str, source_id: &str, mut lead: Lead) -> Result<String> {
+    if lead.id.is_empty() {
+        lead.id = secrets::new_id();
+    }
+    let claim = Item::new(pk(project_id), format!("source#{source_id}"), serde_json::json!({ "lead_id": lead.id }));
+    let entry = Item::new(pk(project_id), format!("lead#{}#{}", lead.at.to_rfc3339(), lead.id), serde_json::to_value(&lead).map_err(|e| Error::Internal(e.to_string()))?);
+    let writes = vec![
+        beseda_ports::Write::Put { item: claim, condition: Condition::NotExists },
+        beseda_ports::Write::Put { item: entry, condition: Condition::NotExists },
+    ];
+    match app.ports.table.transact(writes).await {
+        Ok(()) => Ok(lead.id),
+        Err(StoreError::TransactionCancelled) => {
+            let existing = app.ports.table.get(&pk(project_id), &format!("source#{source_id}")).await?;
+            Ok(existing.and_then(|i| i.body["lead_id"].as_str().map(str::to_owned)).unwrap_or_default())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One page of leads, newest first, with local times in `timezone`.
+pub async fn list(app: &App, project_id: &str, timezone: &str, limit: usize, cursor: Option<&str>) -> Result<(Vec<Lead>, Option<String>)> {
+    let cursor = cursor.map(Cursor::decode).transpose()?;
+    let q = Query::partition(pk(project_id)).prefix("lead#").descending().limit(limit.clamp(1, 200)).after(cursor);
+    let page = app.ports.table.query(q).await?;
+    let tz: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::Europe::Moscow);
+    let leads = page
+        .items
+        .iter()
+        .map(|i| {
+            let mut lead: Lead = i.decode()?;
+            lead.local_time = lead.at.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string();
+            Ok(lead)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((leads, page.next.map(|c| c.encode())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing;
+
+    fn lead(app: &App, text: &str) -> Lead {
+        Lead { id: String::new(), at: app.now(), local_time: String::new(), channel: Channel::Form, name: Some("Анна".into()), phone: None, email: None, text: text.into() }
+    }
+
+    #[tokio::test]
+    async fn a_request_is_recorded_once_and_listed_in_local_time() {
+        let (app, clock, _) = testing::app();
+        let first = record(&app, "p1", "form-1", lead(&app, "Позвоните мне")).await.unwrap();
+        assert_eq!(record(&app, "p1", "form-1", lead(&app, "Позвоните мне")).await.unwrap(), first, "a retry records nothing new");
+        clock.advance(chrono::Duration::minutes(5));
+        record(&app, "p1", "form-2", lead(&app, "<b>Сколько стоит?</b>")).await.unwrap();
+        let (leads, next) = list(&app, "p1", "Asia/Yekaterinburg", 50, None).await.unwrap();
+        assert_eq!(leads.len(), 2);
+        assert_eq!(leads[0].text, "<b>Сколько стоит?</b>", "newest first, text kept as written");
+        assert_eq!(leads[1].local_time, "25.11.2026 14:00", "09:00 UTC is 14:00 in Yekaterinburg");
+        assert!(next.is_none());
+        assert!(list(&app, "p2", "Europe/Moscow", 50, None).await.unwrap().0.is_empty(), "another project sees nothing");
+    }
+}
