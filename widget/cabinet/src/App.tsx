@@ -1,16 +1,18 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { logout, me, type User } from "./api";
+import { logout, me, UNAUTHORIZED_EVENT, type User } from "./api";
 import { I18nContext, loadLang, saveLang, translator, type Lang } from "./i18n";
-import { ForgotPage, LoginPage } from "./Login";
+import { ForgotPage, LoginPage, ResetPage } from "./Login";
 import { usePath } from "./nav";
 import { parseRoute } from "./routes";
 import { Shell } from "./Shell";
+import { SessionContext } from "./state";
 
 type Session = { state: "loading" } | { state: "anon" } | { state: "in"; user: User };
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(loadLang);
   const [session, setSession] = useState<Session>({ state: "loading" });
+  const [avatarVersion, setAvatarVersion] = useState(() => Date.now());
   const path = usePath();
   const route = parseRoute(path);
 
@@ -38,6 +40,10 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = lang;
     refresh().catch(() => {});
+    // A 401 from any call means the session expired: back to the sign-in page.
+    const onUnauthorized = () => setSession({ state: "anon" });
+    addEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
+    return () => removeEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
   }, []);
 
   async function signOut() {
@@ -50,14 +56,26 @@ export function App() {
   }
 
   let page;
-  if (session.state === "loading") {
+  if (route.kind === "reset") {
+    page = <ResetPage />;
+  } else if (session.state === "loading") {
     page = (
       <div class="splash" aria-busy="true">
         {i18n.t("app.loading")}
       </div>
     );
   } else if (session.state === "in") {
-    page = <Shell user={session.user} route={route} onLogout={signOut} />;
+    const value = {
+      user: session.user,
+      setUser: (user: User) => setSession({ state: "in", user }),
+      avatarVersion,
+      bumpAvatar: () => setAvatarVersion(Date.now()),
+    };
+    page = (
+      <SessionContext.Provider value={value}>
+        <Shell route={route} onLogout={signOut} />
+      </SessionContext.Provider>
+    );
   } else {
     if (route.kind !== "forgot") document.title = i18n.t("login.title");
     page = route.kind === "forgot" ? <ForgotPage /> : <LoginPage onLogin={refresh} />;

@@ -1,18 +1,13 @@
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
-import { ApiError, login, requestPasswordReset } from "./api";
-import { useI18n, type T } from "./i18n";
-import { IconAlert, IconCheck, IconEye, Logo } from "./icons";
+import { useRef, useState } from "preact/hooks";
+import { confirmPasswordReset, login, requestPasswordReset } from "./api";
+import { useI18n } from "./i18n";
+import { IconEye, Logo } from "./icons";
 import { LangSwitch } from "./LangSwitch";
 import { linkClick } from "./nav";
+import { Alert, errorFor, errorText, FormAlert, focusField, TextField, toFormError, type FormError } from "./ui";
 
-export function errorText(err: unknown, t: T): string {
-  if (err instanceof ApiError) {
-    if (err.message) return err.message;
-    if (err.code === "network") return t("error.network");
-  }
-  return t("error.generic");
-}
+export { Alert, errorText };
 
 function AuthLayout({ children }: { children: ComponentChildren }) {
   const { t } = useI18n();
@@ -29,15 +24,6 @@ function AuthLayout({ children }: { children: ComponentChildren }) {
         <div class="card auth-card">{children}</div>
         <p class="auth-foot">{t("login.footer")}</p>
       </main>
-    </div>
-  );
-}
-
-export function Alert({ kind = "error", children }: { kind?: "error" | "ok"; children: ComponentChildren }) {
-  return (
-    <div class={"alert alert-" + kind} role={kind === "error" ? "alert" : "status"}>
-      {kind === "error" ? <IconAlert /> : <IconCheck />}
-      <span>{children}</span>
     </div>
   );
 }
@@ -162,6 +148,103 @@ export function ForgotPage() {
           ← {t("forgot.back")}
         </a>
       </p>
+    </AuthLayout>
+  );
+}
+
+/** /reset?token=… from the password-reset mail: set a new password. */
+export function ResetPage() {
+  const { t } = useI18n();
+  const token = new URLSearchParams(location.search).get("token") || "";
+  const [password, setPassword] = useState("");
+  const [again, setAgain] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState<FormError | null>(null);
+  const [done, setDone] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  if (!done) document.title = t("reset.title");
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    if (!password) {
+      setErr({ message: t("reset.required"), field: "password" });
+      return focusField(form.current, "password");
+    }
+    if (password !== again) {
+      setErr({ message: t("password.mismatch"), field: "password_again" });
+      return focusField(form.current, "password_again");
+    }
+    setBusy(true);
+    setErr(null);
+    try {
+      await confirmPasswordReset(token, password, again);
+      setDone(true);
+    } catch (e) {
+      const fe = toFormError(e, t);
+      setErr(fe);
+      focusField(form.current, fe.field);
+    }
+    setBusy(false);
+  }
+
+  return (
+    <AuthLayout>
+      <h1>{t("reset.title")}</h1>
+      {done ? (
+        <>
+          <p class="muted">{t("reset.doneText")}</p>
+          <Alert kind="ok">{t("reset.done")}</Alert>
+          <a class="btn btn-primary btn-block" href="/" onClick={linkClick}>
+            {t("reset.toLogin")}
+          </a>
+        </>
+      ) : !token ? (
+        <>
+          <p class="muted">{t("reset.text")}</p>
+          <Alert>{t("reset.noToken")}</Alert>
+          <p class="back">
+            <a href="/forgot" onClick={linkClick}>
+              {t("reset.again")}
+            </a>
+          </p>
+        </>
+      ) : (
+        <>
+          <p class="muted">{t("reset.text")}</p>
+          <form ref={form} onSubmit={submit} noValidate>
+            <FormAlert err={err} fields={["password", "password_again"]} />
+            <TextField
+              label={t("password.new")}
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              autoFocus
+              value={password}
+              onValue={setPassword}
+              error={errorFor(err, "password")}
+              hint={t("password.hint")}
+            />
+            <TextField
+              label={t("password.again")}
+              name="password_again"
+              type="password"
+              autoComplete="new-password"
+              value={again}
+              onValue={setAgain}
+              error={errorFor(err, "password_again")}
+            />
+            <button class="btn btn-primary btn-block" type="submit" disabled={busy}>
+              {t("reset.submit")}
+            </button>
+          </form>
+          <p class="back">
+            <a href="/" onClick={linkClick}>
+              ← {t("forgot.back")}
+            </a>
+          </p>
+        </>
+      )}
     </AuthLayout>
   );
 }

@@ -1,10 +1,17 @@
 import type { JSX } from "preact";
-import { displayName, initials, type User } from "./api";
+import { useState } from "preact/hooks";
+import { displayName, type User } from "./api";
+import { Avatar } from "./Avatar";
 import { useI18n, type Key } from "./i18n";
 import { IconDashboard, IconDialogs, IconJournal, IconLogout, IconSettings, Logo } from "./icons";
+import { JournalPage } from "./Journal";
 import { LangSwitch } from "./LangSwitch";
 import { linkClick } from "./nav";
+import { ProfilePage } from "./Profile";
+import { CreateProjectDialog, ProjectSwitcher } from "./Projects";
 import { SECTIONS, type Route, type Section } from "./routes";
+import { SettingsPage } from "./Settings";
+import { ProjectsContext, useProjectsState, useSession } from "./state";
 
 const ICONS: Record<Section, () => JSX.Element> = {
   dashboard: IconDashboard,
@@ -13,63 +20,82 @@ const ICONS: Record<Section, () => JSX.Element> = {
   settings: IconSettings,
 };
 
-export function Shell({ user, route, onLogout }: { user: User; route: Route; onLogout: () => void }) {
+export function Shell({ route, onLogout }: { route: Route; onLogout: () => void }) {
   const { t } = useI18n();
+  const { user } = useSession();
+  const projects = useProjectsState();
+  const [creating, setCreating] = useState(false);
   const current = route.kind === "section" ? route.section : null;
-  const title = current ? t(("page." + current) as Key) : t("page.notFound");
+  const title = route.kind === "profile" ? t("page.profile") : current ? t(("page." + current) as Key) : t("page.notFound");
   document.title = title + " · " + t("brand");
 
+  let content;
+  if (route.kind === "profile") content = <ProfilePage />;
+  else if (current === "dashboard") content = <Dashboard user={user} />;
+  else if (current === "settings") content = <SettingsPage onCreate={() => setCreating(true)} />;
+  else if (current === "journal") content = <JournalPage />;
+  else content = <Empty section={current} />;
+
   return (
-    <div class="shell">
-      <aside class="side">
-        <div class="brand side-brand">
-          <Logo size={32} />
-          <span>{t("brand")}</span>
-        </div>
-        <nav aria-label={t("nav.label")}>
-          <ul class="menu">
-            {SECTIONS.map((s) => {
-              const Icon = ICONS[s.id];
-              return (
-                <li>
-                  <a href={s.path} onClick={linkClick} aria-current={s.id === current ? "page" : undefined}>
-                    <Icon />
-                    <span>{t(("nav." + s.id) as Key)}</span>
-                  </a>
-                </li>
-              );
-            })}
-          </ul>
-        </nav>
-        <div class="side-foot">
-          <LangSwitch />
-        </div>
-      </aside>
-      <div class="main">
-        <header class="top">
-          <h1 class="top-title">{title}</h1>
-          <div class="user" aria-label={t("shell.account")}>
-            <span class="avatar" aria-hidden="true">
-              {initials(user)}
-            </span>
-            <span class="user-text">
-              {displayName(user) !== user.email && <span class="user-name">{displayName(user)}</span>}
-              <span class="user-email">{user.email}</span>
-            </span>
-            <button type="button" class="btn btn-ghost btn-icon" onClick={onLogout} title={t("shell.logout")} aria-label={t("shell.logout")}>
-              <IconLogout />
-            </button>
+    <ProjectsContext.Provider value={projects}>
+      <div class="shell">
+        <aside class="side">
+          <div class="brand side-brand">
+            <Logo size={32} />
+            <span>{t("brand")}</span>
           </div>
-        </header>
-        <main class="content">{current ? <SectionPage section={current} user={user} /> : <Empty section={null} />}</main>
+          <ProjectSwitcher onCreate={() => setCreating(true)} />
+          <nav aria-label={t("nav.label")}>
+            <ul class="menu">
+              {SECTIONS.map((s) => {
+                const Icon = ICONS[s.id];
+                return (
+                  <li>
+                    <a href={s.path} onClick={linkClick} aria-current={s.id === current ? "page" : undefined}>
+                      <Icon />
+                      <span>{t(("nav." + s.id) as Key)}</span>
+                    </a>
+                  </li>
+                );
+              })}
+            </ul>
+          </nav>
+          <div class="side-foot">
+            <LangSwitch />
+          </div>
+        </aside>
+        <div class="main">
+          <header class="top">
+            <h1 class="top-title">{title}</h1>
+            <div class="user" role="group" aria-label={t("shell.account")}>
+              <a
+                href="/profile"
+                class="user-link"
+                onClick={linkClick}
+                title={t("shell.profile")}
+                aria-current={route.kind === "profile" ? "page" : undefined}
+              >
+                <Avatar user={user} />
+                <span class="user-text">
+                  {displayName(user) !== user.email && <span class="user-name">{displayName(user)}</span>}
+                  <span class="user-email">{user.email}</span>
+                </span>
+              </a>
+              <button type="button" class="btn btn-ghost btn-icon" onClick={onLogout} title={t("shell.logout")} aria-label={t("shell.logout")}>
+                <IconLogout />
+              </button>
+            </div>
+          </header>
+          <main class="content">{content}</main>
+        </div>
       </div>
-    </div>
+      {creating && <CreateProjectDialog onClose={() => setCreating(false)} />}
+    </ProjectsContext.Provider>
   );
 }
 
-function SectionPage({ section, user }: { section: Section; user: User }) {
+function Dashboard({ user }: { user: User }) {
   const { t } = useI18n();
-  if (section !== "dashboard") return <Empty section={section} />;
   const name = user.first_name?.trim() || displayName(user);
   return (
     <div class="stack">

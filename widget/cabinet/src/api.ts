@@ -1,11 +1,14 @@
 // JSON over HTTP to the Beseda API with the session cookie. Errors arrive as
-// `{"error": {"code": "snake_case_code", "message": "..."}}` (ARCHITECTURE.md, Interfaces).
+// `{"error": {"code": "snake_case_code", "message": "...", "field"?: "input_name"}}`
+// (ARCHITECTURE.md, Interfaces); `message` is Russian and is shown as is, `field` names the
+// input to highlight.
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly field?: string,
   ) {
     super(message);
     this.name = "ApiError";
@@ -16,27 +19,133 @@ export class ApiError extends Error {
 export function toApiError(status: number, body: unknown): ApiError {
   const e = body && typeof body === "object" ? (body as { error?: unknown }).error : undefined;
   if (e && typeof e === "object") {
-    const { code, message } = e as { code?: unknown; message?: unknown };
+    const { code, message, field } = e as { code?: unknown; message?: unknown; field?: unknown };
     return new ApiError(
       status,
       typeof code === "string" && code ? code : "http_" + status,
       typeof message === "string" ? message : "",
+      typeof field === "string" && field ? field : undefined,
     );
   }
   return new ApiError(status, "http_" + status, "");
 }
 
+export const isForbidden = (e: unknown) => e instanceof ApiError && (e.status === 403 || e.code === "forbidden");
+
+export type Access = "admin" | "settings" | "analytics" | "operator";
+export const ACCESSES: Access[] = ["admin", "settings", "analytics", "operator"];
+/** May change the project's settings (§3: the administrator and «Настройка проекта»). */
+export const canManage = (a: Access[]) => a.includes("admin") || a.includes("settings");
+
+export type Volumes = Record<"login" | "presence" | "new_request" | "new_message" | "settings_saved" | "locked_click", number>;
+export const VOLUME_KEYS: (keyof Volumes)[] = ["login", "presence", "new_request", "new_message", "settings_saved", "locked_click"];
+
 export interface User {
+  id?: string;
   email: string;
   first_name?: string;
   last_name?: string;
+  phone?: string | null;
+  timezone?: string;
+  hide_inactive_projects?: boolean;
+  volumes?: Volumes;
+  has_avatar?: boolean;
+  created_at?: string;
 }
 
-export function displayName(u: User): string {
+export type TariffStatus = "none" | "trial" | "active" | "expired";
+
+export interface ProjectSummary {
+  id: string;
+  name: string;
+  accesses: Access[];
+  tariff_status: TariffStatus;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  sphere: string | null;
+  timezone: string;
+  domains: string[];
+  embed_snippet: string;
+  created_at: string;
+}
+
+export interface Sphere {
+  id: string;
+  name: string;
+}
+
+export type NotificationGroup = "services" | "requests" | "statistics" | "news";
+export const GROUPS: NotificationGroup[] = ["services", "requests", "statistics", "news"];
+export type Groups = Record<NotificationGroup, boolean>;
+
+export interface Member {
+  user_id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  phone: string | null;
+  accesses: Access[];
+  notifications: Groups;
+}
+
+export interface NotificationEmail {
+  email: string;
+  groups: Groups;
+}
+
+export type BlacklistKind = "visitor" | "phone" | "email" | "ip";
+export const BLACKLIST_KINDS: BlacklistKind[] = ["visitor", "phone", "email", "ip"];
+
+export interface BlacklistEntry {
+  id: string;
+  kind: BlacklistKind;
+  value: string;
+  note: string;
+  created_at: string;
+}
+
+export type Plan = "start" | "pro" | "pro_plus";
+
+export interface Tariff {
+  id: Plan;
+  name: string;
+  price_rub: number | null;
+  visitors_limit: number | null;
+  site_chat: boolean;
+  description: string;
+}
+
+export type TrialBlocker = "no_domain" | "trial_used" | "tariff_active";
+
+export interface Billing {
+  balance_rub: number;
+  tariff: { plan: Plan | null; status: TariffStatus; started_at: string | null; expires_at: string | null };
+  trial: { available: boolean; blockers: TrialBlocker[] };
+  ledger: { at: string; kind: "top_up" | "charge" | "refund"; amount_rub: number; note: string }[];
+}
+
+/** One lead of the journal; the shape is still open, so every field is optional. */
+export interface Lead {
+  id?: string;
+  at?: string;
+  created_at?: string;
+  channel?: string;
+  client?: string;
+  client_name?: string;
+  contact?: string;
+  text?: string;
+  message?: string;
+  subject?: string;
+}
+
+export function displayName(u: { email: string; first_name?: string; last_name?: string }): string {
   return [u.first_name, u.last_name].filter((s) => s && s.trim()).join(" ").trim() || u.email;
 }
 
-export function initials(u: User): string {
+export function initials(u: { email: string; first_name?: string; last_name?: string }): string {
   const parts = [u.first_name, u.last_name].filter((s): s is string => !!s && !!s.trim());
   const src = parts.length ? parts : [u.email];
   return src
@@ -45,32 +154,112 @@ export function initials(u: User): string {
     .join("");
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+/** Fired when the API answers 401 outside the sign-in calls: the session is gone. */
+export const UNAUTHORIZED_EVENT = "beseda:unauthorized";
+
+type Init = { method?: string; body?: unknown; raw?: Blob; contentType?: string };
+
+export async function api<T>(path: string, init: Init = {}): Promise<T> {
   let res: Response;
+  const headers: Record<string, string> = { Accept: "application/json" };
+  let body: BodyInit | undefined;
+  if (init.raw !== undefined) {
+    headers["Content-Type"] = init.contentType || init.raw.type || "application/octet-stream";
+    body = init.raw;
+  } else if (init.body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(init.body);
+  }
   try {
-    res = await fetch(path, {
-      method: init.method || "GET",
-      credentials: "include",
-      headers: init.body !== undefined ? { "Content-Type": "application/json", Accept: "application/json" } : { Accept: "application/json" },
-      body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
-    });
+    res = await fetch(path, { method: init.method || "GET", credentials: "include", headers, body });
   } catch {
     throw new ApiError(0, "network", "");
   }
   const text = await res.text();
-  let body: unknown = null;
+  let parsed: unknown = null;
   try {
-    body = text ? JSON.parse(text) : null;
+    parsed = text ? JSON.parse(text) : null;
   } catch {
-    body = null;
+    parsed = null;
   }
-  if (!res.ok) throw toApiError(res.status, body);
-  return body as T;
+  if (!res.ok) {
+    if (res.status === 401 && !path.startsWith("/api/v1/auth/") && path !== "/api/v1/me") {
+      try {
+        dispatchEvent(new Event(UNAUTHORIZED_EVENT));
+      } catch {
+        /* not in a browser */
+      }
+    }
+    throw toApiError(res.status, parsed);
+  }
+  return parsed as T;
 }
 
+const enc = encodeURIComponent;
+const P = (pid: string) => "/api/v1/projects/" + enc(pid);
+
+// ---- account (§1)
 export const login = (email: string, password: string) =>
   api<unknown>("/api/v1/auth/login", { method: "POST", body: { email, password } });
 export const logout = () => api<unknown>("/api/v1/auth/logout", { method: "POST", body: {} });
 export const me = () => api<{ user: User }>("/api/v1/me").then((r) => r.user);
 export const requestPasswordReset = (email: string) =>
   api<unknown>("/api/v1/auth/password-reset", { method: "POST", body: { email } });
+export const confirmPasswordReset = (token: string, password: string, password_again: string) =>
+  api<unknown>("/api/v1/auth/password-reset/confirm", { method: "POST", body: { token, password, password_again } });
+export type ProfilePatch = Partial<Pick<User, "first_name" | "last_name" | "phone" | "timezone" | "hide_inactive_projects" | "volumes">>;
+export const updateMe = (patch: ProfilePatch) => api<{ user: User }>("/api/v1/me", { method: "PATCH", body: patch }).then((r) => r.user);
+export const changePassword = (old_password: string, new_password: string, new_password_again: string) =>
+  api<unknown>("/api/v1/me/password", { method: "POST", body: { old_password, new_password, new_password_again } });
+export const uploadAvatar = (file: Blob) =>
+  api<{ user: User }>("/api/v1/me/avatar", { method: "PUT", raw: file, contentType: file.type }).then((r) => r.user);
+export const deleteAvatar = () => api<unknown>("/api/v1/me/avatar", { method: "DELETE" });
+export const avatarUrl = (version: number | string) => "/api/v1/me/avatar?v=" + enc(String(version));
+export const timezones = () => api<{ timezones: string[] }>("/api/v1/timezones").then((r) => r.timezones);
+
+// ---- projects (§2)
+export const listProjects = () => api<{ projects: ProjectSummary[] }>("/api/v1/projects").then((r) => r.projects);
+export const createProject = (p: { name: string; sphere?: string; timezone?: string }) =>
+  api<{ project: Project }>("/api/v1/projects", { method: "POST", body: p }).then((r) => r.project);
+export const getProject = (pid: string) => api<{ project: Project; accesses: Access[] }>(P(pid));
+export const updateProject = (pid: string, patch: Partial<Pick<Project, "name" | "sphere" | "timezone" | "domains">>) =>
+  api<{ project: Project }>(P(pid), { method: "PATCH", body: patch }).then((r) => r.project);
+export const spheres = () => api<{ spheres: Sphere[] }>("/api/v1/spheres").then((r) => r.spheres);
+
+// ---- team (§3) and notifications (§4)
+export const listMembers = (pid: string, q = "", access = "") => {
+  const qs = new URLSearchParams();
+  if (q) qs.set("q", q);
+  if (access) qs.set("access", access);
+  const s = qs.toString();
+  return api<{ members: Member[] }>(P(pid) + "/members" + (s ? "?" + s : "")).then((r) => r.members);
+};
+export const addMember = (pid: string, m: { email: string; first_name: string; last_name: string; phone?: string; accesses: Access[] }) =>
+  api<{ member: Member }>(P(pid) + "/members", { method: "POST", body: m }).then((r) => r.member);
+export const updateMember = (pid: string, uid: string, patch: { accesses?: Access[]; notifications?: Groups }) =>
+  api<{ member: Member }>(P(pid) + "/members/" + enc(uid), { method: "PATCH", body: patch }).then((r) => r.member);
+export const removeMember = (pid: string, uid: string) => api<unknown>(P(pid) + "/members/" + enc(uid), { method: "DELETE" });
+export const transferAdmin = (pid: string, user_id: string) =>
+  api<unknown>(P(pid) + "/admin-transfer", { method: "POST", body: { user_id } });
+export const notificationEmails = (pid: string) =>
+  api<{ emails: NotificationEmail[] }>(P(pid) + "/notification-emails").then((r) => r.emails);
+export const saveNotificationEmails = (pid: string, emails: NotificationEmail[]) =>
+  api<{ emails?: NotificationEmail[] } | null>(P(pid) + "/notification-emails", { method: "PUT", body: { emails } });
+
+// ---- blacklist (§2)
+export const blacklist = (pid: string) => api<{ entries: BlacklistEntry[] }>(P(pid) + "/blacklist").then((r) => r.entries);
+export const addBlacklist = (pid: string, e: { kind: BlacklistKind; value: string; note?: string }) =>
+  api<{ entry: BlacklistEntry }>(P(pid) + "/blacklist", { method: "POST", body: e }).then((r) => r.entry);
+export const removeBlacklist = (pid: string, id: string) => api<unknown>(P(pid) + "/blacklist/" + enc(id), { method: "DELETE" });
+
+// ---- tariffs (§5)
+export const tariffs = () => api<{ tariffs: Tariff[] }>("/api/v1/tariffs").then((r) => r.tariffs);
+export const billing = (pid: string) => api<Billing>(P(pid) + "/billing");
+export const topUp = (pid: string, amount_rub: number) => api<Billing>(P(pid) + "/billing/top-up", { method: "POST", body: { amount_rub } });
+export const startTrial = (pid: string) => api<Billing>(P(pid) + "/billing/trial", { method: "POST", body: {} });
+export const connectTariff = (pid: string, plan: Plan) => api<Billing>(P(pid) + "/billing/connect", { method: "POST", body: { plan } });
+export const renewTariff = (pid: string) => api<Billing>(P(pid) + "/billing/renew", { method: "POST", body: {} });
+export const disconnectTariff = (pid: string) => api<Billing>(P(pid) + "/billing/disconnect", { method: "POST", body: {} });
+
+// ---- journal (§11)
+export const journal = (pid: string) => api<{ leads: Lead[] }>(P(pid) + "/journal").then((r) => r.leads || []);

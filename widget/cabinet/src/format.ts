@@ -1,0 +1,87 @@
+// Pure helpers: domain validation, time zone labels, money and dates. Unit-tested.
+import type { Lang } from "./i18n";
+
+/** What a person pasted (maybe a URL) reduced to the domain form we store. */
+export function normalizeDomain(input: string): string {
+  let s = input.trim().toLowerCase();
+  s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, "");
+  s = s.replace(/[/?#].*$/, "");
+  s = s.replace(/:\d+$/, "");
+  s = s.replace(/\.$/, "");
+  return s;
+}
+
+const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+
+/** `domain.ru` or `*.domain.ru`; Unicode (IDN) labels are allowed. */
+export function isValidDomain(d: string): boolean {
+  if (!d || d.length > 253) return false;
+  const host = d.startsWith("*.") ? d.slice(2) : d;
+  const labels = host.split(".");
+  if (labels.length < 2) return false;
+  if (!labels.every((l) => LABEL.test(l))) return false;
+  return !/^\d+$/.test(labels[labels.length - 1]!);
+}
+
+/** "GMT+03:00" for a zone (or "" if the runtime does not know it). */
+export function gmtOffset(tz: string, at: Date = new Date()): string {
+  try {
+    const parts = new Intl.DateTimeFormat("en-US", { timeZone: tz, timeZoneName: "longOffset" }).formatToParts(at);
+    const name = parts.find((p) => p.type === "timeZoneName")?.value || "";
+    return name === "GMT" ? "GMT+00:00" : name;
+  } catch {
+    return "";
+  }
+}
+
+/** "(GMT+03:00) Europe/Moscow" — the form the reference product uses. */
+export function tzLabel(tz: string): string {
+  const off = gmtOffset(tz);
+  return (off ? "(" + off + ") " : "") + tz.replace(/_/g, " ");
+}
+
+/** Case-insensitive match on the label, ignoring "_" vs " ". */
+export function tzMatches(tz: string, query: string): boolean {
+  const q = query.trim().toLowerCase().replace(/_/g, " ");
+  if (!q) return true;
+  return tzLabel(tz).toLowerCase().includes(q);
+}
+
+const locale = (lang: Lang) => (lang === "ru" ? "ru-RU" : "en-GB");
+
+/** 2500 → "2 500 ₽" (ru) / "₽2,500" style kept Russian-like in English too: "2,500 ₽". */
+export function rub(amount: number, lang: Lang): string {
+  const n = new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 2 }).format(amount);
+  return n.replace(/\u00a0|\u202f/g, " ") + " ₽";
+}
+
+export function formatDateTime(iso: string | null | undefined, lang: Lang, timeZone?: string): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (isNaN(d.getTime())) return iso;
+  try {
+    return new Intl.DateTimeFormat(locale(lang), { dateStyle: "medium", timeStyle: "short", timeZone }).format(d);
+  } catch {
+    return new Intl.DateTimeFormat(locale(lang), { dateStyle: "medium", timeStyle: "short" }).format(d);
+  }
+}
+
+export function formatDate(iso: string | null | undefined, lang: Lang, timeZone?: string): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (isNaN(d.getTime())) return iso;
+  try {
+    return new Intl.DateTimeFormat(locale(lang), { dateStyle: "long", timeZone }).format(d);
+  } catch {
+    return new Intl.DateTimeFormat(locale(lang), { dateStyle: "long" }).format(d);
+  }
+}
+
+/** Whole days from now until `iso`, never negative. */
+export function daysLeft(iso: string | null | undefined, now: Date = new Date()): number {
+  if (!iso) return 0;
+  const ms = new Date(iso).getTime() - now.getTime();
+  return ms > 0 ? Math.ceil(ms / 86_400_000) : 0;
+}
+
+export const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -1,0 +1,393 @@
+// Тариф (§5): balance and top-up, the 7-day trial, Start / Pro / Pro+, renew, disconnect, and
+// the ledger. Only the administrator may act; others see everything with the buttons disabled.
+import { useEffect, useRef, useState } from "preact/hooks";
+import {
+  ApiError,
+  billing as loadBilling,
+  connectTariff,
+  disconnectTariff,
+  isForbidden,
+  renewTariff,
+  startTrial,
+  tariffs as loadTariffs,
+  topUp,
+  type Billing,
+  type Plan,
+  type Tariff,
+  type TrialBlocker,
+} from "../api";
+import { daysLeft, formatDate, formatDateTime, rub } from "../format";
+import { useI18n, type Key } from "../i18n";
+import { IconCheck, IconLock, IconPlus, IconWallet } from "../icons";
+import { linkClick } from "../nav";
+import type { TabProps } from "../Settings";
+import { useSession } from "../state";
+import { Alert, Confirm, errorFor, errorText, FormAlert, focusField, LoadError, Loading, Modal, TextField, toFormError, type FormError } from "../ui";
+
+const BLOCKER: Record<TrialBlocker, Key> = {
+  no_domain: "trial.blocker.no_domain",
+  trial_used: "trial.blocker.trial_used",
+  tariff_active: "trial.blocker.tariff_active",
+};
+const PLAN_FALLBACK: Record<Plan, string> = { start: "Start", pro: "Pro", pro_plus: "Pro+" };
+
+type Notice = { kind: "ok" | "error"; text: string; topUp?: boolean } | null;
+
+export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { onBillingChanged: () => void }) {
+  const { t, lang } = useI18n();
+  const { user } = useSession();
+  const [bill, setBill] = useState<Billing | null>(null);
+  const [plans, setPlans] = useState<Tariff[]>([]);
+  const [loadErr, setLoadErr] = useState<unknown>(null);
+  const [busy, setBusy] = useState<string>("");
+  const [notice, setNotice] = useState<Notice>(null);
+  const [refused, setRefused] = useState(false);
+  const [dialog, setDialog] = useState<"" | "topup" | "disconnect">("");
+  const isAdmin = accesses.includes("admin") && !refused;
+  const tz = user.timezone;
+
+  async function load() {
+    setLoadErr(null);
+    try {
+      const [b, p] = await Promise.all([loadBilling(project.id), loadTariffs()]);
+      setBill(b);
+      setPlans(p);
+    } catch (e) {
+      setLoadErr(e);
+    }
+  }
+  useEffect(() => {
+    load();
+  }, [project.id]);
+
+  const planName = (id: Plan | null) => (id ? plans.find((p) => p.id === id)?.name || PLAN_FALLBACK[id] : "");
+
+  async function act(key: string, fn: () => Promise<Billing>, ok: string) {
+    if (busy) return;
+    setBusy(key);
+    setNotice(null);
+    try {
+      setBill(await fn());
+      setNotice({ kind: "ok", text: ok });
+      onBillingChanged();
+    } catch (e) {
+      if (isForbidden(e)) setRefused(true);
+      const insufficient = e instanceof ApiError && e.code === "insufficient_balance";
+      setNotice({ kind: "error", text: insufficient ? t("tariff.topUpFirst") + (e.message ? " " + e.message : "") : errorText(e, t), topUp: insufficient });
+    }
+    setBusy("");
+  }
+
+  if (loadErr) return <LoadError err={loadErr} onRetry={load} />;
+  if (!bill) return <Loading />;
+
+  const { tariff, trial } = bill;
+  const adminHint = isAdmin ? undefined : t("tariff.onlyAdmin");
+  const left = daysLeft(tariff.expires_at);
+
+  return (
+    <>
+      {!isAdmin && (
+        <p class="note note-lock">
+          <IconLock /> {t("tariff.onlyAdminLong")}
+        </p>
+      )}
+      {notice && (
+        <Alert kind={notice.kind}>
+          {notice.text}
+          {notice.topUp && isAdmin && (
+            <button type="button" class="link-btn" onClick={() => setDialog("topup")}>
+              {t("tariff.topUp")}
+            </button>
+          )}
+        </Alert>
+      )}
+      <div class="grid-2 equal">
+        <section class="card section balance" aria-labelledby="bill-balance">
+          <div class="section-head">
+            <h3 id="bill-balance">{t("tariff.balance")}</h3>
+          </div>
+          <div class="balance-row">
+            <span class="balance-icon" aria-hidden="true">
+              <IconWallet />
+            </span>
+            <span class="balance-value" data-testid="balance">
+              {rub(bill.balance_rub, lang)}
+            </span>
+            <button type="button" class="btn btn-secondary" disabled={!isAdmin} title={adminHint} onClick={() => setDialog("topup")}>
+              <IconPlus />
+              {t("tariff.topUp")}
+            </button>
+          </div>
+        </section>
+        <section class="card section current" aria-labelledby="bill-current">
+          <div class="section-head">
+            <h3 id="bill-current">{t("tariff.current")}</h3>
+          </div>
+          <div class="current-body" role="status" aria-label={t("tariff.current")}>
+            <span class={"status-dot status-" + tariff.status} aria-hidden="true" />
+            <div>
+              <p class="current-title">
+                {tariff.status === "none" && t("tariff.status.none")}
+                {tariff.status === "trial" && t("tariff.status.trial")}
+                {tariff.status === "active" && t("tariff.status.active", { PLAN: planName(tariff.plan) })}
+                {tariff.status === "expired" && t("tariff.status.expired", { PLAN: planName(tariff.plan) || t("tariff.status.trial") })}
+              </p>
+              {tariff.expires_at && tariff.status !== "none" && (
+                <p class="muted small">
+                  {tariff.status === "expired"
+                    ? t("tariff.endedAt", { DATE: formatDate(tariff.expires_at, lang, tz) })
+                    : t("tariff.until", { DATE: formatDate(tariff.expires_at, lang, tz) }) + " · " + t("tariff.daysLeft", { N: String(left) })}
+                </p>
+              )}
+            </div>
+          </div>
+          {tariff.plan && (tariff.status === "active" || tariff.status === "expired") && (
+            <div class="current-actions">
+              <button
+                type="button"
+                class="btn btn-primary"
+                disabled={!isAdmin || !!busy}
+                title={adminHint}
+                onClick={() => act("renew", () => renewTariff(project.id), t("tariff.renewed"))}
+              >
+                {t("tariff.renew")}
+              </button>
+              {tariff.status === "active" && (
+                <button type="button" class="btn btn-secondary btn-danger-text" disabled={!isAdmin || !!busy} title={adminHint} onClick={() => setDialog("disconnect")}>
+                  {t("tariff.disconnect")}
+                </button>
+              )}
+            </div>
+          )}
+        </section>
+      </div>
+
+      <section class="card section trial" aria-labelledby="bill-trial">
+        <div class="trial-row">
+          <div>
+            <h3 id="bill-trial">{t("trial.title")}</h3>
+            {tariff.status !== "trial" && <p class="muted small">{t("trial.lead")}</p>}
+            {tariff.status === "trial" ? (
+              <p class="trial-on">
+                <IconCheck /> {t("trial.running", { DATE: formatDate(tariff.expires_at, lang, tz) })}
+              </p>
+            ) : (
+              !trial.available &&
+              trial.blockers.length > 0 && (
+              <ul class="blockers">
+                {trial.blockers.map((b) => (
+                  <li>
+                    {t(BLOCKER[b] || "trial.blocker.unknown")}
+                    {b === "no_domain" && (
+                      <>
+                        {" "}
+                        <a href="/settings" onClick={linkClick}>
+                          {t("trial.toMain")}
+                        </a>
+                      </>
+                    )}
+                  </li>
+                ))}
+              </ul>
+              )
+            )}
+          </div>
+          <button
+            type="button"
+            class="btn btn-primary"
+            disabled={!isAdmin || !trial.available || !!busy}
+            title={adminHint}
+            onClick={() => act("trial", () => startTrial(project.id), t("trial.started"))}
+          >
+            {busy === "trial" ? t("common.saving") : t("trial.start")}
+          </button>
+        </div>
+      </section>
+
+      <section aria-labelledby="bill-plans" class="stack-sm">
+        <h3 id="bill-plans" class="section-title">
+          {t("tariff.plans")}
+        </h3>
+        <p class="muted small">{t("tariff.plansLead")}</p>
+        <div class="plans">
+          {plans.map((p) => {
+            const isCurrent = tariff.plan === p.id && tariff.status === "active";
+            return (
+              <article class={"card plan" + (isCurrent ? " is-current" : "") + (p.id === "pro" ? " is-featured" : "")} aria-labelledby={"plan-" + p.id}>
+                <div class="plan-head">
+                  <h4 id={"plan-" + p.id}>{p.name}</h4>
+                  {isCurrent && <span class="chip chip-admin">{t("tariff.currentBadge")}</span>}
+                </div>
+                <p class="plan-price">
+                  {p.id === "pro_plus" || p.price_rub == null ? (
+                    <>
+                      <strong>{t("tariff.byVolume")}</strong>
+                      {p.price_rub != null && <span class="muted small"> {t("tariff.from", { PRICE: rub(p.price_rub, lang) })}</span>}
+                    </>
+                  ) : (
+                    <>
+                      <strong>{rub(p.price_rub, lang)}</strong>
+                      <span class="muted"> {t("tariff.perMonth")}</span>
+                    </>
+                  )}
+                </p>
+                <ul class="plan-features">
+                  <li>
+                    <IconCheck />
+                    {p.visitors_limit != null
+                      ? t("tariff.visitorsUpTo", { N: new Intl.NumberFormat(lang === "ru" ? "ru-RU" : "en-GB").format(p.visitors_limit).replace(/\u00a0|\u202f/g, " ") })
+                      : p.site_chat
+                        ? t("tariff.visitorsAny")
+                        : t("tariff.noSite")}
+                  </li>
+                  <li class={p.site_chat ? "" : "off"}>
+                    <IconCheck />
+                    {p.site_chat ? t("tariff.siteChat") : t("tariff.noSiteChat")}
+                  </li>
+                  <li>
+                    <IconCheck />
+                    {t("tariff.operators")}
+                  </li>
+                  <li>
+                    <IconCheck />
+                    {t("tariff.messengers")}
+                  </li>
+                </ul>
+                {p.description && <p class="muted small plan-desc">{p.description}</p>}
+                <button
+                  type="button"
+                  class={"btn btn-block " + (p.id === "pro" ? "btn-primary" : "btn-secondary")}
+                  disabled={!isAdmin || !!busy || (isCurrent && tariff.status === "active")}
+                  title={adminHint}
+                  aria-label={t("tariff.connectPlan", { PLAN: p.name })}
+                  onClick={() => act("connect-" + p.id, () => connectTariff(project.id, p.id), t("tariff.connected", { PLAN: p.name }))}
+                >
+                  {busy === "connect-" + p.id ? t("common.saving") : t("tariff.connect")}
+                </button>
+              </article>
+            );
+          })}
+        </div>
+      </section>
+
+      <section class="card section" aria-labelledby="bill-ledger">
+        <div class="section-head">
+          <h3 id="bill-ledger">{t("ledger.title")}</h3>
+        </div>
+        {bill.ledger.length === 0 ? (
+          <p class="note center">{t("ledger.empty")}</p>
+        ) : (
+          <div class="table-wrap">
+            <table class="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("ledger.at")}</th>
+                  <th scope="col">{t("ledger.kind")}</th>
+                  <th scope="col" class="num">
+                    {t("ledger.amount")}
+                  </th>
+                  <th scope="col">{t("ledger.note")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {bill.ledger.map((l) => {
+                  const minus = l.kind === "charge";
+                  return (
+                    <tr>
+                      <td class="nowrap muted">{formatDateTime(l.at, lang, tz)}</td>
+                      <td>{t(("ledger." + l.kind) as Key)}</td>
+                      <td class={"num nowrap " + (minus ? "minus" : "plus")}>
+                        {(minus ? "− " : "+ ") + rub(Math.abs(l.amount_rub), lang)}
+                      </td>
+                      <td>{l.note || <span class="muted">—</span>}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      {dialog === "topup" && (
+        <TopUpDialog
+          onClose={() => setDialog("")}
+          onTopUp={async (amount) => {
+            const b = await topUp(project.id, amount);
+            setBill(b);
+            setNotice({ kind: "ok", text: t("tariff.toppedUp", { AMOUNT: rub(amount, lang) }) });
+          }}
+        />
+      )}
+      {dialog === "disconnect" && (
+        <Confirm
+          title={t("tariff.disconnectTitle")}
+          text={t("tariff.disconnectText", { PLAN: planName(tariff.plan) })}
+          action={t("tariff.disconnect")}
+          danger
+          onClose={() => setDialog("")}
+          onConfirm={async () => {
+            setBill(await disconnectTariff(project.id));
+            setNotice({ kind: "ok", text: t("tariff.disconnected") });
+            onBillingChanged();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function TopUpDialog({ onClose, onTopUp }: { onClose: () => void; onTopUp: (amount: number) => Promise<void> }) {
+  const { t, lang } = useI18n();
+  const [amount, setAmount] = useState("3500");
+  const [err, setErr] = useState<FormError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    const n = Number(amount.replace(/\s/g, "").replace(",", "."));
+    if (!isFinite(n) || n <= 0) {
+      setErr({ message: t("tariff.amountInvalid"), field: "amount_rub" });
+      return focusField(form.current, "amount_rub");
+    }
+    setBusy(true);
+    setErr(null);
+    try {
+      await onTopUp(n);
+      onClose();
+    } catch (e) {
+      const fe = toFormError(e, t);
+      setErr(fe);
+      setBusy(false);
+      focusField(form.current, fe.field);
+    }
+  }
+
+  return (
+    <Modal title={t("tariff.topUpTitle")} onClose={onClose}>
+      <form ref={form} onSubmit={submit} noValidate>
+        <div class="modal-body">
+          <FormAlert err={err} fields={["amount_rub"]} />
+          <TextField label={t("tariff.amount")} name="amount_rub" inputMode="decimal" autoFocus value={amount} onValue={setAmount} error={errorFor(err, "amount_rub")} />
+          <div class="quick" role="group" aria-label={t("tariff.quick")}>
+            {[2500, 3500, 10000].map((n) => (
+              <button type="button" class={"btn btn-secondary btn-sm" + (Number(amount) === n ? " on" : "")} onClick={() => setAmount(String(n))}>
+                {rub(n, lang)}
+              </button>
+            ))}
+          </div>
+        </div>
+        <div class="modal-foot">
+          <button type="button" class="btn btn-secondary" onClick={onClose}>
+            {t("common.cancel")}
+          </button>
+          <button type="submit" class="btn btn-primary" disabled={busy}>
+            {t("tariff.topUpSubmit")}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

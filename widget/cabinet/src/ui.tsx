@@ -1,0 +1,526 @@
+// Building blocks shared by the cabinet pages: alerts, fields with server errors, the save
+// button with its «Сохранено» feedback, modal dialogs, copy buttons, the time zone combobox.
+import type { ComponentChildren, PartialInputHTMLAttributes } from "preact";
+import { useEffect, useId, useMemo, useRef, useState } from "preact/hooks";
+import { ApiError } from "./api";
+import { tzLabel, tzMatches } from "./format";
+import { useI18n, type Key, type T } from "./i18n";
+import { IconAlert, IconCheck, IconClose, IconCopy, IconLock } from "./icons";
+
+export function errorText(err: unknown, t: T): string {
+  if (err instanceof ApiError) {
+    if (err.message) return err.message;
+    if (err.code === "network") return t("error.network");
+    if (err.status === 403) return t("error.forbidden");
+  }
+  return t("error.generic");
+}
+
+export function Alert({ kind = "error", children }: { kind?: "error" | "ok" | "info"; children: ComponentChildren }) {
+  return (
+    <div class={"alert alert-" + kind} role={kind === "error" ? "alert" : "status"}>
+      {kind === "ok" ? <IconCheck /> : <IconAlert />}
+      <div class="alert-body">{children}</div>
+    </div>
+  );
+}
+
+/** A form's last error: the server's message, and the input it names (if any). */
+export interface FormError {
+  message: string;
+  field?: string;
+}
+
+export function toFormError(err: unknown, t: T): FormError {
+  return { message: errorText(err, t), field: err instanceof ApiError ? err.field : undefined };
+}
+
+/** The message for `field`, if the error names it. */
+export const errorFor = (err: FormError | null, ...fields: string[]) => (err && err.field && fields.includes(err.field) ? err.message : undefined);
+
+/** The form-level alert: shown when the error names none of the form's inputs. */
+export function FormAlert({ err, fields }: { err: FormError | null; fields: string[] }) {
+  if (!err || (err.field && fields.includes(err.field))) return null;
+  return <Alert>{err.message}</Alert>;
+}
+
+/** Focuses the input named by a server error (after the render that marks it invalid). */
+export function focusField(form: HTMLElement | null, field?: string) {
+  if (!form || !field) return;
+  requestAnimationFrame(() => {
+    const el = form.querySelector<HTMLElement>(`[name="${CSS.escape(field)}"]`);
+    el?.focus();
+  });
+}
+
+type InputProps = Omit<PartialInputHTMLAttributes<HTMLInputElement>, "label" | "value" | "onInput" | "type" | "name" | "role" | "list"> & {
+  label: string;
+  name: string;
+  value: string;
+  onValue?: (v: string) => void;
+  error?: string;
+  hint?: ComponentChildren;
+  type?: "text" | "email" | "password" | "tel" | "number" | "search";
+};
+
+/** A labelled text input with its error and hint underneath. */
+export function TextField({ label, name, value, onValue, error, hint, type = "text", class: cls, ...rest }: InputProps) {
+  const id = useId();
+  return (
+    <div class={"field" + (cls ? " " + cls : "")}>
+      <label for={id}>{label}</label>
+      <input
+        {...rest}
+        id={id}
+        name={name}
+        type={type as "text"}
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? id + "-err" : hint ? id + "-hint" : undefined}
+        onInput={onValue ? (e) => onValue(e.currentTarget.value) : undefined}
+      />
+      {error ? (
+        <p class="field-error" id={id + "-err"}>
+          {error}
+        </p>
+      ) : hint ? (
+        <p class="field-hint" id={id + "-hint"}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A labelled control of any kind (select, combobox…): `children(id, describedBy)`. */
+export function Field({
+  label,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  error?: string;
+  hint?: ComponentChildren;
+  children: (id: string, describedBy?: string) => ComponentChildren;
+}) {
+  const id = useId();
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {children(id, error ? id + "-err" : hint ? id + "-hint" : undefined)}
+      {error ? (
+        <p class="field-error" id={id + "-err"}>
+          {error}
+        </p>
+      ) : hint ? (
+        <p class="field-hint" id={id + "-hint"}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export type SaveState = "idle" | "busy" | "saved";
+
+/** Runs a save and shows «Сохранено» for a moment after it succeeds. */
+export function useSave() {
+  const [state, setState] = useState<SaveState>("idle");
+  const timer = useRef<number>(0);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  async function run(fn: () => Promise<unknown>): Promise<boolean> {
+    if (state === "busy") return false;
+    clearTimeout(timer.current);
+    setState("busy");
+    try {
+      await fn();
+    } catch (e) {
+      setState("idle");
+      throw e;
+    }
+    setState("saved");
+    timer.current = window.setTimeout(() => setState("idle"), 2500);
+    return true;
+  }
+  return { state, run, reset: () => setState("idle") };
+}
+
+export function SaveButton({ state, label, busyLabel, savedLabel, disabled }: { state: SaveState; label?: string; busyLabel?: string; savedLabel?: string; disabled?: boolean }) {
+  const { t } = useI18n();
+  return (
+    <button class={"btn btn-primary" + (state === "saved" ? " is-saved" : "")} type="submit" disabled={disabled || state === "busy"} aria-busy={state === "busy"}>
+      {state === "saved" && <IconCheck />}
+      {state === "busy" ? busyLabel || t("common.saving") : state === "saved" ? savedLabel || t("common.saved") : label || t("common.save")}
+    </button>
+  );
+}
+
+/** A quiet inline «Сохранено» for lists that save on every change. */
+export function SavedNote({ state }: { state: SaveState }) {
+  const { t } = useI18n();
+  return (
+    <span class={"saved-note" + (state === "idle" ? " is-hidden" : "")} role="status" aria-live="polite">
+      {state === "busy" ? t("common.saving") : state === "saved" ? (
+        <>
+          <IconCheck /> {t("common.saved")}
+        </>
+      ) : (
+        ""
+      )}
+    </span>
+  );
+}
+
+/** A modal <dialog>: Esc, the close button and a click on the backdrop call onClose. */
+export function Modal({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean }) {
+  const { t } = useI18n();
+  const ref = useRef<HTMLDialogElement>(null);
+  const id = useId();
+  useEffect(() => {
+    const d = ref.current!;
+    if (!d.open) d.showModal();
+    return () => {
+      if (d.open) d.close();
+    };
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      class={"modal" + (wide ? " modal-wide" : "")}
+      aria-labelledby={id}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+      onMouseDown={(e) => {
+        if (e.target === ref.current) onClose();
+      }}
+    >
+      <div class="modal-box">
+        <div class="modal-head">
+          <h2 id={id}>{title}</h2>
+          <button type="button" class="btn btn-ghost btn-icon" aria-label={t("common.close")} title={t("common.close")} onClick={onClose}>
+            <IconClose />
+          </button>
+        </div>
+        {children}
+      </div>
+    </dialog>
+  );
+}
+
+/** A confirmation with a danger (or primary) action. */
+export function Confirm({
+  title,
+  text,
+  action,
+  danger,
+  onConfirm,
+  onClose,
+}: {
+  title: string;
+  text: ComponentChildren;
+  action: string;
+  danger?: boolean;
+  onConfirm: () => Promise<unknown>;
+  onClose: () => void;
+}) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState("");
+  async function go() {
+    setBusy(true);
+    setError("");
+    try {
+      await onConfirm();
+      onClose();
+    } catch (e) {
+      setError(errorText(e, t));
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal title={title} onClose={onClose}>
+      <div class="modal-body">
+        {error && <Alert>{error}</Alert>}
+        <p>{text}</p>
+      </div>
+      <div class="modal-foot">
+        <button type="button" class="btn btn-secondary" onClick={onClose}>
+          {t("common.cancel")}
+        </button>
+        <button type="button" class={"btn " + (danger ? "btn-danger" : "btn-primary")} disabled={busy} onClick={go}>
+          {action}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    /* no permission or no secure context: fall back to a selection */
+  }
+  const ta = document.createElement("textarea");
+  ta.value = text;
+  ta.setAttribute("readonly", "");
+  ta.style.position = "fixed";
+  ta.style.opacity = "0";
+  document.body.appendChild(ta);
+  ta.select();
+  let ok = false;
+  try {
+    ok = document.execCommand("copy");
+  } catch {
+    ok = false;
+  }
+  ta.remove();
+  return ok;
+}
+
+/** Copies `text`; the label turns into «Скопировано» for a moment. */
+export function useCopy() {
+  const [copied, setCopied] = useState(false);
+  const timer = useRef<number>(0);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  return {
+    copied,
+    copy: async (text: string) => {
+      if (await copyText(text)) {
+        setCopied(true);
+        clearTimeout(timer.current);
+        timer.current = window.setTimeout(() => setCopied(false), 2000);
+      }
+    },
+  };
+}
+
+export function CopyButton({ text, label, ariaLabel, small }: { text: string; label?: string; ariaLabel?: string; small?: boolean }) {
+  const { t } = useI18n();
+  const { copied, copy } = useCopy();
+  return (
+    <button
+      type="button"
+      class={"btn btn-secondary" + (small ? " btn-sm" : "") + (copied ? " is-saved" : "")}
+      aria-label={copied ? t("common.copied") : ariaLabel}
+      onClick={() => copy(text)}
+    >
+      {copied ? <IconCheck /> : <IconCopy />}
+      {copied ? t("common.copied") : label || t("common.copy")}
+    </button>
+  );
+}
+
+/** A panel that explains why a page is not available. */
+export function Refusal({ title, text }: { title: string; text: string }) {
+  return (
+    <section class="card empty refusal" role="region" aria-label={title}>
+      <div class="empty-icon refusal-icon">
+        <IconLock />
+      </div>
+      <h2>{title}</h2>
+      <p class="muted">{text}</p>
+    </section>
+  );
+}
+
+export function Loading() {
+  const { t } = useI18n();
+  return (
+    <div class="loading" role="status" aria-busy="true">
+      <span class="spinner" aria-hidden="true" />
+      {t("app.loading")}
+    </div>
+  );
+}
+
+export function LoadError({ err, onRetry }: { err: unknown; onRetry?: () => void }) {
+  const { t } = useI18n();
+  return (
+    <Alert>
+      {errorText(err, t)}
+      {onRetry && (
+        <button type="button" class="link-btn" onClick={onRetry}>
+          {t("common.retry")}
+        </button>
+      )}
+    </Alert>
+  );
+}
+
+/**
+ * A searchable select of IANA time zones (ARIA 1.2 combobox): type to filter, arrows to move,
+ * Enter or a click to choose, Esc to leave the value as it was.
+ */
+export function TimezoneSelect({
+  id,
+  value,
+  zones,
+  onChange,
+  describedBy,
+  invalid,
+  name = "timezone",
+}: {
+  id: string;
+  value: string;
+  zones: string[];
+  onChange: (tz: string) => void;
+  describedBy?: string;
+  invalid?: boolean;
+  name?: string;
+}) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [query, setQuery] = useState("");
+  const [active, setActive] = useState(0);
+  const listRef = useRef<HTMLUListElement>(null);
+  const all = useMemo(() => (zones.includes(value) || !value ? zones : [value, ...zones]), [zones, value]);
+  const list = useMemo(() => (open ? all.filter((z) => tzMatches(z, query)) : []), [open, all, query]);
+  const listId = id + "-list";
+
+  useEffect(() => {
+    if (!open) return;
+    const el = listRef.current?.children[active] as HTMLElement | undefined;
+    el?.scrollIntoView({ block: "nearest" });
+  }, [open, active, list]);
+
+  function openList() {
+    setQuery("");
+    setActive(Math.max(0, all.indexOf(value)));
+    setOpen(true);
+  }
+  function choose(tz: string) {
+    onChange(tz);
+    setOpen(false);
+    setQuery("");
+  }
+  function onKey(e: KeyboardEvent) {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      if (!open) return openList();
+      const d = e.key === "ArrowDown" ? 1 : -1;
+      setActive((a) => Math.min(Math.max(a + d, 0), Math.max(list.length - 1, 0)));
+    } else if (e.key === "Enter") {
+      if (open) {
+        e.preventDefault();
+        if (list[active]) choose(list[active]!);
+      }
+    } else if (e.key === "Escape") {
+      if (open) {
+        e.preventDefault();
+        e.stopPropagation();
+        setOpen(false);
+      }
+    }
+  }
+  return (
+    <div class="combo">
+      <input
+        id={id}
+        name={name}
+        type="text"
+        role="combobox"
+        autoComplete="off"
+        spellcheck={false}
+        aria-expanded={open}
+        aria-controls={listId}
+        aria-autocomplete="list"
+        aria-activedescendant={open && list[active] ? listId + "-" + active : undefined}
+        aria-describedby={describedBy}
+        aria-invalid={invalid ? true : undefined}
+        placeholder={open ? tzLabel(value) : t("tz.placeholder")}
+        value={open ? query : value ? tzLabel(value) : ""}
+        onFocus={openList}
+        onClick={() => !open && openList()}
+        onBlur={() => setOpen(false)}
+        onInput={(e) => {
+          setQuery(e.currentTarget.value);
+          setActive(0);
+          if (!open) setOpen(true);
+        }}
+        onKeyDown={onKey}
+      />
+      <span class="combo-caret" aria-hidden="true" />
+      {open && (
+        <ul class="combo-list" id={listId} role="listbox" ref={listRef} aria-label={t("tz.list")}>
+          {list.length === 0 && <li class="combo-empty">{t("tz.none")}</li>}
+          {list.map((z, i) => (
+            <li
+              id={listId + "-" + i}
+              role="option"
+              aria-selected={z === value}
+              class={(i === active ? "active " : "") + (z === value ? "selected" : "")}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                choose(z);
+              }}
+              onMouseMove={() => i !== active && setActive(i)}
+            >
+              {tzLabel(z)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Access chips in a fixed order. */
+export function Chip({ children, tone }: { children: ComponentChildren; tone?: string }) {
+  return <span class={"chip" + (tone ? " chip-" + tone : "")}>{children}</span>;
+}
+
+export function Tabs<K extends string>({
+  label,
+  tabs,
+  current,
+  onSelect,
+  hrefOf,
+}: {
+  label: string;
+  tabs: { id: K; title: Key }[];
+  current: K;
+  onSelect: (k: K) => void;
+  hrefOf?: (k: K) => string;
+}) {
+  const { t } = useI18n();
+  const refs = useRef<(HTMLAnchorElement | null)[]>([]);
+  function onKey(e: KeyboardEvent, i: number) {
+    const d = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+    if (!d) return;
+    e.preventDefault();
+    const j = (i + d + tabs.length) % tabs.length;
+    onSelect(tabs[j]!.id);
+    refs.current[j]?.focus();
+  }
+  return (
+    <div class="tabs" role="tablist" aria-label={label}>
+      {tabs.map((tab, i) => (
+        <a
+          ref={(el) => {
+            refs.current[i] = el;
+          }}
+          role="tab"
+          href={hrefOf ? hrefOf(tab.id) : "#"}
+          id={"tab-" + tab.id}
+          aria-selected={tab.id === current}
+          aria-controls={"panel-" + tab.id}
+          tabIndex={tab.id === current ? 0 : -1}
+          class={tab.id === current ? "on" : ""}
+          onClick={(e) => {
+            if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+            e.preventDefault();
+            onSelect(tab.id);
+          }}
+          onKeyDown={(e) => onKey(e, i)}
+        >
+          {t(tab.title)}
+        </a>
+      ))}
+    </div>
+  );
+}
