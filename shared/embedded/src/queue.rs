@@ -8,7 +8,7 @@ use crate::db::Db;
 use async_trait::async_trait;
 use beseda_ports::Clock;
 use beseda_ports::queue::{MAX_DELAY, Queue, QueueError, QueueSpec, Received};
-use redb::{Database, ReadableDatabase, ReadableTable, Table, TableDefinition};
+use redb::{ReadableDatabase, ReadableTable, Table, TableDefinition, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -55,19 +55,33 @@ fn drop_row(rows: &mut Rows, queue: &str, id: &str, visible_at: u64) -> Result<(
     Ok(())
 }
 
+/// The (id, visible-at, body) of the messages waiting in a dead-letter queue.
+fn dead_rows(
+    visible: &impl ReadableTable<(&'static str, u64, &'static str), ()>,
+    messages: &impl ReadableTable<(&'static str, &'static str), &'static [u8]>,
+    dlq: &str,
+    max: usize,
+) -> Result<Vec<(String, u64, String)>, QueueError> {
+    let mut out = Vec::new();
+    for row in visible.range((dlq, 0u64, "")..=(dlq, u64::MAX, "\u{10FFFF}")).map_err(backend)?.take(max) {
+        let (k, _) = row.map_err(backend)?;
+        let (_, at, id) = k.value();
+        if let Some(v) = messages.get((dlq, id)).map_err(backend)? {
+            let msg: Message = serde_json::from_slice(v.value()).map_err(backend)?;
+            out.push((id.to_owned(), at, msg.body));
+        }
+    }
+    Ok(out)
+}
+
 fn parse_receipt(receipt: &str) -> Result<(&str, u32), QueueError> {
     let (id, count) = receipt.rsplit_once(':').ok_or(QueueError::StaleReceipt)?;
     Ok((id, count.parse().map_err(|_| QueueError::StaleReceipt)?))
 }
 
-fn write<T>(db: &Database, work: impl FnOnce(&mut Rows) -> Result<T, QueueError>) -> Result<T, QueueError> {
-    let tx = db.begin_write().map_err(backend)?;
-    let out = {
-        let mut rows = (tx.open_table(MESSAGES).map_err(backend)?, tx.open_table(VISIBLE).map_err(backend)?);
-        work(&mut rows)?
-    };
-    tx.commit().map_err(backend)?;
-    Ok(out)
+fn write<T>(tx: &WriteTransaction, work: impl FnOnce(&mut Rows) -> Result<T, QueueError>) -> Result<T, QueueError> {
+    let mut rows = (tx.open_table(MESSAGES).map_err(backend)?, tx.open_table(VISIBLE).map_err(backend)?);
+    work(&mut rows)
 }
 
 pub struct EmbeddedQueue {
@@ -98,8 +112,8 @@ impl EmbeddedQueue {
     async fn receive_now(&self, spec: QueueSpec, max: usize) -> Result<Vec<Received>, QueueError> {
         let now = self.now_ms();
         self.db
-            .run(QueueError::Backend, move |db| {
-                write(db, |rows| {
+            .write(QueueError::Backend, move |tx: &WriteTransaction| {
+                write(tx, |rows| {
                     let due: Vec<(u64, String)> = rows
                         .1
                         .range((spec.name, 0u64, "")..=(spec.name, now, "\u{10FFFF}"))
@@ -144,8 +158,8 @@ impl EmbeddedQueue {
         let (id, count) = parse_receipt(receipt)?;
         let (id, now) = (id.to_owned(), self.now_ms());
         self.db
-            .run(QueueError::Backend, move |db| {
-                write(db, |rows| {
+            .write(QueueError::Backend, move |tx: &WriteTransaction| {
+                write(tx, |rows| {
                     let Some(mut msg) = load(rows, spec.name, &id)? else {
                         return if change.is_some() { Err(QueueError::StaleReceipt) } else { Ok(()) };
                     };
@@ -166,26 +180,6 @@ impl EmbeddedQueue {
         self.notify.notify_waiters();
         Ok(())
     }
-
-    fn dead_rows(db: &Database, dlq: &str, max: usize) -> Result<Vec<(String, u64, String)>, QueueError> {
-        let tx = db.begin_read().map_err(backend)?;
-        let table = match tx.open_table(VISIBLE) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(vec![]),
-            Err(e) => return Err(backend(e)),
-        };
-        let messages = tx.open_table(MESSAGES).map_err(backend)?;
-        let mut out = Vec::new();
-        for row in table.range((dlq, 0u64, "")..=(dlq, u64::MAX, "\u{10FFFF}")).map_err(backend)?.take(max) {
-            let (k, _) = row.map_err(backend)?;
-            let (_, at, id) = k.value();
-            if let Some(v) = messages.get((dlq, id)).map_err(backend)? {
-                let msg: Message = serde_json::from_slice(v.value()).map_err(backend)?;
-                out.push((id.to_owned(), at, msg.body));
-            }
-        }
-        Ok(out)
-    }
 }
 
 #[async_trait]
@@ -199,7 +193,11 @@ impl Queue for EmbeddedQueue {
         let msg =
             Message { body: body.to_owned(), visible_at: self.now_ms() + delay.as_millis() as u64, receive_count: 0 };
         let key = id.clone();
-        self.db.run(QueueError::Backend, move |db| write(db, |rows| save(rows, spec.name, &key, None, &msg))).await?;
+        self.db
+            .write(QueueError::Backend, move |tx: &WriteTransaction| {
+                write(tx, |rows| save(rows, spec.name, &key, None, &msg))
+            })
+            .await?;
         self.notify.notify_waiters();
         Ok(id)
     }
@@ -232,7 +230,18 @@ impl Queue for EmbeddedQueue {
 
     async fn dead_letters(&self, queue: &str, max: usize) -> Result<Vec<String>, QueueError> {
         let dlq = self.spec(queue)?.dead_letter_name();
-        let rows = self.db.run(QueueError::Backend, move |db| Self::dead_rows(db, &dlq, max)).await?;
+        let rows = self
+            .db
+            .read(QueueError::Backend, move |db| {
+                let tx = db.begin_read().map_err(backend)?;
+                match (tx.open_table(VISIBLE), tx.open_table(MESSAGES)) {
+                    (Ok(visible), Ok(messages)) => dead_rows(&visible, &messages, &dlq, max),
+                    (Err(redb::TableError::TableDoesNotExist(_)), _)
+                    | (_, Err(redb::TableError::TableDoesNotExist(_))) => Ok(vec![]),
+                    (Err(e), _) | (_, Err(e)) => Err(backend(e)),
+                }
+            })
+            .await?;
         Ok(rows.into_iter().map(|(_, _, body)| body).collect())
     }
 
@@ -241,10 +250,10 @@ impl Queue for EmbeddedQueue {
         let now = self.now_ms();
         let moved = self
             .db
-            .run(QueueError::Backend, move |db| {
+            .write(QueueError::Backend, move |tx: &WriteTransaction| {
                 let dlq = spec.dead_letter_name();
-                let dead = Self::dead_rows(db, &dlq, usize::MAX)?;
-                write(db, |rows| {
+                write(tx, |rows| {
+                    let dead = dead_rows(&rows.1, &rows.0, &dlq, usize::MAX)?;
                     for (id, at, body) in &dead {
                         drop_row(rows, &dlq, id, *at)?;
                         save(

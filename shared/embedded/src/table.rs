@@ -6,7 +6,7 @@ use crate::db::Db;
 use async_trait::async_trait;
 use beseda_ports::Clock;
 use beseda_ports::table::{Condition, Cursor, IndexKey, Item, Page, Query, SkRange, StoreError, TableStore, Write};
-use redb::{Database, ReadableDatabase, ReadableTable, Table, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, Table, TableDefinition, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::ops::Bound;
@@ -17,7 +17,16 @@ const GSI1: TableDefinition<(&str, &str, &str, &str), ()> = TableDefinition::new
 /// The greatest sort key a range can end at.
 const TOP: &str = "\u{10FFFF}\u{10FFFF}\u{10FFFF}\u{10FFFF}";
 
-#[derive(Serialize, Deserialize)]
+/// The stored form, written from a borrowed item.
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    gsi1: &'a Option<IndexKey>,
+    expires_at: Option<i64>,
+    version: u64,
+    body: &'a serde_json::Value,
+}
+
+#[derive(Deserialize)]
 struct Stored {
     gsi1: Option<IndexKey>,
     expires_at: Option<i64>,
@@ -54,8 +63,7 @@ impl RedbTable {
     pub async fn sweep_expired(&self) -> Result<usize, StoreError> {
         let now = self.now();
         self.db
-            .run(StoreError::Backend, move |db| {
-                let tx = db.begin_write().map_err(backend)?;
+            .write(StoreError::Backend, move |tx: &WriteTransaction| {
                 let mut swept = 0;
                 {
                     let mut items = tx.open_table(ITEMS).map_err(backend)?;
@@ -74,7 +82,6 @@ impl RedbTable {
                         swept += 1;
                     }
                 }
-                tx.commit().map_err(backend)?;
                 Ok(swept)
             })
             .await
@@ -121,7 +128,7 @@ fn remove(
 fn store(
     items: &mut Table<(&str, &str), &[u8]>,
     index: &mut Table<(&str, &str, &str, &str), ()>,
-    mut item: Item,
+    item: &Item,
 ) -> Result<u64, StoreError> {
     let previous = match items.get((item.pk.as_str(), item.sk.as_str())).map_err(backend)? {
         Some(v) => Some(decode(&item.pk, &item.sk, v.value())?),
@@ -132,19 +139,15 @@ fn store(
             index.remove((g.pk.as_str(), g.sk.as_str(), prev.pk.as_str(), prev.sk.as_str())).map_err(backend)?;
         }
     }
-    item.version = previous.map_or(0, |p| p.version) + 1;
-    let bytes = serde_json::to_vec(&Stored {
-        gsi1: item.gsi1.clone(),
-        expires_at: item.expires_at,
-        version: item.version,
-        body: item.body,
-    })
-    .map_err(backend)?;
+    let version = previous.map_or(0, |p| p.version) + 1;
+    let bytes =
+        serde_json::to_vec(&StoredRef { gsi1: &item.gsi1, expires_at: item.expires_at, version, body: &item.body })
+            .map_err(backend)?;
     items.insert((item.pk.as_str(), item.sk.as_str()), bytes.as_slice()).map_err(backend)?;
     if let Some(g) = &item.gsi1 {
         index.insert((g.pk.as_str(), g.sk.as_str(), item.pk.as_str(), item.sk.as_str()), ()).map_err(backend)?;
     }
-    Ok(item.version)
+    Ok(version)
 }
 
 fn sk_bounds(range: &SkRange) -> (String, String) {
@@ -279,7 +282,7 @@ impl TableStore for RedbTable {
     async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
         let (pk, sk, now) = (pk.to_owned(), sk.to_owned(), self.now());
         self.db
-            .run(StoreError::Backend, move |db| {
+            .read(StoreError::Backend, move |db| {
                 let tx = db.begin_read().map_err(backend)?;
                 match tx.open_table(ITEMS) {
                     Ok(items) => live(&items, &pk, &sk, now),
@@ -293,8 +296,7 @@ impl TableStore for RedbTable {
     async fn put(&self, item: Item, condition: Condition) -> Result<u64, StoreError> {
         let now = self.now();
         self.db
-            .run(StoreError::Backend, move |db| {
-                let tx = db.begin_write().map_err(backend)?;
+            .write(StoreError::Backend, move |tx: &WriteTransaction| {
                 let version = {
                     let mut items = tx.open_table(ITEMS).map_err(backend)?;
                     let mut index = tx.open_table(GSI1).map_err(backend)?;
@@ -302,9 +304,8 @@ impl TableStore for RedbTable {
                     if !holds(condition, current.as_ref()) {
                         return Err(StoreError::ConditionFailed);
                     }
-                    store(&mut items, &mut index, item)?
+                    store(&mut items, &mut index, &item)?
                 };
-                tx.commit().map_err(backend)?;
                 Ok(version)
             })
             .await
@@ -313,8 +314,7 @@ impl TableStore for RedbTable {
     async fn delete(&self, pk: &str, sk: &str, condition: Condition) -> Result<(), StoreError> {
         let (pk, sk, now) = (pk.to_owned(), sk.to_owned(), self.now());
         self.db
-            .run(StoreError::Backend, move |db| {
-                let tx = db.begin_write().map_err(backend)?;
+            .write(StoreError::Backend, move |tx: &WriteTransaction| {
                 {
                     let mut items = tx.open_table(ITEMS).map_err(backend)?;
                     let mut index = tx.open_table(GSI1).map_err(backend)?;
@@ -326,7 +326,6 @@ impl TableStore for RedbTable {
                         remove(&mut items, &mut index, &item)?;
                     }
                 }
-                tx.commit().map_err(backend)?;
                 Ok(())
             })
             .await
@@ -334,7 +333,7 @@ impl TableStore for RedbTable {
 
     async fn query(&self, query: Query) -> Result<Page, StoreError> {
         let now = self.now();
-        self.db.run(StoreError::Backend, move |db| query_table(db, &query, now)).await
+        self.db.read(StoreError::Backend, move |db| query_table(db, &query, now)).await
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
@@ -353,8 +352,7 @@ impl TableStore for RedbTable {
         }
         let now = self.now();
         self.db
-            .run(StoreError::Backend, move |db| {
-                let tx = db.begin_write().map_err(backend)?;
+            .write(StoreError::Backend, move |tx: &WriteTransaction| {
                 {
                     let mut items = tx.open_table(ITEMS).map_err(backend)?;
                     let mut index = tx.open_table(GSI1).map_err(backend)?;
@@ -369,10 +367,10 @@ impl TableStore for RedbTable {
                             return Err(StoreError::TransactionCancelled);
                         }
                     }
-                    for w in writes {
+                    for w in &writes {
                         match w {
                             Write::Put { item, .. } => {
-                                store(&mut items, &mut index, item)?;
+                                store(&mut items, &mut index, &item)?;
                             }
                             Write::Delete { pk, sk, .. } => {
                                 if let Some(item) = live(&items, &pk, &sk, now)? {
@@ -383,7 +381,6 @@ impl TableStore for RedbTable {
                         }
                     }
                 }
-                tx.commit().map_err(backend)?;
                 Ok(())
             })
             .await
@@ -391,16 +388,14 @@ impl TableStore for RedbTable {
 
     async fn put_batch(&self, batch: Vec<Item>) -> Result<(), StoreError> {
         self.db
-            .run(StoreError::Backend, move |db| {
-                let tx = db.begin_write().map_err(backend)?;
+            .write(StoreError::Backend, move |tx: &WriteTransaction| {
                 {
                     let mut items = tx.open_table(ITEMS).map_err(backend)?;
                     let mut index = tx.open_table(GSI1).map_err(backend)?;
-                    for item in batch {
-                        store(&mut items, &mut index, item)?;
+                    for item in &batch {
+                        store(&mut items, &mut index, &item)?;
                     }
                 }
-                tx.commit().map_err(backend)?;
                 Ok(())
             })
             .await
