@@ -382,11 +382,44 @@ export function TimezoneSelect({
   const list = useMemo(() => (open ? all.filter((z) => tzMatches(z, query)) : []), [open, all, query]);
   const listId = id + "-list";
 
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [pos, setPos] = useState<Record<string, string>>({});
+
+  // The list is position: fixed next to the input, so dialogs and cards never clip it; it
+  // opens upwards when there is more room above.
   useEffect(() => {
     if (!open) return;
-    const el = listRef.current?.children[active] as HTMLElement | undefined;
-    el?.scrollIntoView({ block: "nearest" });
-  }, [open, active, list]);
+    const place = () => {
+      const r = inputRef.current?.getBoundingClientRect();
+      if (!r) return;
+      const below = innerHeight - r.bottom - 12;
+      const above = r.top - 12;
+      const up = below < 220 && above > below;
+      const max = Math.max(120, Math.min(280, up ? above : below));
+      setPos({
+        left: r.left + "px",
+        width: r.width + "px",
+        maxHeight: max + "px",
+        ...(up ? { bottom: innerHeight - r.top + 6 + "px" } : { top: r.bottom + 6 + "px" }),
+      });
+    };
+    place();
+    addEventListener("resize", place);
+    addEventListener("scroll", place, true);
+    return () => {
+      removeEventListener("resize", place);
+      removeEventListener("scroll", place, true);
+    };
+  }, [open]);
+
+  // Keep the active option in view by scrolling the list only (never the page or a dialog).
+  useEffect(() => {
+    const box = listRef.current;
+    const el = box?.children[active] as HTMLElement | undefined;
+    if (!box || !el) return;
+    if (el.offsetTop < box.scrollTop) box.scrollTop = el.offsetTop - 6;
+    else if (el.offsetTop + el.offsetHeight > box.scrollTop + box.clientHeight) box.scrollTop = el.offsetTop + el.offsetHeight - box.clientHeight + 6;
+  }, [open, active, list, pos]);
 
   function openList() {
     setQuery("");
@@ -420,6 +453,7 @@ export function TimezoneSelect({
   return (
     <div class="combo">
       <input
+        ref={inputRef}
         id={id}
         name={name}
         type="text"
@@ -446,7 +480,7 @@ export function TimezoneSelect({
       />
       <span class="combo-caret" aria-hidden="true" />
       {open && (
-        <ul class="combo-list" id={listId} role="listbox" ref={listRef} aria-label={t("tz.list")}>
+        <ul class="combo-list" id={listId} role="listbox" ref={listRef} aria-label={t("tz.list")} style={pos}>
           {list.length === 0 && <li class="combo-empty">{t("tz.none")}</li>}
           {list.map((z, i) => (
             <li

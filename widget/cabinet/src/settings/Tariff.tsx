@@ -17,7 +17,7 @@ import {
   type TrialBlocker,
 } from "../api";
 import { daysLeft, formatDate, formatDateTime, rub } from "../format";
-import { useI18n, type Key } from "../i18n";
+import { useI18n, type Key, type Lang, type T } from "../i18n";
 import { IconCheck, IconLock, IconPlus, IconWallet } from "../icons";
 import { linkClick } from "../nav";
 import type { TabProps } from "../Settings";
@@ -31,7 +31,8 @@ const BLOCKER: Record<TrialBlocker, Key> = {
 };
 const PLAN_FALLBACK: Record<Plan, string> = { start: "Start", pro: "Pro", pro_plus: "Pro+" };
 
-type Notice = { kind: "ok" | "error"; text: string; topUp?: boolean } | null;
+/** An action's outcome, shown next to where it was taken (top, or above the tariff cards). */
+type Notice = { kind: "ok" | "error"; text: (t: T, lang: Lang) => string; topUp?: boolean; at: "top" | "plans" } | null;
 
 export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { onBillingChanged: () => void }) {
   const { t, lang } = useI18n();
@@ -62,18 +63,23 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
 
   const planName = (id: Plan | null) => (id ? plans.find((p) => p.id === id)?.name || PLAN_FALLBACK[id] : "");
 
-  async function act(key: string, fn: () => Promise<Billing>, ok: string) {
+  const noticeRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    noticeRef.current?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }, [notice]);
+
+  async function act(key: string, fn: () => Promise<Billing>, ok: (t: T, lang: Lang) => string, at: "top" | "plans" = "top") {
     if (busy) return;
     setBusy(key);
     setNotice(null);
     try {
       setBill(await fn());
-      setNotice({ kind: "ok", text: ok });
+      setNotice({ kind: "ok", text: ok, at });
       onBillingChanged();
     } catch (e) {
       if (isForbidden(e)) setRefused(true);
       const insufficient = e instanceof ApiError && e.code === "insufficient_balance";
-      setNotice({ kind: "error", text: insufficient ? t("tariff.topUpFirst") + (e.message ? " " + e.message : "") : errorText(e, t), topUp: insufficient });
+      setNotice({ kind: "error", text: (t) => (insufficient ? t("tariff.topUpFirst") + (e instanceof ApiError && e.message ? " " + e.message : "") : errorText(e, t)), topUp: insufficient, at });
     }
     setBusy("");
   }
@@ -82,6 +88,18 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
   if (!bill) return <Loading />;
 
   const { tariff, trial } = bill;
+  const noticeView = notice && (
+    <div ref={noticeRef} class="notice">
+      <Alert kind={notice.kind}>
+        {notice.text(t, lang)}
+        {notice.topUp && isAdmin && (
+          <button type="button" class="link-btn" onClick={() => setDialog("topup")}>
+            {t("tariff.topUp")}
+          </button>
+        )}
+      </Alert>
+    </div>
+  );
   const adminHint = isAdmin ? undefined : t("tariff.onlyAdmin");
   const left = daysLeft(tariff.expires_at);
 
@@ -92,16 +110,7 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
           <IconLock /> {t("tariff.onlyAdminLong")}
         </p>
       )}
-      {notice && (
-        <Alert kind={notice.kind}>
-          {notice.text}
-          {notice.topUp && isAdmin && (
-            <button type="button" class="link-btn" onClick={() => setDialog("topup")}>
-              {t("tariff.topUp")}
-            </button>
-          )}
-        </Alert>
-      )}
+      {notice?.at === "top" && noticeView}
       <div class="grid-2 equal">
         <section class="card section balance" aria-labelledby="bill-balance">
           <div class="section-head">
@@ -149,7 +158,7 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
                 class="btn btn-primary"
                 disabled={!isAdmin || !!busy}
                 title={adminHint}
-                onClick={() => act("renew", () => renewTariff(project.id), t("tariff.renewed"))}
+                onClick={() => act("renew", () => renewTariff(project.id), (t) => t("tariff.renewed"))}
               >
                 {t("tariff.renew")}
               </button>
@@ -163,6 +172,7 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
         </section>
       </div>
 
+      {tariff.status !== "active" && (
       <section class="card section trial" aria-labelledby="bill-trial">
         <div class="trial-row">
           <div>
@@ -198,18 +208,20 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
             class="btn btn-primary"
             disabled={!isAdmin || !trial.available || !!busy}
             title={adminHint}
-            onClick={() => act("trial", () => startTrial(project.id), t("trial.started"))}
+            onClick={() => act("trial", () => startTrial(project.id), (t) => t("trial.started"))}
           >
             {busy === "trial" ? t("common.saving") : t("trial.start")}
           </button>
         </div>
       </section>
+      )}
 
       <section aria-labelledby="bill-plans" class="stack-sm">
         <h3 id="bill-plans" class="section-title">
           {t("tariff.plans")}
         </h3>
         <p class="muted small">{t("tariff.plansLead")}</p>
+        {notice?.at === "plans" && noticeView}
         <div class="plans">
           {plans.map((p) => {
             const isCurrent = tariff.plan === p.id && tariff.status === "active";
@@ -261,7 +273,7 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
                   disabled={!isAdmin || !!busy || (isCurrent && tariff.status === "active")}
                   title={adminHint}
                   aria-label={t("tariff.connectPlan", { PLAN: p.name })}
-                  onClick={() => act("connect-" + p.id, () => connectTariff(project.id, p.id), t("tariff.connected", { PLAN: p.name }))}
+                  onClick={() => act("connect-" + p.id, () => connectTariff(project.id, p.id), (t) => t("tariff.connected", { PLAN: p.name }), "plans")}
                 >
                   {busy === "connect-" + p.id ? t("common.saving") : t("tariff.connect")}
                 </button>
@@ -316,7 +328,7 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
           onTopUp={async (amount) => {
             const b = await topUp(project.id, amount);
             setBill(b);
-            setNotice({ kind: "ok", text: t("tariff.toppedUp", { AMOUNT: rub(amount, lang) }) });
+            setNotice({ kind: "ok", text: (t, l) => t("tariff.toppedUp", { AMOUNT: rub(amount, l) }), at: "top" });
           }}
         />
       )}
@@ -329,7 +341,7 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
           onClose={() => setDialog("")}
           onConfirm={async () => {
             setBill(await disconnectTariff(project.id));
-            setNotice({ kind: "ok", text: t("tariff.disconnected") });
+            setNotice({ kind: "ok", text: (t) => t("tariff.disconnected"), at: "top" });
             onBillingChanged();
           }}
         />

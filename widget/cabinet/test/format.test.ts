@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { daysLeft, gmtOffset, isValidDomain, normalizeDomain, rub, tzLabel, tzMatches } from "../src/format";
+
+test("domains: domain.ru, *.domain.ru and IDN are valid; the rest is not", () => {
+  for (const d of ["domain.ru", "*.domain.ru", "romashka.example", "shop.romashka.ru", "ромашка.рф", "*.ромашка.рф", "a-b.co", "xn--80aswg.xn--p1ai"])
+    assert.ok(isValidDomain(d), d);
+  for (const d of ["", "ru", "not a domain", "*.ru", "-a.ru", "a-.ru", "a..ru", "*.*.ru", "a.ru/path", "1.2.3.4", "a_b.ru", "*domain.ru"])
+    assert.ok(!isValidDomain(d), d);
+});
+
+test("normalizeDomain strips the scheme, path, port and case", () => {
+  assert.equal(normalizeDomain("  https://Romashka.RU/contacts?x=1 "), "romashka.ru");
+  assert.equal(normalizeDomain("http://shop.romashka.ru:8080"), "shop.romashka.ru");
+  assert.equal(normalizeDomain("*.Romashka.ru."), "*.romashka.ru");
+  assert.equal(normalizeDomain("ромашка.рф"), "ромашка.рф");
+});
+
+test("time zone labels carry the GMT offset", () => {
+  assert.equal(gmtOffset("Europe/Moscow"), "GMT+03:00");
+  assert.equal(gmtOffset("UTC"), "GMT+00:00");
+  assert.equal(tzLabel("Europe/Moscow"), "(GMT+03:00) Europe/Moscow");
+  assert.equal(tzLabel("America/New_York").endsWith("America/New York"), true);
+  assert.equal(gmtOffset("Not/AZone"), "");
+  assert.ok(tzMatches("Europe/Samara", "samara"));
+  assert.ok(tzMatches("America/New_York", "new_york"));
+  assert.ok(tzMatches("Europe/Moscow", "+03"));
+  assert.ok(!tzMatches("Europe/Moscow", "samara"));
+  assert.ok(tzMatches("Europe/Moscow", "  "));
+});
+
+test("money and days left", () => {
+  assert.equal(rub(2500, "ru"), "2 500 ₽");
+  assert.equal(rub(3500, "en"), "3,500 ₽");
+  assert.equal(rub(0, "ru"), "0 ₽");
+  const now = new Date("2026-11-25T10:00:00Z");
+  assert.equal(daysLeft("2026-12-02T10:00:00Z", now), 7);
+  assert.equal(daysLeft("2026-12-02T09:00:00Z", now), 7);
+  assert.equal(daysLeft("2026-11-20T10:00:00Z", now), 0);
+  assert.equal(daysLeft(null, now), 0);
+});
