@@ -47,7 +47,11 @@ pub async fn record(app: &App, project_id: &str, source_id: &str, mut lead: Lead
         lead.id = secrets::new_id();
     }
     let claim = Item::new(pk(project_id), format!("source#{source_id}"), serde_json::json!({ "lead_id": lead.id }));
-    let entry = Item::new(pk(project_id), format!("lead#{}#{}", lead.at.to_rfc3339(), lead.id), serde_json::to_value(&lead).map_err(|e| Error::Internal(e.to_string()))?);
+    let entry = Item::new(
+        pk(project_id),
+        format!("lead#{}#{}", lead.at.to_rfc3339(), lead.id),
+        serde_json::to_value(&lead).map_err(|e| Error::Internal(e.to_string()))?,
+    );
     let writes = vec![
         beseda_ports::Write::Put { item: claim, condition: Condition::NotExists },
         beseda_ports::Write::Put { item: entry, condition: Condition::NotExists },
@@ -63,7 +67,13 @@ pub async fn record(app: &App, project_id: &str, source_id: &str, mut lead: Lead
 }
 
 /// One page of leads, newest first, with local times in `timezone`.
-pub async fn list(app: &App, project_id: &str, timezone: &str, limit: usize, cursor: Option<&str>) -> Result<(Vec<Lead>, Option<String>)> {
+pub async fn list(
+    app: &App,
+    project_id: &str,
+    timezone: &str,
+    limit: usize,
+    cursor: Option<&str>,
+) -> Result<(Vec<Lead>, Option<String>)> {
     let cursor = cursor.map(Cursor::decode).transpose()?;
     let q = Query::partition(pk(project_id)).prefix("lead#").descending().limit(limit.clamp(1, 200)).after(cursor);
     let page = app.ports.table.query(q).await?;
@@ -86,14 +96,27 @@ mod tests {
     use crate::testing;
 
     fn lead(app: &App, text: &str) -> Lead {
-        Lead { id: String::new(), at: app.now(), local_time: String::new(), channel: Channel::Form, name: Some("Анна".into()), phone: None, email: None, text: text.into() }
+        Lead {
+            id: String::new(),
+            at: app.now(),
+            local_time: String::new(),
+            channel: Channel::Form,
+            name: Some("Анна".into()),
+            phone: None,
+            email: None,
+            text: text.into(),
+        }
     }
 
     #[tokio::test]
     async fn a_request_is_recorded_once_and_listed_in_local_time() {
         let (app, clock, _) = testing::app();
         let first = record(&app, "p1", "form-1", lead(&app, "Позвоните мне")).await.unwrap();
-        assert_eq!(record(&app, "p1", "form-1", lead(&app, "Позвоните мне")).await.unwrap(), first, "a retry records nothing new");
+        assert_eq!(
+            record(&app, "p1", "form-1", lead(&app, "Позвоните мне")).await.unwrap(),
+            first,
+            "a retry records nothing new"
+        );
         clock.advance(chrono::Duration::minutes(5));
         record(&app, "p1", "form-2", lead(&app, "<b>Сколько стоит?</b>")).await.unwrap();
         let (leads, next) = list(&app, "p1", "Asia/Yekaterinburg", 50, None).await.unwrap();
@@ -101,6 +124,9 @@ mod tests {
         assert_eq!(leads[0].text, "<b>Сколько стоит?</b>", "newest first, text kept as written");
         assert_eq!(leads[1].local_time, "25.11.2026 14:00", "09:00 UTC is 14:00 in Yekaterinburg");
         assert!(next.is_none());
-        assert!(list(&app, "p2", "Europe/Moscow", 50, None).await.unwrap().0.is_empty(), "another project sees nothing");
+        assert!(
+            list(&app, "p2", "Europe/Moscow", 50, None).await.unwrap().0.is_empty(),
+            "another project sees nothing"
+        );
     }
 }

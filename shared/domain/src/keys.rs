@@ -32,3 +32,13 @@ pub fn connection(connection_id: &str) -> Key {
 pub fn user_connections(user_id: &str) -> String {
     format!("user#{user_id}#conns")
 }
+
+/// The index partition of a visitor's open sockets.
+pub fn visitor_connections(project_id: &str, visitor_id: &str) -> String {
+    format!("project#{project_id}#visitor#{visitor_id}#conns")
+}
+
+/// The index partition of the operator sockets that follow a project's dialogs.
+pub fn operator_connections(project_id: &str) -> String {
+    format!("project#{project_id}#operators#conns")
+}

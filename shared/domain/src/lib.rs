@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod backoff;
 pub mod billing;
 pub mod blacklist;
+pub mod chat;
 pub mod domains;
 pub mod error;
 pub mod journal;
@@ -17,6 +18,7 @@ pub mod realtime;
 pub mod secrets;
 pub mod team;
 pub mod throttle;
+pub mod widget;
 
 pub use error::{Error, Result};
 

@@ -90,6 +90,8 @@ pub enum Template {
     AddedToProject { project_name: String },
     /// A link that sets a new password, valid one hour (§1).
     PasswordReset { link: String },
+    /// A visitor left a request or asked for a call (§4 group 2).
+    NewRequest { project_name: String, summary: String },
     /// A tariff or the trial was connected, renewed or disconnected (§4 group 1).
     Tariff { project_name: String, event: TariffEvent, tariff: String, until: Option<String> },
 }
@@ -121,6 +123,10 @@ pub fn render(template: &Template, public_url: &str) -> (String, String) {
             format!(
                 "Вас добавили в команду проекта «{project_name}». Войдите со своим e-mail и паролем:\n{public_url}\n"
             ),
+        ),
+        Template::NewRequest { project_name, summary } => (
+            format!("Беседа: новое обращение — проект «{project_name}»"),
+            format!("{summary}\n\nЖурнал обращений: {public_url}/journal\n"),
         ),
         Template::Tariff { project_name, event, tariff, until } => {
             let what = match event {

@@ -66,8 +66,12 @@ pub trait Queue: Send + Sync {
 pub const NOTIFICATIONS: QueueSpec =
     QueueSpec { name: "notifications", max_receives: 5, visibility: Duration::from_secs(60) };
 
+/// Dialog timers (the auto-messages' "not read in 15 s"), sent with a delay; consumed by
+/// `dialog-timers`.
+pub const TIMERS: QueueSpec = QueueSpec { name: "timers", max_receives: 5, visibility: Duration::from_secs(30) };
+
 /// Every queue of the product. The SAM template declares the same ones with their DLQs.
-pub const QUEUES: &[QueueSpec] = &[NOTIFICATIONS];
+pub const QUEUES: &[QueueSpec] = &[NOTIFICATIONS, TIMERS];
 
 pub fn spec(name: &str) -> Option<QueueSpec> {
     QUEUES.iter().copied().find(|q| q.name == name)
