@@ -1,42 +1,54 @@
-// /journal — ЕЖЛ, the lead journal (§11): every request with its time, channel and client.
+// /journal — ЕЖЛ, the lead journal (§11): every request with its time (in the project's time
+// zone), channel, client and text, newest first, a page at a time.
 import { useEffect, useState } from "preact/hooks";
-import { getProject, isForbidden, journal, type Lead } from "./api";
-import { formatDateTime } from "./format";
-import { useI18n } from "./i18n";
+import { CHANNELS, isForbidden, journal, type Channel, type Lead } from "./api";
+import { formatDateTime, formatPhone } from "./format";
+import { useI18n, type Key } from "./i18n";
 import { IconJournal } from "./icons";
 import { useProjects, useSession } from "./state";
-import { LoadError, Loading, Refusal } from "./ui";
+import { errorText, LoadError, Loading, Refusal } from "./ui";
+
+type Load =
+  | { state: "loading" }
+  | { state: "forbidden" }
+  | { state: "error"; err: unknown }
+  | { state: "ok"; leads: Lead[]; next: string | null };
 
 /** Lead fields are shown as text only, whatever their shape turns out to be. */
 const str = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : "");
-
-type Load = { state: "loading" } | { state: "forbidden" } | { state: "error"; err: unknown } | { state: "ok"; leads: Lead[] };
 
 export function JournalPage() {
   const { t, lang } = useI18n();
   const { user } = useSession();
   const { list, current } = useProjects();
   const [load, setLoad] = useState<Load>({ state: "loading" });
-  const [tz, setTz] = useState<string | undefined>(undefined);
+  const [more, setMore] = useState<"" | "busy" | string>("");
 
   async function fetchLeads(id: string) {
     setLoad({ state: "loading" });
+    setMore("");
     try {
-      setLoad({ state: "ok", leads: await journal(id) });
+      const r = await journal(id);
+      setLoad({ state: "ok", leads: r.leads, next: r.next });
     } catch (e) {
       setLoad(isForbidden(e) ? { state: "forbidden" } : { state: "error", err: e });
     }
   }
   useEffect(() => {
-    if (!current) return;
-    fetchLeads(current.id);
-    // Times are shown in the project's time zone (§11); the account's one if it is not readable.
-    setTz(undefined);
-    getProject(current.id).then(
-      (r) => setTz(r.project.timezone),
-      () => {},
-    );
+    if (current) fetchLeads(current.id);
   }, [current?.id]);
+
+  async function loadMore() {
+    if (load.state !== "ok" || !load.next || !current) return;
+    setMore("busy");
+    try {
+      const r = await journal(current.id, load.next);
+      setLoad({ state: "ok", leads: [...load.leads, ...r.leads], next: r.next });
+      setMore("");
+    } catch (e) {
+      setMore(errorText(e, t));
+    }
+  }
 
   if (list === null) return <Loading />;
   if (!current) {
@@ -54,15 +66,15 @@ export function JournalPage() {
   if (load.state === "forbidden") return <Refusal title={t("journal.forbidden")} text={t("journal.forbiddenText")} />;
   if (load.state === "error") return <LoadError err={load.err} onRetry={() => fetchLeads(current.id)} />;
 
-  const zone = tz || user.timezone;
+  const channel = (c: string) => ((CHANNELS as string[]).includes(c) ? t(("channel." + (c as Channel)) as Key) : str(c) || "—");
   return (
     <section class="card section" aria-labelledby="journal-title">
       <div class="section-head">
         <h2 id="journal-title">{current.name}</h2>
-        <p class="muted small">{t("journal.lead", { TZ: zone || "Europe/Moscow" })}</p>
+        <p class="muted small">{t("journal.lead")}</p>
       </div>
       <div class="table-wrap">
-        <table class="table">
+        <table class="table journal">
           <thead>
             <tr>
               <th scope="col">{t("journal.col.time")}</th>
@@ -83,18 +95,39 @@ export function JournalPage() {
                 </td>
               </tr>
             ) : (
-              load.leads.map((l) => (
-                <tr>
-                  <td class="nowrap muted">{formatDateTime(str(l.at) || str(l.created_at), lang, zone)}</td>
-                  <td class="nowrap">{str(l.channel) || "—"}</td>
-                  <td>{str(l.client_name) || str(l.client) || str(l.contact) || "—"}</td>
-                  <td>{str(l.text) || str(l.message) || str(l.subject) || "—"}</td>
-                </tr>
-              ))
+              load.leads.map((l) => {
+                const name = str(l.name);
+                const contacts = [formatPhone(str(l.phone)), str(l.email)].filter(Boolean);
+                return (
+                  <tr>
+                    <td class="nowrap muted">{str(l.local_time) || formatDateTime(str(l.at), lang, user.timezone)}</td>
+                    <td class="nowrap">
+                      <span class="chip">{channel(str(l.channel))}</span>
+                    </td>
+                    <td>
+                      <span class="person-cell">
+                        <span class="person-name">{name || contacts[0] || "—"}</span>
+                        {(name ? contacts : contacts.slice(1)).map((c) => (
+                          <span class="muted small">{c}</span>
+                        ))}
+                      </span>
+                    </td>
+                    <td class="lead-text">{str(l.text) || "—"}</td>
+                  </tr>
+                );
+              })
             )}
           </tbody>
         </table>
       </div>
+      {load.next && (
+        <div class="section-foot">
+          <button type="button" class="btn btn-secondary" onClick={loadMore} disabled={more === "busy"}>
+            {more === "busy" ? t("app.loading") : t("journal.more")}
+          </button>
+          {more && more !== "busy" && <span class="field-error">{more}</span>}
+        </div>
+      )}
     </section>
   );
 }

@@ -53,6 +53,11 @@ function InfoCard() {
           hide_inactive_projects: hide,
         });
         setUser(u);
+        // Show what the server kept (it may normalise the phone, trim the names…).
+        setFirst(u.first_name || "");
+        setLast(u.last_name || "");
+        setPhone(u.phone || "");
+        if (u.timezone) setTz(u.timezone);
       });
     } catch (e) {
       const fe = toFormError(e, t);

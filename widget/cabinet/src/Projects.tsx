@@ -53,6 +53,7 @@ export function ProjectSwitcher({ onCreate }: { onCreate: () => void }) {
         aria-controls={menuId}
         onClick={() => setOpen(!open)}
         disabled={list === null}
+        title={current?.name}
       >
         <span class="proj-icon" aria-hidden="true">
           <IconFolder />
@@ -71,6 +72,7 @@ export function ProjectSwitcher({ onCreate }: { onCreate: () => void }) {
               role="menuitemradio"
               aria-checked={p.id === current?.id}
               class="proj-item"
+              title={p.name}
               onClick={() => {
                 select(p.id);
                 setOpen(false);

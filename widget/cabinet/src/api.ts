@@ -122,23 +122,25 @@ export type TrialBlocker = "no_domain" | "trial_used" | "tariff_active";
 
 export interface Billing {
   balance_rub: number;
-  tariff: { plan: Plan | null; status: TariffStatus; started_at: string | null; expires_at: string | null };
+  /** `visitors`: the monthly volume Pro+ is priced for. */
+  tariff: { plan: Plan | null; status: TariffStatus; started_at: string | null; expires_at: string | null; visitors?: number | null };
   trial: { available: boolean; blockers: TrialBlocker[] };
   ledger: { at: string; kind: "top_up" | "charge" | "refund"; amount_rub: number; note: string }[];
 }
 
-/** One lead of the journal; the shape is still open, so every field is optional. */
+export type Channel = "chat" | "form" | "callback" | "whatsapp" | "telegram" | "viber" | "vk" | "ok" | "avito";
+export const CHANNELS: Channel[] = ["chat", "form", "callback", "whatsapp", "telegram", "viber", "vk", "ok", "avito"];
+
+/** One lead of the journal (ЕЖЛ). `local_time` is `at` in the project's time zone. */
 export interface Lead {
-  id?: string;
-  at?: string;
-  created_at?: string;
-  channel?: string;
-  client?: string;
-  client_name?: string;
-  contact?: string;
+  id: string;
+  at: string;
+  local_time?: string;
+  channel: Channel | string;
+  name?: string | null;
+  phone?: string | null;
+  email?: string | null;
   text?: string;
-  message?: string;
-  subject?: string;
 }
 
 export function displayName(u: { email: string; first_name?: string; last_name?: string }): string {
@@ -257,9 +259,14 @@ export const tariffs = () => api<{ tariffs: Tariff[] }>("/api/v1/tariffs").then(
 export const billing = (pid: string) => api<Billing>(P(pid) + "/billing");
 export const topUp = (pid: string, amount_rub: number) => api<Billing>(P(pid) + "/billing/top-up", { method: "POST", body: { amount_rub } });
 export const startTrial = (pid: string) => api<Billing>(P(pid) + "/billing/trial", { method: "POST", body: {} });
-export const connectTariff = (pid: string, plan: Plan) => api<Billing>(P(pid) + "/billing/connect", { method: "POST", body: { plan } });
+export const connectTariff = (pid: string, plan: Plan, visitors?: number) =>
+  api<Billing>(P(pid) + "/billing/connect", { method: "POST", body: visitors ? { plan, visitors } : { plan } });
 export const renewTariff = (pid: string) => api<Billing>(P(pid) + "/billing/renew", { method: "POST", body: {} });
 export const disconnectTariff = (pid: string) => api<Billing>(P(pid) + "/billing/disconnect", { method: "POST", body: {} });
 
 // ---- journal (§11)
-export const journal = (pid: string) => api<{ leads: Lead[] }>(P(pid) + "/journal").then((r) => r.leads || []);
+export const journal = (pid: string, cursor?: string) =>
+  api<{ leads: Lead[]; next?: string | null }>(P(pid) + "/journal" + (cursor ? "?cursor=" + enc(cursor) : "")).then((r) => ({
+    leads: r.leads || [],
+    next: r.next || null,
+  }));

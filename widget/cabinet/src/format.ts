@@ -85,3 +85,19 @@ export function daysLeft(iso: string | null | undefined, now: Date = new Date())
 }
 
 export const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** "+79991234567" → "+7 999 123-45-67"; anything else as it is. */
+export function formatPhone(p: string | null | undefined): string {
+  if (!p) return "";
+  const d = p.replace(/\D/g, "");
+  if (/^7\d{10}$/.test(d) && /^\+?7[\d\s()-]*$/.test(p.trim())) {
+    return "+7 " + d.slice(1, 4) + " " + d.slice(4, 7) + "-" + d.slice(7, 9) + "-" + d.slice(9, 11);
+  }
+  return p;
+}
+
+/** Pro+ monthly price for a volume of visitors (§5): 3 500 ₽ + 500 ₽ per started thousand over 5 000. */
+export function proPlusPrice(visitors: number): number {
+  const v = visitors > 5000 ? visitors : 10000;
+  return 3500 + 500 * Math.ceil((v - 5000) / 1000);
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { daysLeft, gmtOffset, isValidDomain, normalizeDomain, rub, tzLabel, tzMatches } from "../src/format";
+import { daysLeft, formatPhone, gmtOffset, isValidDomain, normalizeDomain, proPlusPrice, rub, tzLabel, tzMatches } from "../src/format";
 
 test("domains: domain.ru, *.domain.ru and IDN are valid; the rest is not", () => {
   for (const d of ["domain.ru", "*.domain.ru", "romashka.example", "shop.romashka.ru", "ромашка.рф", "*.ромашка.рф", "a-b.co", "xn--80aswg.xn--p1ai"])
@@ -38,4 +38,20 @@ test("money and days left", () => {
   assert.equal(daysLeft("2026-12-02T09:00:00Z", now), 7);
   assert.equal(daysLeft("2026-11-20T10:00:00Z", now), 0);
   assert.equal(daysLeft(null, now), 0);
+});
+
+test("phones are shown in the Russian form, the rest as they are", () => {
+  assert.equal(formatPhone("+79991234567"), "+7 999 123-45-67");
+  assert.equal(formatPhone("79991234567"), "+7 999 123-45-67");
+  assert.equal(formatPhone("+7 (999) 123-45-67"), "+7 999 123-45-67");
+  assert.equal(formatPhone("+4930123456"), "+4930123456");
+  assert.equal(formatPhone("89991234567"), "89991234567");
+  assert.equal(formatPhone(null), "");
+});
+
+test("Pro+ is priced by visitor volume", () => {
+  assert.equal(proPlusPrice(10000), 6000);
+  assert.equal(proPlusPrice(5001), 4000);
+  assert.equal(proPlusPrice(12500), 7500);
+  assert.equal(proPlusPrice(0), 6000);
 });

@@ -1,6 +1,6 @@
 // Тариф (§5): balance and top-up, the 7-day trial, Start / Pro / Pro+, renew, disconnect, and
 // the ledger. Only the administrator may act; others see everything with the buttons disabled.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useId, useRef, useState } from "preact/hooks";
 import {
   ApiError,
   billing as loadBilling,
@@ -16,7 +16,7 @@ import {
   type Tariff,
   type TrialBlocker,
 } from "../api";
-import { daysLeft, formatDate, formatDateTime, rub } from "../format";
+import { daysLeft, formatDate, formatDateTime, proPlusPrice, rub } from "../format";
 import { useI18n, type Key, type Lang, type T } from "../i18n";
 import { IconCheck, IconLock, IconPlus, IconWallet } from "../icons";
 import { linkClick } from "../nav";
@@ -29,6 +29,7 @@ const BLOCKER: Record<TrialBlocker, Key> = {
   trial_used: "trial.blocker.trial_used",
   tariff_active: "trial.blocker.tariff_active",
 };
+const num = (n: number, lang: Lang) => new Intl.NumberFormat(lang === "ru" ? "ru-RU" : "en-GB").format(n).replace(/\u00a0|\u202f/g, " ");
 const PLAN_FALLBACK: Record<Plan, string> = { start: "Start", pro: "Pro", pro_plus: "Pro+" };
 
 /** An action's outcome, shown next to where it was taken (top, or above the tariff cards). */
@@ -45,6 +46,8 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
   const [refused, setRefused] = useState(false);
   const [dialog, setDialog] = useState<"" | "topup" | "disconnect">("");
   const isAdmin = accesses.includes("admin") && !refused;
+  const [volume, setVolume] = useState(10000);
+  const volumeId = useId();
   const tz = user.timezone;
 
   async function load() {
@@ -140,6 +143,9 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
                 {tariff.status === "none" && t("tariff.status.none")}
                 {tariff.status === "trial" && t("tariff.status.trial")}
                 {tariff.status === "active" && t("tariff.status.active", { PLAN: planName(tariff.plan) })}
+                {tariff.status === "active" && tariff.plan === "pro_plus" && tariff.visitors ? (
+                  <span class="muted current-volume"> · {t("tariff.visitorsN", { N: num(tariff.visitors, lang) })}</span>
+                ) : null}
                 {tariff.status === "expired" && t("tariff.status.expired", { PLAN: planName(tariff.plan) || t("tariff.status.trial") })}
               </p>
               {tariff.expires_at && tariff.status !== "none" && (
@@ -231,24 +237,42 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
                   <h4 id={"plan-" + p.id}>{p.name}</h4>
                   {isCurrent && <span class="chip chip-admin">{t("tariff.currentBadge")}</span>}
                 </div>
-                <p class="plan-price">
-                  {p.id === "pro_plus" || p.price_rub == null ? (
-                    <>
-                      <strong>{t("tariff.byVolume")}</strong>
-                      {p.price_rub != null && <span class="muted small"> {t("tariff.from", { PRICE: rub(p.price_rub, lang) })}</span>}
-                    </>
-                  ) : (
-                    <>
-                      <strong>{rub(p.price_rub, lang)}</strong>
+                {p.id === "pro_plus" ? (
+                  <>
+                    <p class="plan-price">
+                      <strong>{rub(proPlusPrice(volume), lang)}</strong>
                       <span class="muted"> {t("tariff.perMonth")}</span>
-                    </>
-                  )}
-                </p>
+                    </p>
+                    <div class="plan-volume">
+                      <label for={volumeId}>{t("tariff.volume")}</label>
+                      <input
+                        id={volumeId}
+                        type="number"
+                        min={5001}
+                        step={1000}
+                        value={volume}
+                        onInput={(e) => setVolume(Math.max(0, Math.round(Number(e.currentTarget.value) || 0)))}
+                      />
+                      <span class="muted small">{t("tariff.byVolume")}</span>
+                    </div>
+                  </>
+                ) : (
+                  <p class="plan-price">
+                    {p.price_rub == null ? (
+                      <strong>{t("tariff.byVolume")}</strong>
+                    ) : (
+                      <>
+                        <strong>{rub(p.price_rub, lang)}</strong>
+                        <span class="muted"> {t("tariff.perMonth")}</span>
+                      </>
+                    )}
+                  </p>
+                )}
                 <ul class="plan-features">
                   <li>
                     <IconCheck />
                     {p.visitors_limit != null
-                      ? t("tariff.visitorsUpTo", { N: new Intl.NumberFormat(lang === "ru" ? "ru-RU" : "en-GB").format(p.visitors_limit).replace(/\u00a0|\u202f/g, " ") })
+                      ? t("tariff.visitorsUpTo", { N: num(p.visitors_limit, lang) })
                       : p.site_chat
                         ? t("tariff.visitorsAny")
                         : t("tariff.noSite")}
@@ -273,7 +297,7 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
                   disabled={!isAdmin || !!busy || (isCurrent && tariff.status === "active")}
                   title={adminHint}
                   aria-label={t("tariff.connectPlan", { PLAN: p.name })}
-                  onClick={() => act("connect-" + p.id, () => connectTariff(project.id, p.id), (t) => t("tariff.connected", { PLAN: p.name }), "plans")}
+                  onClick={() => act("connect-" + p.id, () => connectTariff(project.id, p.id, p.id === "pro_plus" ? Math.max(volume, 5001) : undefined), (t) => t("tariff.connected", { PLAN: p.name }), "plans")}
                 >
                   {busy === "connect-" + p.id ? t("common.saving") : t("tariff.connect")}
                 </button>

@@ -2,6 +2,7 @@
 // the administrator's role.
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { ACCESSES, addMember, displayName, listMembers, removeMember, transferAdmin, updateMember, type Access, type Member } from "../api";
+import { formatPhone } from "../format";
 import { useI18n, type Key } from "../i18n";
 import { IconCrown, IconEdit, IconPlus, IconSearch, IconTrash } from "../icons";
 import type { TabProps } from "../Settings";
@@ -139,7 +140,7 @@ export function TeamTab({ project, accesses, onAccessesChanged }: TabProps & { o
                         </span>
                       </div>
                     </td>
-                    <td class="nowrap">{m.phone || <span class="muted">—</span>}</td>
+                    <td class="nowrap">{formatPhone(m.phone) || <span class="muted">—</span>}</td>
                     <td>
                       <AccessChips accesses={m.accesses} />
                     </td>
