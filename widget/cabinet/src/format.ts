@@ -11,12 +11,16 @@ export function normalizeDomain(input: string): string {
   return s;
 }
 
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
 
-/** `domain.ru` or `*.domain.ru`; Unicode (IDN) labels are allowed. */
+/** `domain.ru` or `*.domain.ru`; Unicode (IDN) labels are allowed. The server decides in the end. */
 export function isValidDomain(d: string): boolean {
   if (!d || d.length > 253) return false;
-  const host = d.startsWith("*.") ? d.slice(2) : d;
+  const wildcard = d.startsWith("*.");
+  const host = wildcard ? d.slice(2) : d;
+  // Like the server: localhost and an IPv4 address pass too (for a site on a test machine).
+  if (host === "localhost" || IPV4.test(host)) return !wildcard;
   const labels = host.split(".");
   if (labels.length < 2) return false;
   if (!labels.every((l) => LABEL.test(l))) return false;

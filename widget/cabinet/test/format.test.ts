@@ -3,9 +3,9 @@ import { test } from "node:test";
 import { daysLeft, formatPhone, gmtOffset, isValidDomain, normalizeDomain, proPlusPrice, rub, tzLabel, tzMatches } from "../src/format";
 
 test("domains: domain.ru, *.domain.ru and IDN are valid; the rest is not", () => {
-  for (const d of ["domain.ru", "*.domain.ru", "romashka.example", "shop.romashka.ru", "ромашка.рф", "*.ромашка.рф", "a-b.co", "xn--80aswg.xn--p1ai"])
+  for (const d of ["domain.ru", "*.domain.ru", "romashka.example", "shop.romashka.ru", "ромашка.рф", "*.ромашка.рф", "a-b.co", "xn--80aswg.xn--p1ai", "localhost", "127.0.0.1"])
     assert.ok(isValidDomain(d), d);
-  for (const d of ["", "ru", "not a domain", "*.ru", "-a.ru", "a-.ru", "a..ru", "*.*.ru", "a.ru/path", "1.2.3.4", "a_b.ru", "*domain.ru"])
+  for (const d of ["", "ru", "not a domain", "*.ru", "-a.ru", "a-.ru", "a..ru", "*.*.ru", "a.ru/path", "1.2.3", "256.1.1.1", "*.1.2.3.4", "*.localhost", "a_b.ru", "*domain.ru", "1.2.3.4.5"])
     assert.ok(!isValidDomain(d), d);
 });
 

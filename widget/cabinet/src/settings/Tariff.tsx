@@ -251,6 +251,7 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
                         min={5001}
                         step={1000}
                         value={volume}
+                        disabled={!isAdmin}
                         onInput={(e) => setVolume(Math.max(0, Math.round(Number(e.currentTarget.value) || 0)))}
                       />
                       <span class="muted small">{t("tariff.byVolume")}</span>
