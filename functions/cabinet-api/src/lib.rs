@@ -46,13 +46,17 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::billing::connect))
         .routes(routes!(routes::billing::renew))
         .routes(routes!(routes::billing::disconnect))
+        .routes(routes!(routes::widget::get, routes::widget::put))
         .split_for_parts()
 }
 
-/// The OpenAPI document of every HTTP route of the product: the cabinet's and the journal's.
+/// The OpenAPI document of every HTTP route of the product: the cabinet's, the journal's,
+/// the operators' and the public widget API's.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = routes().1;
     doc.merge(journal_api::routes().1);
+    doc.merge(operator_api::routes().1);
+    doc.merge(widget_api::routes().1);
     doc
 }
 

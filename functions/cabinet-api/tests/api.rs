@@ -21,7 +21,11 @@ async fn app() -> (Router, App) {
     accounts::create_user(&app, NewUser { email: "anna@example.ru".into(), ..Default::default() }, "s3cret-pass")
         .await
         .unwrap();
-    (beseda_http::finish(cabinet_api::router(app.clone()).merge(journal_api::router(app.clone()))), app)
+    let router = cabinet_api::router(app.clone())
+        .merge(journal_api::router(app.clone()))
+        .merge(operator_api::router(app.clone()))
+        .merge(widget_api::router(app.clone(), widget_api::Limits::from_env()));
+    (beseda_http::finish(router), app)
 }
 
 async fn call(router: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {

@@ -1,5 +1,6 @@
 //! The WebSocket API's routes: `$connect` registers the socket of a signed-in user (the
-//! session token in `?token=`) or refuses it with 401, `$disconnect` forgets it, and
+//! session token in `?token=`) or of a visitor (`?visitor=<token>&project=<id>`), or refuses it
+//! with 401; `$disconnect` forgets it, and
 //! `$default` hands the frame to the domain, which answers through the push port.
 
 use aws_lambda_events::event::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
@@ -15,10 +16,16 @@ pub async fn handle(app: &App, event: ApiGatewayWebsocketProxyRequest) -> ApiGat
     let ctx = &event.request_context;
     let Some(connection_id) = ctx.connection_id.as_deref() else { return status(400) };
     let outcome = match ctx.route_key.as_deref() {
-        Some("$connect") => match event.query_string_parameters.first("token") {
-            Some(token) => realtime::connect(app, connection_id, token).await.map(|_| ()),
-            None => Err(Error::Unauthenticated),
-        },
+        Some("$connect") => {
+            let q = &event.query_string_parameters;
+            match (q.first("visitor"), q.first("project"), q.first("token")) {
+                (Some(visitor), Some(project), _) => {
+                    realtime::connect_visitor(app, connection_id, project, visitor).await
+                }
+                (_, _, Some(token)) => realtime::connect(app, connection_id, token).await.map(|_| ()),
+                _ => Err(Error::Unauthenticated),
+            }
+        }
         Some("$disconnect") => realtime::disconnect(app, connection_id).await,
         _ => realtime::message(app, connection_id, event.body.as_deref().unwrap_or_default()).await,
     };

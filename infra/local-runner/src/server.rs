@@ -41,6 +41,8 @@ pub fn router(local: Local, static_dir: &std::path::Path) -> Router {
     let routes = Router::new()
         .merge(cabinet_api::router(local.app.clone()))
         .merge(journal_api::router(local.app.clone()))
+        .merge(operator_api::router(local.app.clone()))
+        .merge(widget_api::router(local.app.clone(), widget_api::Limits::from_env()))
         .merge(
             Router::new()
                 .route("/ws", get(ws::upgrade))

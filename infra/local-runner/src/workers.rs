@@ -3,10 +3,10 @@
 //! retries it with backoff on failure (the queue dead-letters it after its `max_receives`);
 //! the scheduled jobs tick every minute, and expired items are swept (DynamoDB's TTL in AWS).
 
-use beseda_domain::{App, Result, backoff, notify};
+use beseda_domain::{App, Result, backoff, chat, notify};
 use beseda_embedded::Embedded;
 use beseda_ports::QueueSpec;
-use beseda_ports::queue::NOTIFICATIONS;
+use beseda_ports::queue::{NOTIFICATIONS, TIMERS};
 use futures::future::BoxFuture;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +15,9 @@ type Handler = fn(App, String, String) -> BoxFuture<'static, Result<()>>;
 
 pub fn spawn(app: App, embedded: Arc<Embedded>) {
     let deliver: Handler = |app, id, body| Box::pin(async move { notify::deliver(&app, &id, &body).await });
+    let fire: Handler = |app, _, body| Box::pin(async move { chat::fire(&app, &body).await.map(|_| ()) });
     tokio::spawn(consume(app.clone(), NOTIFICATIONS, deliver));
+    tokio::spawn(consume(app.clone(), TIMERS, fire));
     tokio::spawn(every(Duration::from_secs(60), move || {
         let app = app.clone();
         async move {

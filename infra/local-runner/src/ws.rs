@@ -1,6 +1,7 @@
-//! `/ws`: the local twin of the API Gateway WebSocket API. A socket opens with a session (the
-//! cookie, or `?token=`), is registered in the hub and the connection registry, and its frames
-//! go to the same domain calls the `realtime` function makes for `$default`.
+//! `/ws`: the local twin of the API Gateway WebSocket API. An operator's socket opens with a
+//! session (the cookie, or `?token=`), a visitor's with `?visitor=<token>&project=<id>`; it is
+//! registered in the hub and the connection registry, and its frames go to the same domain
+//! calls the `realtime` function makes for `$default`.
 
 use crate::server::Local;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -14,6 +15,8 @@ use serde::Deserialize;
 #[derive(Deserialize)]
 pub struct Params {
     token: Option<String>,
+    visitor: Option<String>,
+    project: Option<String>,
 }
 
 pub async fn upgrade(
@@ -22,11 +25,15 @@ pub async fn upgrade(
     parts: Parts,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let Some(token) = params.token.or_else(|| beseda_http::auth::token(&parts)) else {
-        return ApiError::from(beseda_domain::Error::Unauthenticated).into_response();
-    };
     let (id, rx) = local.embedded.hub.connect();
-    if let Err(e) = realtime::connect(&local.app, &id, &token).await {
+    let registered = match (params.visitor, params.project) {
+        (Some(visitor), Some(project)) => realtime::connect_visitor(&local.app, &id, &project, &visitor).await,
+        _ => match params.token.or_else(|| beseda_http::auth::token(&parts)) {
+            Some(token) => realtime::connect(&local.app, &id, &token).await.map(|_| ()),
+            None => Err(beseda_domain::Error::Unauthenticated),
+        },
+    };
+    if let Err(e) = registered {
         local.embedded.hub.disconnect(&id);
         return ApiError::from(e).into_response();
     }

@@ -10,3 +10,4 @@ pub mod health;
 pub mod me;
 pub mod projects;
 pub mod team;
+pub mod widget;

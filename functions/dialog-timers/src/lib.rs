@@ -1,0 +1,11 @@
+//! The dialog timers consumer: each message of the timers queue (sent with the auto-message's
+//! delay) fires once; the domain decides whether its auto-message is still due.
+
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use beseda_domain::{App, chat};
+use beseda_ports::queue::TIMERS;
+
+pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
+    beseda_lambda::sqs_batch(app, TIMERS, event, |_, body| async move { chat::fire(app, &body).await.map(|_| ()) })
+        .await
+}

@@ -1,0 +1,208 @@
+//! The operator API (PRODUCT.md §10): the Dialogs folders, a dialog with its messages,
+//! replies, typing, closing and reopening, the online toggle, and operators' schedules.
+//! Reading needs «Аналитика», «Оператор» or the administrator; answering needs «Оператор».
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use beseda_domain::access::{Action, allows};
+use beseda_domain::chat::{self, Dialog, Folder, Message, Operator, Presence, Status};
+use beseda_domain::widget::Hours;
+use beseda_domain::{App, Error};
+use beseda_http::error::ErrorBody;
+use beseda_http::{ApiResult, Json, ProjectMember, can};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes and their OpenAPI document.
+pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(open))
+        .routes(routes!(reply))
+        .routes(routes!(typing))
+        .routes(routes!(close))
+        .routes(routes!(reopen))
+        .routes(routes!(get_presence, set_presence))
+        .routes(routes!(operators))
+        .routes(routes!(set_schedule))
+        .split_for_parts()
+}
+
+pub fn router(app: App) -> Router {
+    routes().0.with_state(app)
+}
+
+#[derive(Deserialize, IntoParams)]
+struct FolderQuery {
+    folder: Folder,
+}
+
+#[derive(Serialize, ToSchema)]
+struct Dialogs {
+    dialogs: Vec<Dialog>,
+}
+
+/// Мои (mine and unassigned), Общие (colleagues'), Архив (closed); newest first.
+#[utoipa::path(get, path = "/api/v1/projects/{pid}/dialogs", tag = "dialogs", params(("pid" = String, Path), FolderQuery), responses(
+    (status = 200, body = Dialogs), (status = 403, body = ErrorBody),
+))]
+async fn list(
+    State(app): State<App>,
+    who: ProjectMember<can::ViewDialogs>,
+    Query(q): Query<FolderQuery>,
+) -> ApiResult<Json<Dialogs>> {
+    Ok(Json(Dialogs { dialogs: chat::list(&app, &who.project_id, &who.user.id, q.folder).await? }))
+}
+
+#[derive(Deserialize)]
+struct DialogPath {
+    did: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct DialogView {
+    dialog: Dialog,
+    messages: Vec<Message>,
+}
+
+/// A dialog and its messages; an operator opening it reads the visitor's messages.
+#[utoipa::path(get, path = "/api/v1/projects/{pid}/dialogs/{did}", tag = "dialogs", params(("pid" = String, Path), ("did" = String, Path)), responses(
+    (status = 200, body = DialogView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+))]
+async fn open(
+    State(app): State<App>,
+    who: ProjectMember<can::ViewDialogs>,
+    Path(path): Path<DialogPath>,
+) -> ApiResult<Json<DialogView>> {
+    let (dialog, messages) = chat::open_for_operator(&app, &who.project_id, &path.did, &who.membership).await?;
+    Ok(Json(DialogView { dialog, messages }))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct Reply {
+    text: String,
+    client_id: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct Replied {
+    message: Message,
+    dialog: Dialog,
+}
+
+/// Answers the visitor; an unassigned dialog becomes the operator's.
+#[utoipa::path(post, path = "/api/v1/projects/{pid}/dialogs/{did}/messages", tag = "dialogs", params(("pid" = String, Path), ("did" = String, Path)), request_body = Reply, responses(
+    (status = 201, body = Replied), (status = 403, body = ErrorBody), (status = 409, description = "dialog_closed", body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+async fn reply(
+    State(app): State<App>,
+    who: ProjectMember<can::AnswerDialogs>,
+    Path(path): Path<DialogPath>,
+    Json(req): Json<Reply>,
+) -> ApiResult<(StatusCode, Json<Replied>)> {
+    let (message, dialog) = chat::reply(&app, &who.project_id, &path.did, &who.user, &req.text, &req.client_id).await?;
+    Ok((StatusCode::CREATED, Json(Replied { message, dialog })))
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{pid}/dialogs/{did}/typing", tag = "dialogs", params(("pid" = String, Path), ("did" = String, Path)), responses((status = 204)))]
+async fn typing(
+    State(app): State<App>,
+    who: ProjectMember<can::AnswerDialogs>,
+    Path(path): Path<DialogPath>,
+) -> ApiResult<StatusCode> {
+    chat::operator_typing(&app, &who.project_id, &path.did).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+struct DialogEnvelope {
+    dialog: Dialog,
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{pid}/dialogs/{did}/close", tag = "dialogs", params(("pid" = String, Path), ("did" = String, Path)), responses(
+    (status = 200, body = DialogEnvelope), (status = 403, body = ErrorBody),
+))]
+async fn close(
+    State(app): State<App>,
+    who: ProjectMember<can::AnswerDialogs>,
+    Path(path): Path<DialogPath>,
+) -> ApiResult<Json<DialogEnvelope>> {
+    Ok(Json(DialogEnvelope { dialog: chat::set_status(&app, &who.project_id, &path.did, Status::Closed).await? }))
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{pid}/dialogs/{did}/reopen", tag = "dialogs", params(("pid" = String, Path), ("did" = String, Path)), responses(
+    (status = 200, body = DialogEnvelope), (status = 403, body = ErrorBody),
+))]
+async fn reopen(
+    State(app): State<App>,
+    who: ProjectMember<can::AnswerDialogs>,
+    Path(path): Path<DialogPath>,
+) -> ApiResult<Json<DialogEnvelope>> {
+    Ok(Json(DialogEnvelope { dialog: chat::set_status(&app, &who.project_id, &path.did, Status::Open).await? }))
+}
+
+/// The caller's online status in the project.
+#[utoipa::path(get, path = "/api/v1/projects/{pid}/presence", tag = "dialogs", params(("pid" = String, Path)), responses(
+    (status = 200, body = Presence), (status = 403, body = ErrorBody),
+))]
+async fn get_presence(State(app): State<App>, who: ProjectMember<can::AnswerDialogs>) -> ApiResult<Json<Presence>> {
+    Ok(Json(chat::presence(&app, &who.project_id, &who.user.id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct PresenceChange {
+    online: bool,
+}
+
+/// Goes online or offline; it stays until toggled.
+#[utoipa::path(put, path = "/api/v1/projects/{pid}/presence", tag = "dialogs", params(("pid" = String, Path)), request_body = PresenceChange, responses(
+    (status = 200, body = Presence), (status = 403, body = ErrorBody),
+))]
+async fn set_presence(
+    State(app): State<App>,
+    who: ProjectMember<can::AnswerDialogs>,
+    Json(req): Json<PresenceChange>,
+) -> ApiResult<Json<Presence>> {
+    Ok(Json(chat::set_presence(&app, &who.project_id, &who.user.id, req.online).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+struct Operators {
+    operators: Vec<Operator>,
+}
+
+/// The project's operators, who is online, who has a schedule.
+#[utoipa::path(get, path = "/api/v1/projects/{pid}/operators", tag = "dialogs", params(("pid" = String, Path)), responses(
+    (status = 200, body = Operators), (status = 403, body = ErrorBody),
+))]
+async fn operators(State(app): State<App>, who: ProjectMember<can::ViewDialogs>) -> ApiResult<Json<Operators>> {
+    Ok(Json(Operators { operators: chat::operators(&app, &who.project_id).await? }))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct ScheduleChange {
+    user_ids: Vec<String>,
+    /// Hour cells Monday first; null removes the schedule.
+    schedule: Option<Hours>,
+}
+
+/// Sets the weekly schedule of one or several operators (from the next day): the project's
+/// settings access for anyone, an operator for themself.
+#[utoipa::path(put, path = "/api/v1/projects/{pid}/operators/schedule", tag = "dialogs", params(("pid" = String, Path)), request_body = ScheduleChange, responses(
+    (status = 200, body = Operators), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+async fn set_schedule(
+    State(app): State<App>,
+    who: ProjectMember<can::ViewProject>,
+    Json(req): Json<ScheduleChange>,
+) -> ApiResult<Json<Operators>> {
+    let own = req.user_ids.iter().all(|u| *u == who.user.id) && allows(&who.membership.accesses, Action::AnswerDialogs);
+    if !own && !allows(&who.membership.accesses, Action::EditSettings) {
+        return Err(Error::forbidden("forbidden", "Недостаточно прав для этого действия").into());
+    }
+    chat::set_schedule(&app, &who.project_id, &req.user_ids, req.schedule).await?;
+    Ok(Json(Operators { operators: chat::operators(&app, &who.project_id).await? }))
+}

@@ -1,0 +1,102 @@
+//! The public widget API (`/widget/v1/projects/{pid}/...`): what the widget on a project's
+//! site calls. Every request must come from one of the project's domains (the `Origin`, or
+//! for same-origin GETs the `Referer`), gets CORS headers for that origin only, and writes are
+//! rate-limited per visitor and per IP. Visitors are anonymous: a token from `POST visitors`
+//! kept in their browser, sent as `Authorization: Bearer`.
+
+mod limits;
+mod routes;
+
+pub use limits::Limits;
+
+use axum::Router;
+use axum::extract::{FromRef, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use beseda_domain::{App, Error, domains, projects};
+use beseda_http::ApiError;
+use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(Clone)]
+pub struct WidgetState {
+    pub app: App,
+    pub limits: Limits,
+    pub counter: Arc<limits::Counter>,
+}
+
+impl FromRef<WidgetState> for App {
+    fn from_ref(s: &WidgetState) -> App {
+        s.app.clone()
+    }
+}
+
+/// The routes and their OpenAPI document.
+pub fn routes() -> (Router<WidgetState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::new()
+        .routes(routes!(routes::config))
+        .routes(routes!(routes::new_visitor))
+        .routes(routes!(routes::dialog))
+        .routes(routes!(routes::send, routes::messages_after))
+        .routes(routes!(routes::contact))
+        .routes(routes!(routes::typing))
+        .routes(routes!(routes::read))
+        .routes(routes!(routes::request))
+        .routes(routes!(routes::callback))
+        .split_for_parts()
+}
+
+pub fn router(app: App, limits: Limits) -> Router {
+    let state = WidgetState { app, limits, counter: Arc::default() };
+    routes().0.layer(middleware::from_fn_with_state(state.clone(), origin_guard)).with_state(state)
+}
+
+/// The page's origin: `Origin`, or the origin of `Referer` (browsers omit `Origin` on
+/// same-origin GETs).
+fn page_origin(req: &Request) -> Option<String> {
+    let headers = req.headers();
+    if let Some(o) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).filter(|o| *o != "null") {
+        return Some(o.to_owned());
+    }
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let (scheme, rest) = referer.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    Some(format!("{scheme}://{host}"))
+}
+
+fn cors(response: &mut Response, origin: &str) {
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(origin) {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+    }
+    h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("authorization, content-type"));
+    h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
+    h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+    h.insert(header::VARY, HeaderValue::from_static("Origin"));
+}
+
+/// Only the project's own sites may call; preflights are answered here.
+async fn origin_guard(State(state): State<WidgetState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let Some(project_id) = path.strip_prefix("/widget/v1/projects/").and_then(|rest| rest.split('/').next()) else {
+        return next.run(req).await;
+    };
+    let Some(origin) = page_origin(&req) else {
+        return ApiError::from(Error::forbidden("origin_required", "Запрос должен прийти со страницы сайта"))
+            .into_response();
+    };
+    let project = match projects::get(&state.app, project_id).await {
+        Ok((p, _)) => p,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    if !domains::origin_allowed(&project.domains, &origin) {
+        let message = format!("Виджет этого проекта работает только на его доменах, а не на {origin}");
+        return ApiError::from(Error::forbidden("origin_not_allowed", message)).into_response();
+    }
+    let mut response =
+        if req.method() == Method::OPTIONS { StatusCode::NO_CONTENT.into_response() } else { next.run(req).await };
+    cors(&mut response, &origin);
+    response
+}
