@@ -1,6 +1,8 @@
 // The hand-off between loader.js and widget.js. The loader creates the host element and the
 // launcher button, fills this object in `window.__beseda` and injects widget.js, which picks
-// it up and mounts the panel into the same shadow root.
+// it up and mounts the panel into the same shadow root. The loader has already read the project
+// config (it decides whether anything is shown at all) and armed the hooks.
+import type { HookRule, Launch } from "./config";
 
 export interface BesedaWidget {
   open(): void;
@@ -16,13 +18,21 @@ export interface BesedaBoot {
   base: string;
   /** Origin of loader.js: the Beseda server that answers `/widget/v1/...`. */
   api: string;
-  /** `ru` or `en`, from `data-lang` (default `ru`); the project config may override it. */
-  lang: string;
+  /** The project config as the server sent it (widget.js normalizes it in full)… */
+  raw: unknown;
+  /** …and the part the loader read. */
+  launch: Launch;
+  /** Narrow or touch screen (the `devices.mobile` switch applies). */
+  mobile: boolean;
   host: HTMLElement;
   root: ShadowRoot;
   launcher: HTMLButtonElement;
   /** Set by the loader when the visitor clicked before widget.js arrived. */
   wantOpen?: boolean;
+  /** The hook that fired (its text is shown as the operator's first bubble). */
+  hook?: HookRule;
+  /** Opens the panel, loading widget.js first when needed. */
+  open(): void;
   /** Set by widget.js once mounted. */
   widget?: BesedaWidget;
 }

@@ -63,6 +63,7 @@ export interface Opening {
   days: number;
   weekday: number;
   hour: number;
+  minute?: number;
 }
 
 /** The start of the next open hour after `date`, or null when the grid has no open hour. */
@@ -81,7 +82,8 @@ export function nextOpening(grid: HoursGrid | null, date: Date, timeZone?: strin
 /** "сегодня в 14:00", "завтра в 09:00", "в понедельник в 09:00" (or the English forms). */
 export function formatOpening(o: Opening, lang: Lang): string {
   const s = strings[lang];
-  const TIME = (o.hour < 10 ? "0" : "") + o.hour + ":00";
+  const m = o.minute || 0;
+  const TIME = (o.hour < 10 ? "0" : "") + o.hour + (m < 10 ? ":0" : ":") + m;
   if (o.days === 0) return fill(s.today, { TIME });
   if (o.days === 1) return fill(s.tomorrow, { TIME });
   return fill(s.weekday, { DAY: s.days[o.weekday], TIME });
@@ -93,4 +95,21 @@ export function offlineNote(grid: HoursGrid | null, date: Date, timeZone: string
   const o = nextOpening(grid, date, timeZone);
   const s = strings[lang];
   return o ? fill(s.offlineUntil, { WHEN: formatOpening(o, lang) }) : s.offline;
+}
+
+/**
+ * The note for a closed chat whose server sent `next_open` (an RFC 3339 instant): "Сейчас мы не
+ * на связи. Ответим в понедельник в 09:00." on the wall clock of `timeZone` (default: the
+ * visitor's own). A missing or unreadable instant gives the plain offline note.
+ */
+export function nextOpenNote(nextOpen: string | null | undefined, now: Date, lang: Lang, timeZone?: string): string {
+  const s = strings[lang];
+  const at = nextOpen ? new Date(nextOpen) : null;
+  if (!at || isNaN(at.getTime()) || at.getTime() <= now.getTime()) return s.offline;
+  const a = zonedTime(now, timeZone);
+  const b = zonedTime(at, timeZone);
+  let days = (b.weekday - a.weekday + 7) % 7;
+  // Same weekday a week later, or a jump over a whole week: name the weekday.
+  if (at.getTime() - now.getTime() > 6 * 864e5 || (days === 0 && at.getTime() - now.getTime() > 864e5)) days = 7;
+  return fill(s.offlineUntil, { WHEN: formatOpening({ days, weekday: b.weekday, hour: b.hour, minute: b.minute }, lang) });
 }

@@ -44,3 +44,18 @@ export function contrast(a: string, b: string): number {
 export function textOn(accent: string): string {
   return contrast(accent, "#ffffff") >= contrast(accent, "#111827") ? "#ffffff" : "#111827";
 }
+
+/** Only absolute http(s) links pass (they go into href); anything else gives null. */
+export function safeUrl(value: unknown): string | null {
+  if (typeof value !== "string" || !/^https?:\/\/[^\s"'<>]+$/i.test(value.trim())) return null;
+  return value.trim();
+}
+
+/** `56.839920, 60.599666` → [lat, lon]; anything else (an address text) → null. */
+export function coordinates(value: string): [number, number] | null {
+  const m = /^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,;]\s*(-?\d{1,3}(?:\.\d+)?)\s*$/.exec(value);
+  if (!m) return null;
+  const lat = +m[1];
+  const lon = +m[2];
+  return Math.abs(lat) <= 90 && Math.abs(lon) <= 180 ? [lat, lon] : null;
+}

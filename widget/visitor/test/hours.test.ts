@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatOpening, isOpenAt, nextOpening, normalizeGrid, offlineNote, zonedTime, type HoursGrid } from "../src/hours";
+import { formatOpening, isOpenAt, nextOpenNote, nextOpening, normalizeGrid, offlineNote, zonedTime, type HoursGrid } from "../src/hours";
+import { strings } from "../src/i18n";
 
 /** Mon–Fri 09:00–18:00, weekends closed. */
 function officeHours(): HoursGrid {
@@ -65,5 +66,18 @@ test("offlineNote is empty while open and honest while closed", () => {
     "Сейчас мы не на связи. Ответим в понедельник в 09:00.",
   );
   const closed = Array.from({ length: 7 }, () => Array(24).fill(false));
-  assert.match(offlineNote(closed, at("2026-11-07T09:00:00Z"), "Europe/Moscow", "en"), /^We are offline now\. Leave a message/);
+  assert.match(offlineNote(closed, at("2026-11-07T09:00:00Z"), "Europe/Moscow", "en"), /^We are offline now\. Leave a request/);
+});
+
+test("nextOpenNote: the honest line from next_open", () => {
+  const now = at("2026-11-07T09:00:00Z"); // Saturday 12:00 in Moscow
+  assert.equal(nextOpenNote("2026-11-09T06:00:00Z", now, "ru", "Europe/Moscow"), "Сейчас мы не на связи. Ответим в понедельник в 09:00.");
+  assert.equal(nextOpenNote("2026-11-09T06:00:00Z", now, "en", "Europe/Moscow"), "We are offline now. We will answer on Monday at 09:00.");
+  assert.equal(nextOpenNote("2026-11-07T14:30:00Z", now, "ru", "Europe/Moscow"), "Сейчас мы не на связи. Ответим сегодня в 17:30.");
+  assert.equal(nextOpenNote("2026-11-08T06:00:00+00:00", now, "ru", "Europe/Moscow"), "Сейчас мы не на связи. Ответим завтра в 09:00.");
+  // a week ahead on the same weekday is not "today"
+  assert.equal(nextOpenNote("2026-11-14T06:00:00Z", now, "ru", "Europe/Moscow"), "Сейчас мы не на связи. Ответим в субботу в 09:00.");
+  assert.equal(nextOpenNote(null, now, "ru"), strings.ru.offline);
+  assert.equal(nextOpenNote("garbage", now, "ru"), strings.ru.offline);
+  assert.equal(nextOpenNote("2026-11-01T06:00:00Z", now, "ru"), strings.ru.offline); // in the past
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { clock, contrast, MAX_MESSAGE, normalizeMessage, safeColor, textOn } from "../src/text";
+import { clock, contrast, coordinates, MAX_MESSAGE, normalizeMessage, safeColor, safeUrl, textOn } from "../src/text";
 import { fill } from "../src/i18n";
 
 test("normalizeMessage trims, unifies newlines and caps the length", () => {
@@ -35,4 +35,20 @@ test("textOn picks the readable text colour for an accent", () => {
 
 test("fill replaces known placeholders only", () => {
   assert.equal(fill("Меня зовут {NAME}, {X}", { NAME: "Анна" }), "Меня зовут Анна, {X}");
+});
+
+test("safeUrl lets only http(s) links into href", () => {
+  assert.equal(safeUrl("https://vk.com/shop"), "https://vk.com/shop");
+  assert.equal(safeUrl(" http://t.me/x "), "http://t.me/x");
+  assert.equal(safeUrl("javascript:alert(1)"), null);
+  assert.equal(safeUrl("https://x.ru/\"onmouseover=1"), null);
+  assert.equal(safeUrl("//evil.example"), null);
+  assert.equal(safeUrl(5), null);
+});
+
+test("coordinates tell map points from address texts", () => {
+  assert.deepEqual(coordinates("56.839920, 60.599666"), [56.83992, 60.599666]);
+  assert.deepEqual(coordinates("55.633574,37.432901"), [55.633574, 37.432901]);
+  assert.equal(coordinates("ул. Ленина, 1"), null);
+  assert.equal(coordinates("95.1, 10"), null);
 });
