@@ -1,11 +1,11 @@
 //! The layers every API router gets: request ids (`x-request-id`, made when absent and echoed
 //! back), a trace span per request, the 256 KiB body limit, panics turned into a 500 envelope,
-//! refusal of state-changing requests from other origins, and the JSON 404/405 fallbacks.
+//! refusal of state-changing requests from other origins, and JSON answers for 404 and 405.
 
 use crate::error::ApiError;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{Method, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -24,13 +24,29 @@ pub fn finish(router: Router) -> Router {
 /// cabinet pages).
 pub fn with_layers(router: Router) -> Router {
     router
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(middleware::from_fn(same_origin_writes))
+        .layer(middleware::from_fn(json_method_not_allowed))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_| ApiError::Panic.into_response()))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// A 405 that axum made answers with the envelope too (keeping its `Allow` header). Done on
+/// the response rather than with a method-not-allowed fallback, so that layers of a function's
+/// own routes (the widget API's CORS preflights) still run for unrouted methods.
+async fn json_method_not_allowed(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED || response.headers().contains_key(header::CONTENT_TYPE) {
+        return response;
+    }
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let mut json = ApiError::MethodNotAllowed.into_response();
+    if let Some(allow) = allow {
+        json.headers_mut().insert(header::ALLOW, allow);
+    }
+    json
 }
 
 /// A browser names the page's origin on every POST/PUT/PATCH/DELETE; one that is not this
