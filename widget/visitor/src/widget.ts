@@ -72,6 +72,7 @@ function mount(boot: BesedaBoot): BesedaWidget {
   let hookIntro: Hook | null = null;
   let seenHook: unknown;
   let introDone = false; // the intro's contact request was answered before any dialog existed
+  let held: Record<string, string> | null = null; // …and its values, sent once the dialog exists
   let skipped = ""; // key of a non-blocking contact request the visitor skipped
   let outbox: { cid: string; text: string; hookId?: string; tries: number }[] = [];
   let pumping = false;
@@ -130,7 +131,7 @@ function mount(boot: BesedaBoot): BesedaWidget {
   }
   function values(fs: Fld[]): Record<string, string> {
     const v: Record<string, string> = {};
-    for (const f of fs) v[f.key] = f.input.value.trim();
+    for (const f of fs) if (f.input.value.trim()) v[f.key] = f.input.value.trim();
     return v;
   }
   /** A 422 with `field` goes under that field; anything else into `where`. */
@@ -215,20 +216,22 @@ function mount(boot: BesedaBoot): BesedaWidget {
   let card: HTMLElement | null = null;
   let cardKey = "";
 
+  /** The local first bubble: the hook that opened the chat, else the welcome message. */
+  const introId = () => (hookIntro ? "hook:" + hookIntro.id : "welcome");
   function intro(): Message | null {
     const text = hookIntro ? hookIntro.text : cfg.chat.welcome;
     if (!text || msgs.some((m) => m.from !== "visitor" && !isLocal(m) && m.text === text)) return null;
     const req = introDone ? null : hookIntro ? hookIntro.contactRequest : cfg.chat.welcomeRequest;
-    return { id: "intro", from: "operator", author: null, text, at: introAt, read: true, contactRequest: req };
+    return { id: introId(), from: "operator", author: null, text, at: introAt, read: true, contactRequest: req };
   }
   /** The contact request waiting for an answer, and the key it is known by. */
   function pending(): [ContactRequest | null, string] {
     if (dialog) {
       const m = lastRequest(msgs);
-      return [dialog.pendingRequest, m ? m.id : "intro"];
+      return [dialog.pendingRequest, m ? m.id : introId()];
     }
     const i = intro();
-    return [i && i.contactRequest, "intro"];
+    return [i && i.contactRequest, introId()];
   }
   function blocked(): boolean {
     return missingRequired(pending()[0], dialog ? dialog.contact : contact).length > 0;
@@ -258,6 +261,13 @@ function mount(boot: BesedaBoot): BesedaWidget {
       meta.append(r);
     } else if (m.state === "sending") meta.append(el("span", undefined, "…", { title: s.sending, "aria-label": s.sending }));
     else meta.append(el("span", undefined, m.read ? "✓✓" : "✓", { title: m.read ? s.read : s.sent, "aria-label": m.read ? s.read : s.sent }));
+  }
+
+  async function postContact(v: Record<string, string>) {
+    const res = await api.call("POST", "/contact", { values: v });
+    const d = parseDialog(res && res.dialog, cfg.fields);
+    if (d) setDialog(d);
+    if (dialog && !missingRequired(dialog.pendingRequest, dialog.contact).length) dialog.pendingRequest = null;
   }
 
   function contactCard(req: ContactRequest): HTMLElement {
@@ -291,13 +301,16 @@ function mount(boot: BesedaBoot): BesedaWidget {
       ok.disabled = true;
       try {
         const v = values(fs);
-        const res = await api.call("POST", "/contact", { values: v });
+        if (dialog) await postContact(v);
+        else {
+          // No dialog yet (the welcome's or a hook's request): the server takes contacts for a
+          // dialog, so they go right after the first message starts one.
+          held = v;
+          introDone = true;
+        }
         Object.assign(contact, v);
-        const d = parseDialog(res && res.dialog, cfg.fields);
-        if (d) setDialog(d);
-        else introDone = true;
-        if (dialog && !missingRequired(dialog.pendingRequest, dialog.contact).length) dialog.pendingRequest = null;
         paused = false;
+        errText = "";
         render();
         input.focus();
         pump();
@@ -420,6 +433,7 @@ function mount(boot: BesedaBoot): BesedaWidget {
     if (f.title) fm.append(el("h3", "bsd-h", f.title));
     const labels: Record<string, string> = { name: s.name, phone: s.phone, email: s.email, company: s.company };
     const fs: Fld[] = [];
+    let rid = "";
     for (const k of FORM_KEYS)
       if (f.fields[k].visible) fs.push(field("f", k, labels[k], k === "phone" ? "phone" : k === "email" ? "email" : "text", f.fields[k].required));
     if (f.custom && f.custom.rule.visible) fs.push(field("f", "custom", f.custom.label, "text", f.custom.rule.required));
@@ -445,7 +459,9 @@ function mount(boot: BesedaBoot): BesedaWidget {
       if (!check(fs)) return;
       ok.disabled = true;
       try {
-        await api.call("POST", "/requests", { values: values(fs), page_url: location.href });
+        rid = rid || clientId(); // the same id on a retry: one lead
+        await api.call("POST", "/requests", { request_id: rid, values: values(fs), page_url: location.href });
+        rid = "";
         fm.hidden = true;
         done.hidden = false;
         again.focus();
@@ -469,6 +485,7 @@ function mount(boot: BesedaBoot): BesedaWidget {
     if (c.title) fm.append(el("h3", "bsd-h", c.title));
     if (c.text) fm.append(el("p", "bsd-text", c.text));
     const fs = [field("cb", "phone", s.phone, "phone", true), field("cb", "name", s.name, "text", false)];
+    let rid = "";
     if (c.groups.length) fs.push(field("cb", "group", s.group, "select", false, c.groups));
     fs.forEach((x) => fm.append(x.wrap));
     const ferr = el("p", "bsd-err", null, { role: "alert" });
@@ -484,7 +501,9 @@ function mount(boot: BesedaBoot): BesedaWidget {
       if (!check(fs)) return;
       ok.disabled = true;
       try {
-        await api.call("POST", "/callbacks", values(fs));
+        rid = rid || clientId();
+        await api.call("POST", "/callbacks", { request_id: rid, ...values(fs) });
+        rid = "";
         thanks.textContent = fill(s.callThanks, { PHONE: fs[0].input.value.trim() });
         fm.hidden = true;
         done.hidden = false;
@@ -666,6 +685,11 @@ function mount(boot: BesedaBoot): BesedaWidget {
         const m = parseMessage(res && res.message, cfg.fields);
         msgs = mergeMessages(msgs, m ? [m] : [], item.cid);
         connect();
+        if (held && dialog) {
+          const v = held;
+          held = null;
+          await postContact(v).catch((e) => (errText = e.message));
+        }
       } catch (e) {
         const err = e instanceof ApiError ? e : new ApiError(0, "network", s.network);
         if (err.status === 0 && ++item.tries <= 4) {
@@ -709,7 +733,7 @@ function mount(boot: BesedaBoot): BesedaWidget {
     const now = Date.now();
     if (dialog && input.value.trim() && now - typedAt > 3000) {
       typedAt = now;
-      api.call("POST", "/typing", {}).catch(() => {});
+      api.call("POST", "/typing").catch(() => {});
     }
   });
   input.addEventListener("keydown", (e) => {
@@ -720,10 +744,9 @@ function mount(boot: BesedaBoot): BesedaWidget {
   });
   function markRead() {
     if (!isOpen() || active !== "chat" || document.visibilityState === "hidden" || !unreadCount(msgs) || !api.token()) return;
-    const last = lastServerId(msgs.filter((m) => m.from !== "visitor"));
     msgs = markTheirsRead(msgs);
     badge();
-    api.call("POST", "/read", { up_to: last }).catch(() => {});
+    api.call("POST", "/read").catch(() => {});
   }
   document.addEventListener("visibilitychange", markRead);
   panel.addEventListener("keydown", (e) => {
