@@ -395,6 +395,26 @@ test("mobile: full-screen panel, launcher hidden while open; hooks off on mobile
   await page.context().close();
 });
 
+test("auto-open after N seconds, once per visit; the panel follows colour and side", async ({ page }) => {
+  await configure((s) => {
+    s.chat.enabled = false;
+    s.appearance.auto_open_secs = 1;
+    s.appearance.color = "#0f766e";
+    s.appearance.side = "left";
+  });
+  await page.goto("/demo");
+  const panel = widget(page).getByRole("dialog");
+  await expect(panel).toBeVisible({ timeout: 5000 });
+  const box = (await panel.boundingBox())!;
+  expect(box.x).toBeLessThan(100); // left side
+  await expect(panel.locator(".bsd-head")).toHaveCSS("background-color", "rgb(15, 118, 110)");
+  await panel.getByRole("button", { name: "Закрыть чат" }).click();
+  await page.reload();
+  await expect(widget(page).locator("#beseda-launcher")).toBeVisible();
+  await page.waitForTimeout(2000);
+  await expect(widget(page).getByRole("dialog")).toBeHidden();
+});
+
 test("initiators open the widget; switched-off devices and hidden IPs render nothing; icon mode", async ({ page }) => {
   await configure((s) => {
     s.chat.enabled = false;

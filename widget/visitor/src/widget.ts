@@ -222,7 +222,9 @@ function mount(boot: BesedaBoot): BesedaWidget {
     const text = hookIntro ? hookIntro.text : cfg.chat.welcome;
     if (!text || msgs.some((m) => m.from !== "visitor" && !isLocal(m) && m.text === text)) return null;
     const req = introDone ? null : hookIntro ? hookIntro.contactRequest : cfg.chat.welcomeRequest;
-    return { id: introId(), from: "operator", author: null, text, at: introAt, read: true, contactRequest: req };
+    const first = msgs[0];
+    const at = first && !isLocal(first) && Date.parse(first.at) < Date.parse(introAt) ? first.at : introAt;
+    return { id: introId(), from: "operator", author: null, text, at, read: true, contactRequest: req };
   }
   /** The contact request waiting for an answer, and the key it is known by. */
   function pending(): [ContactRequest | null, string] {
@@ -237,6 +239,8 @@ function mount(boot: BesedaBoot): BesedaWidget {
     return missingRequired(pending()[0], dialog ? dialog.contact : contact).length > 0;
   }
   const chatOpen = () => cfg.chat.enabled;
+  /** Outside hours the visitor may still write into a dialog that is open (answered later). */
+  const canWrite = () => chatOpen() || (!!dialog && dialog.status === "open");
 
   function msgNode(m: Message): HTMLElement {
     const mine = m.from === "visitor";
@@ -371,7 +375,7 @@ function mount(boot: BesedaBoot): BesedaWidget {
   function renderInput() {
     const b = blocked();
     const off = !chatOpen();
-    input.disabled = b || off;
+    input.disabled = b || !canWrite();
     input.placeholder = b ? s.blockedPlaceholder : s.placeholder;
     const len = input.value.length;
     count.textContent = len > MAX_MESSAGE - 500 ? len + "/" + MAX_MESSAGE : "";
@@ -397,7 +401,8 @@ function mount(boot: BesedaBoot): BesedaWidget {
     tablist.hidden = tabs.length < 2;
     if (!active || tabs.indexOf(active) < 0) select(tabs[0]);
     const on = chatOpen();
-    sub.textContent = on ? s.online : cfg.chat.nextOpen ? nextOpenNote(cfg.chat.nextOpen, new Date(), cfg.lang) : "";
+    // Offline: the chat pane has the "we will answer at…" note; without a chat tab it goes here.
+    sub.textContent = on ? s.online : cfg.chat.nextOpen && tabs.indexOf("chat") < 0 ? nextOpenNote(cfg.chat.nextOpen, new Date(), cfg.lang) : "";
     panel.classList.toggle("bsd-off", !on);
   }
   function select(t: TabId) {
@@ -637,7 +642,10 @@ function mount(boot: BesedaBoot): BesedaWidget {
       host.remove(); // no tab left to show (e.g. the chat is closed and there is no conversation)
       return;
     }
+    const hadChat = tabs.indexOf("chat") >= 0;
     render();
+    // A returning visitor with a conversation lands on it (unless they are looking elsewhere).
+    if (!hadChat && !isOpen() && tabs.indexOf("chat") >= 0) select("chat");
     markRead();
   }
 
@@ -649,7 +657,7 @@ function mount(boot: BesedaBoot): BesedaWidget {
       return renderInput();
     }
     const text = normalizeMessage(input.value);
-    if (!text || blocked() || !chatOpen()) return;
+    if (!text || blocked() || !canWrite()) return;
     const cid = clientId();
     const first = !dialog && !msgs.some((m) => m.from === "visitor");
     msgs = msgs.concat(localMessage(cid, text));
@@ -778,7 +786,7 @@ function mount(boot: BesedaBoot): BesedaWidget {
     sock.onopen = () => {
       wsUp = true;
       wsTries = 0;
-      clearTimeout(pollT);
+      schedulePoll(); // stops polling
       pingT = setInterval(() => sock.readyState === 1 && sock.send('{"action":"ping"}'), 25000);
       catchUp();
     };
@@ -813,13 +821,23 @@ function mount(boot: BesedaBoot): BesedaWidget {
       setTimeout(connect, Math.min(30000, 1000 * 2 ** wsTries++) + Math.random() * 500);
     };
   }
+  let pollAt = 0;
+  /** Polls while the WebSocket is down: every 3 s with the panel open, every 15 s closed. */
   function schedulePoll() {
+    const at = Date.now() + (isOpen() ? 3000 : 15000);
+    if (wsUp || !dialog) {
+      clearTimeout(pollT);
+      pollAt = 0;
+      return;
+    }
+    if (pollAt && pollAt <= at) return; // an earlier round is already due
     clearTimeout(pollT);
-    if (wsUp || !dialog) return;
+    pollAt = at;
     pollT = setTimeout(async () => {
+      pollAt = 0;
       await catchUp();
       schedulePoll();
-    }, isOpen() ? 3000 : 15000);
+    }, at - Date.now());
   }
   async function catchUp() {
     try {
