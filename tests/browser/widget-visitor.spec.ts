@@ -295,10 +295,20 @@ test("chat: the operator's reply arrives live and the visitor's message is marke
     .not.toBe("");
   expect((await admin.get(PROJECT + "/dialogs/" + dialogId)).status()).toBe(200);
   await expect(log.getByLabel("Прочитано")).toBeVisible();
-  const reply = await admin.post(PROJECT + "/dialogs/" + dialogId + "/messages", { data: { text: "Доставка по городу — 300 ₽.", client_id: "pw-" + rnd() } });
+  const reply = await admin.post(PROJECT + "/dialogs/" + dialogId + "/messages", { data: { text: "Доставка по городу — 300 ₽, от 5000 ₽ бесплатно.", client_id: "pw-" + rnd() } });
   expect(reply.status(), await reply.text()).toBe(201);
-  await expect(log.getByText("Доставка по городу — 300 ₽.")).toBeVisible();
+  await expect(log.getByText("Доставка по городу — 300 ₽, от 5000 ₽ бесплатно.")).toBeVisible();
   await shot(page, "widget-chat", testInfo.project.outputDir);
+
+  // Text from anyone is text, never HTML.
+  const evil = '<img src=x onerror="window.__pwned=1">Здравствуйте';
+  await input.fill(evil);
+  await input.press("Enter");
+  await admin.post(PROJECT + "/dialogs/" + dialogId + "/messages", { data: { text: "<b onmouseover=alert(1)>Жирно?</b>", client_id: "pw-" + rnd() } });
+  await expect(log.getByText(evil)).toBeVisible();
+  await expect(log.getByText("<b onmouseover=alert(1)>Жирно?</b>")).toBeVisible();
+  await expect(log.locator("img, b")).toHaveCount(0);
+  expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
 
   // Closed panel: a new reply shows as a badge on the launcher.
   await panel.getByRole("button", { name: "Закрыть чат" }).click();

@@ -98,7 +98,6 @@ font:700 14px/1 system-ui,sans-serif;text-decoration:none;box-shadow:0 2px 6px r
 .bsd-foot{flex:none;padding:6px 0 8px;text-align:center;font-size:11px;color:#94a3b8;background:#fff}
 .bsd-badge{position:absolute;top:-3px;right:-3px;min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:#ef4444;
 color:#fff;font:700 11px/20px system-ui,sans-serif;text-align:center;box-shadow:0 0 0 2px #fff}
-.bsd-vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:480px){
 .bsd-panel{inset:0;right:0;bottom:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0;animation:none}
 :host([data-open]) #beseda-launcher{display:none}
