@@ -1,6 +1,6 @@
 // /profile — the personal account (§1): information, avatar, time zone, sounds, password.
 import { useEffect, useId, useRef, useState } from "preact/hooks";
-import { changePassword, deleteAvatar, timezones as loadTimezones, updateMe, uploadAvatar, VOLUME_KEYS, type User, type Volumes } from "./api";
+import { changePassword, DEFAULT_VOLUMES, deleteAvatar, timezones as loadTimezones, updateMe, uploadAvatar, VOLUME_KEYS, type User, type Volumes } from "./api";
 import { useI18n, type Key } from "./i18n";
 import { IconCamera, IconTrash } from "./icons";
 import { Avatar } from "./Avatar";
@@ -8,7 +8,6 @@ import { useSession } from "./state";
 import { Alert, errorFor, errorText, Field, FormAlert, focusField, SaveButton, TextField, TimezoneSelect, toFormError, useSave, type FormError } from "./ui";
 
 const AVATAR_MAX = 2 * 1024 * 1024;
-const DEFAULT_VOLUMES: Volumes = { login: 50, presence: 50, new_request: 80, new_message: 80, settings_saved: 30, locked_click: 30 };
 
 export function ProfilePage() {
   return (

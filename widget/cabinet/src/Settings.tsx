@@ -1,4 +1,5 @@
-// /settings — project settings (§2–§5): tabs Основные, Команда, Уведомления, Черный список, Тариф.
+// /settings — project settings (§2–§5, §8–§10): tabs Основные, Чат на сайте, Команда, Уведомления,
+// Черный список, Тариф.
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import {
   canManage,
@@ -20,6 +21,7 @@ import { BlacklistTab } from "./settings/Blacklist";
 import { NotificationsTab } from "./settings/Notifications";
 import { TariffTab } from "./settings/Tariff";
 import { TeamTab } from "./settings/Team";
+import { WidgetTab } from "./settings/Widget";
 import { useProjects } from "./state";
 import {
   CopyButton,
@@ -44,6 +46,7 @@ import {
 
 const TABS: { id: SettingsTab; title: Key }[] = [
   { id: "main", title: "settings.tab.main" },
+  { id: "widget", title: "settings.tab.widget" },
   { id: "team", title: "settings.tab.team" },
   { id: "notifications", title: "settings.tab.notifications" },
   { id: "blacklist", title: "settings.tab.blacklist" },
@@ -129,6 +132,7 @@ export function SettingsPage({ onCreate }: { onCreate: () => void }) {
         {tab === "notifications" && <NotificationsTab {...props} />}
         {tab === "blacklist" && <BlacklistTab {...props} />}
         {tab === "tariff" && <TariffTab {...props} onBillingChanged={reload} />}
+        {tab === "widget" && <WidgetTab {...props} />}
       </div>
     </div>
   );

@@ -4,8 +4,10 @@ import { displayName, type User } from "./api";
 import { Avatar } from "./Avatar";
 import { useI18n, type Key } from "./i18n";
 import { IconDashboard, IconDialogs, IconJournal, IconLogout, IconSettings, Logo } from "./icons";
+import { DialogsPage } from "./Dialogs";
 import { JournalPage } from "./Journal";
 import { LangSwitch } from "./LangSwitch";
+import { LiveContext, useLiveConnection } from "./live";
 import { linkClick } from "./nav";
 import { ProfilePage } from "./Profile";
 import { CreateProjectDialog, ProjectSwitcher } from "./Projects";
@@ -24,6 +26,7 @@ export function Shell({ route, onLogout }: { route: Route; onLogout: () => void 
   const { t } = useI18n();
   const { user } = useSession();
   const projects = useProjectsState();
+  const live = useLiveConnection(projects.current, user);
   const [creating, setCreating] = useState(false);
   const current = route.kind === "section" ? route.section : null;
   const title = route.kind === "profile" ? t("page.profile") : current ? t(("page." + current) as Key) : t("page.notFound");
@@ -34,62 +37,65 @@ export function Shell({ route, onLogout }: { route: Route; onLogout: () => void 
   else if (current === "dashboard") content = <Dashboard user={user} />;
   else if (current === "settings") content = <SettingsPage onCreate={() => setCreating(true)} />;
   else if (current === "journal") content = <JournalPage />;
+  else if (current === "dialogs") content = <DialogsPage />;
   else content = <Empty section={current} />;
 
   return (
     <ProjectsContext.Provider value={projects}>
-      <div class="shell">
-        <aside class="side">
-          <div class="brand side-brand">
-            <Logo size={32} />
-            <span>{t("brand")}</span>
-          </div>
-          <ProjectSwitcher onCreate={() => setCreating(true)} />
-          <nav aria-label={t("nav.label")}>
-            <ul class="menu">
-              {SECTIONS.map((s) => {
-                const Icon = ICONS[s.id];
-                return (
-                  <li>
-                    <a href={s.path} onClick={linkClick} aria-current={s.id === current ? "page" : undefined}>
-                      <Icon />
-                      <span>{t(("nav." + s.id) as Key)}</span>
-                    </a>
-                  </li>
-                );
-              })}
-            </ul>
-          </nav>
-          <div class="side-foot">
-            <LangSwitch />
-          </div>
-        </aside>
-        <div class="main">
-          <header class="top">
-            <h1 class="top-title">{title}</h1>
-            <div class="user" role="group" aria-label={t("shell.account")}>
-              <a
-                href="/profile"
-                class="user-link"
-                onClick={linkClick}
-                title={t("shell.profile")}
-                aria-current={route.kind === "profile" ? "page" : undefined}
-              >
-                <Avatar user={user} />
-                <span class="user-text">
-                  {displayName(user) !== user.email && <span class="user-name">{displayName(user)}</span>}
-                  <span class="user-email">{user.email}</span>
-                </span>
-              </a>
-              <button type="button" class="btn btn-ghost btn-icon" onClick={onLogout} title={t("shell.logout")} aria-label={t("shell.logout")}>
-                <IconLogout />
-              </button>
+      <LiveContext.Provider value={live}>
+        <div class={"shell" + (current === "dialogs" ? " shell-dialogs" : "")}>
+          <aside class="side">
+            <div class="brand side-brand">
+              <Logo size={32} />
+              <span>{t("brand")}</span>
             </div>
-          </header>
-          <main class="content">{content}</main>
+            <ProjectSwitcher onCreate={() => setCreating(true)} />
+            <nav aria-label={t("nav.label")}>
+              <ul class="menu">
+                {SECTIONS.map((s) => {
+                  const Icon = ICONS[s.id];
+                  return (
+                    <li>
+                      <a href={s.path} onClick={linkClick} aria-current={s.id === current ? "page" : undefined}>
+                        <Icon />
+                        <span>{t(("nav." + s.id) as Key)}</span>
+                      </a>
+                    </li>
+                  );
+                })}
+              </ul>
+            </nav>
+            <div class="side-foot">
+              <LangSwitch />
+            </div>
+          </aside>
+          <div class="main">
+            <header class="top">
+              <h1 class="top-title">{title}</h1>
+              <div class="user" role="group" aria-label={t("shell.account")}>
+                <a
+                  href="/profile"
+                  class="user-link"
+                  onClick={linkClick}
+                  title={t("shell.profile")}
+                  aria-current={route.kind === "profile" ? "page" : undefined}
+                >
+                  <Avatar user={user} />
+                  <span class="user-text">
+                    {displayName(user) !== user.email && <span class="user-name">{displayName(user)}</span>}
+                    <span class="user-email">{user.email}</span>
+                  </span>
+                </a>
+                <button type="button" class="btn btn-ghost btn-icon" onClick={onLogout} title={t("shell.logout")} aria-label={t("shell.logout")}>
+                  <IconLogout />
+                </button>
+              </div>
+            </header>
+            <main class="content">{content}</main>
+          </div>
         </div>
-      </div>
-      {creating && <CreateProjectDialog onClose={() => setCreating(false)} />}
+        {creating && <CreateProjectDialog onClose={() => setCreating(false)} />}
+      </LiveContext.Provider>
     </ProjectsContext.Provider>
   );
 }

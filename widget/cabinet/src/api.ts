@@ -3,6 +3,8 @@
 // (ARCHITECTURE.md, Interfaces); `message` is Russian and is shown as is, `field` names the
 // input to highlight.
 
+import type { Settings as WidgetSettings } from "./widgetSettings";
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -36,9 +38,15 @@ export type Access = "admin" | "settings" | "analytics" | "operator";
 export const ACCESSES: Access[] = ["admin", "settings", "analytics", "operator"];
 /** May change the project's settings (§3: the administrator and «Настройка проекта»). */
 export const canManage = (a: Access[]) => a.includes("admin") || a.includes("settings");
+/** May read the dialogs (§3: the administrator, «Аналитика», «Оператор»). */
+export const canViewDialogs = (a: Access[]) => a.includes("admin") || a.includes("analytics") || a.includes("operator");
+/** May answer dialogs and go online (only «Оператор», which an administrator can add to itself). */
+export const canAnswer = (a: Access[]) => a.includes("operator");
 
 export type Volumes = Record<"login" | "presence" | "new_request" | "new_message" | "settings_saved" | "locked_click", number>;
 export const VOLUME_KEYS: (keyof Volumes)[] = ["login", "presence", "new_request", "new_message", "settings_saved", "locked_click"];
+/** The server's defaults, for a user object that has no volumes yet. */
+export const DEFAULT_VOLUMES: Volumes = { login: 50, presence: 50, new_request: 80, new_message: 80, settings_saved: 30, locked_click: 30 };
 
 export interface User {
   id?: string;
@@ -141,6 +149,67 @@ export interface Lead {
   phone?: string | null;
   email?: string | null;
   text?: string;
+}
+
+// ---- dialogs (§10)
+
+export type Folder = "mine" | "common" | "archive";
+export const FOLDERS: Folder[] = ["mine", "common", "archive"];
+export type DialogStatus = "open" | "closed";
+export type Author = "visitor" | "operator" | "system";
+
+export interface ContactRequest {
+  fields: { field: string; required: boolean }[];
+}
+
+export interface Dialog {
+  id: string;
+  project_id: string;
+  visitor_id: string;
+  channel: Channel | string;
+  status: DialogStatus;
+  /** The operator's user id; null while nobody has answered. */
+  assignee: string | null;
+  created_at: string;
+  last_at: string;
+  last_text: string;
+  /** Visitor messages no operator has read yet. */
+  unread: number;
+  operator_read_up_to: string | null;
+  visitor_read_up_to: string | null;
+  operator_replied: boolean;
+  pending_contact_request: ContactRequest | null;
+  /** Field id → value (name, phone, email, custom fields such as ИНН). */
+  contact: Record<string, string>;
+  page_url: string | null;
+  ip: string | null;
+}
+
+export interface Message {
+  id: string;
+  from: Author;
+  author: string | null;
+  text: string;
+  at: string;
+  /** A visitor's message: an operator read it; an operator's: the visitor did. */
+  read: boolean;
+  contact_request: ContactRequest | null;
+}
+
+export interface Presence {
+  online: boolean;
+  since: string;
+}
+
+export interface Operator {
+  user_id: string;
+  name: string;
+  email: string;
+  online: boolean;
+  /** 7 × 24 hour cells, Monday first; null without a schedule. */
+  schedule: boolean[][] | null;
+  /** The schedule takes effect from this day (the next day after it was set). */
+  schedule_from: string | null;
 }
 
 export function displayName(u: { email: string; first_name?: string; last_name?: string }): string {
@@ -270,3 +339,25 @@ export const journal = (pid: string, cursor?: string) =>
     leads: r.leads || [],
     next: r.next || null,
   }));
+
+// ---- dialogs (§10)
+export const dialogs = (pid: string, folder: Folder) =>
+  api<{ dialogs: Dialog[] }>(P(pid) + "/dialogs?folder=" + folder).then((r) => r.dialogs || []);
+export const openDialog = (pid: string, did: string) =>
+  api<{ dialog: Dialog; messages: Message[] }>(P(pid) + "/dialogs/" + enc(did)).then((r) => ({ dialog: r.dialog, messages: r.messages || [] }));
+export const sendReply = (pid: string, did: string, text: string, client_id: string) =>
+  api<{ message: Message; dialog: Dialog }>(P(pid) + "/dialogs/" + enc(did) + "/messages", { method: "POST", body: { text, client_id } });
+export const sendTyping = (pid: string, did: string) => api<unknown>(P(pid) + "/dialogs/" + enc(did) + "/typing", { method: "POST", body: {} });
+export const closeDialog = (pid: string, did: string) =>
+  api<{ dialog: Dialog }>(P(pid) + "/dialogs/" + enc(did) + "/close", { method: "POST", body: {} }).then((r) => r.dialog);
+export const reopenDialog = (pid: string, did: string) =>
+  api<{ dialog: Dialog }>(P(pid) + "/dialogs/" + enc(did) + "/reopen", { method: "POST", body: {} }).then((r) => r.dialog);
+export const getPresence = (pid: string) => api<Presence>(P(pid) + "/presence");
+export const setPresence = (pid: string, online: boolean) => api<Presence>(P(pid) + "/presence", { method: "PUT", body: { online } });
+export const operators = (pid: string) => api<{ operators: Operator[] }>(P(pid) + "/operators").then((r) => r.operators || []);
+export const setSchedule = (pid: string, user_ids: string[], schedule: boolean[][] | null) =>
+  api<{ operators: Operator[] }>(P(pid) + "/operators/schedule", { method: "PUT", body: { user_ids, schedule } }).then((r) => r.operators || []);
+
+// ---- website widget (§8, §9)
+export const widgetSettings = (pid: string) => api<WidgetSettings>(P(pid) + "/widget-settings");
+export const saveWidgetSettings = (pid: string, s: WidgetSettings) => api<WidgetSettings>(P(pid) + "/widget-settings", { method: "PUT", body: s });

@@ -1,6 +1,8 @@
 // Every cabinet string, Russian first, English second. Components read them through `t()`.
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
+import { dialogsEn, dialogsRu } from "./strings-dialogs";
+import { widgetEn, widgetRu } from "./strings-widget";
 
 export type Lang = "ru" | "en";
 export const LANGS: Lang[] = ["ru", "en"];
@@ -48,6 +50,7 @@ export const ru = {
   "empty.settings": "Проект, команда, виджет на сайте и интеграции.",
   "empty.notFound": "Такой страницы нет. Выберите раздел в меню слева.",
   "empty.soon": "Раздел в разработке",
+  "nav.dialogsUnread": "Диалоги, непрочитанных: {N}",
   "error.network": "Нет связи с сервером. Проверьте подключение и попробуйте ещё раз.",
   "error.generic": "Что-то пошло не так. Попробуйте ещё раз.",
   "shell.profile": "Профиль аккаунта",
@@ -137,6 +140,7 @@ export const ru = {
   "settings.tab.notifications": "Уведомления",
   "settings.tab.blacklist": "Черный список",
   "settings.tab.tariff": "Тариф",
+  "settings.tab.widget": "Чат на сайте",
   "settings.general": "Основные",
   "settings.forbidden": "Нет доступа к настройкам проекта",
   "settings.forbiddenText": "Настройки меняют администратор проекта и сотрудники с доступом «Настройка проекта». Если он вам нужен, попросите администратора.",
@@ -328,6 +332,8 @@ export const ru = {
   "journal.empty": "Обращений пока нет",
   "journal.forbidden": "Нет доступа к журналу",
   "journal.forbiddenText": "ЕЖЛ видят администратор и сотрудники с доступом «Аналитика». Если он вам нужен, попросите администратора проекта.",
+  ...dialogsRu,
+  ...widgetRu,
 };
 
 export type Key = keyof typeof ru;
@@ -375,6 +381,7 @@ export const en: Record<Key, string> = {
   "empty.settings": "Project, team, website widget and integrations.",
   "empty.notFound": "There is no such page. Pick a section in the menu on the left.",
   "empty.soon": "Coming soon",
+  "nav.dialogsUnread": "Dialogs, unread: {N}",
   "error.network": "No connection to the server. Check your network and try again.",
   "error.generic": "Something went wrong. Please try again.",
   "shell.profile": "Account profile",
@@ -464,6 +471,7 @@ export const en: Record<Key, string> = {
   "settings.tab.notifications": "Notifications",
   "settings.tab.blacklist": "Blacklist",
   "settings.tab.tariff": "Tariff",
+  "settings.tab.widget": "Website chat",
   "settings.general": "General",
   "settings.forbidden": "No access to the project settings",
   "settings.forbiddenText": "Settings are changed by the project's administrator and by members with the “Project settings” access. Ask the administrator if you need it.",
@@ -655,6 +663,8 @@ export const en: Record<Key, string> = {
   "journal.empty": "No requests yet",
   "journal.forbidden": "No access to the journal",
   "journal.forbiddenText": "The lead journal is for the administrator and members with the “Analytics” access. Ask the project's administrator if you need it.",
+  ...dialogsEn,
+  ...widgetEn,
 };
 
 export const dictionaries: Record<Lang, Record<Key, string>> = { ru, en };

@@ -173,3 +173,91 @@ export const IconWallet = () => (
     <path d="M16 13h.01" />
   </Svg>
 );
+
+export const IconClock = ({ size = 16 }: { size?: number }) => (
+  <Svg size={size}>
+    <circle cx="12" cy="12" r="8.5" />
+    <path d="M12 7.5V12l3 2" />
+  </Svg>
+);
+
+export const IconSend = () => (
+  <Svg size={18}>
+    <path d="M4 12l16-8-6 16-2.5-6.5L4 12z" />
+    <path d="M11.5 13.5L20 4" />
+  </Svg>
+);
+
+export const IconGlobe = ({ size = 16 }: { size?: number }) => (
+  <Svg size={size}>
+    <circle cx="12" cy="12" r="8.5" />
+    <path d="M3.5 12h17M12 3.5c2.5 2.4 3.6 5.3 3.6 8.5s-1.1 6.1-3.6 8.5c-2.5-2.4-3.6-5.3-3.6-8.5s1.1-6.1 3.6-8.5z" />
+  </Svg>
+);
+
+export const IconArchive = () => (
+  <Svg size={17}>
+    <rect x="3.5" y="4" width="17" height="4.5" rx="1.2" />
+    <path d="M5 8.5V18a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8.5M10 12.5h4" />
+  </Svg>
+);
+
+export const IconReopen = () => (
+  <Svg size={17}>
+    <path d="M4 12a8 8 0 1 0 2.4-5.7L4 8.5" />
+    <path d="M4 4v4.5h4.5" />
+  </Svg>
+);
+
+export const IconUser = ({ size = 18 }: { size?: number }) => (
+  <Svg size={size}>
+    <circle cx="12" cy="8.5" r="3.8" />
+    <path d="M4.5 20a7.5 7.5 0 0 1 15 0" />
+  </Svg>
+);
+
+export const IconArrowUp = () => (
+  <Svg size={16}>
+    <path d="M12 19V5M6 11l6-6 6 6" />
+  </Svg>
+);
+
+export const IconArrowDown = () => (
+  <Svg size={16}>
+    <path d="M12 5v14M6 13l6 6 6-6" />
+  </Svg>
+);
+
+export const IconBack = () => (
+  <Svg size={18}>
+    <path d="M15 5l-7 7 7 7" />
+  </Svg>
+);
+
+export const IconPhone = ({ size = 16 }: { size?: number }) => (
+  <Svg size={size}>
+    <path d="M5 4h3.5l1.7 4.3-2.2 1.4a11 11 0 0 0 6.3 6.3l1.4-2.2L20 15.5V19a1.5 1.5 0 0 1-1.6 1.5A16.5 16.5 0 0 1 3.5 5.6 1.5 1.5 0 0 1 5 4z" />
+  </Svg>
+);
+
+export const IconForm = ({ size = 16 }: { size?: number }) => (
+  <Svg size={size}>
+    <rect x="4.5" y="3.5" width="15" height="17" rx="2" />
+    <path d="M8 8.5h8M8 12.5h8M8 16.5h5" />
+  </Svg>
+);
+
+export const IconPin = ({ size = 16 }: { size?: number }) => (
+  <Svg size={size}>
+    <path d="M12 21s-6.5-5.6-6.5-11a6.5 6.5 0 0 1 13 0c0 5.4-6.5 11-6.5 11z" />
+    <circle cx="12" cy="10" r="2.4" />
+  </Svg>
+);
+
+export const IconHook = ({ size = 20 }: { size?: number }) => (
+  <Svg size={size}>
+    <path d="M12 3v10.5a4 4 0 1 1-8 0V12" />
+    <path d="M9.5 5.5L12 3l2.5 2.5" />
+    <path d="M16 9h4M18 7v4" />
+  </Svg>
+);

@@ -30,14 +30,43 @@ export function parseRoute(pathname: string): Route {
 }
 
 /** Tabs of the project settings, each at /settings/<tab> (the first one at /settings). */
-export type SettingsTab = "main" | "team" | "notifications" | "blacklist" | "tariff";
-export const SETTINGS_TABS: SettingsTab[] = ["main", "team", "notifications", "blacklist", "tariff"];
+export type SettingsTab = "main" | "team" | "notifications" | "blacklist" | "tariff" | "widget";
+export const SETTINGS_TABS: SettingsTab[] = ["main", "team", "notifications", "blacklist", "tariff", "widget"];
 
 export function settingsTab(pathname: string): SettingsTab | null {
   const p = clean(pathname);
   if (p === "/settings") return "main";
-  const m = /^\/settings\/([a-z]+)$/.exec(p);
-  return m && (SETTINGS_TABS as string[]).includes(m[1]!) ? (m[1] as SettingsTab) : null;
+  const m = /^\/settings\/([a-z]+)(?:\/([a-z]+))?$/.exec(p);
+  if (!m || !(SETTINGS_TABS as string[]).includes(m[1]!)) return null;
+  if (m[2] && !(m[1] === "widget" && (WIDGET_SECTIONS as string[]).includes(m[2]))) return null;
+  return m[1] as SettingsTab;
 }
 
 export const settingsPath = (tab: SettingsTab) => (tab === "main" ? "/settings" : "/settings/" + tab);
+
+/** Sections of «Чат на сайте» (§8, §9), each at /settings/widget/<section> (the first at /settings/widget). */
+export type WidgetSection = "appearance" | "chat" | "form" | "callback" | "contacts" | "fields" | "other" | "catchers";
+export const WIDGET_SECTIONS: WidgetSection[] = ["appearance", "chat", "form", "callback", "contacts", "fields", "other", "catchers"];
+
+export function widgetSection(pathname: string): WidgetSection {
+  const m = /^\/settings\/widget\/([a-z]+)$/.exec(clean(pathname));
+  return m && (WIDGET_SECTIONS as string[]).includes(m[1]!) ? (m[1] as WidgetSection) : "appearance";
+}
+
+export const widgetPath = (s: WidgetSection) => (s === "appearance" ? "/settings/widget" : "/settings/widget/" + s);
+
+/** Dialogs (§10): /dialogs is «Мои», /dialogs/common and /dialogs/archive the others; an open dialog adds its id. */
+export type DialogFolder = "mine" | "common" | "archive";
+const FOLDER_NAMES: DialogFolder[] = ["mine", "common", "archive"];
+
+export function dialogsRoute(pathname: string): { folder: DialogFolder; id: string | null } {
+  const parts = clean(pathname).split("/").filter(Boolean).slice(1);
+  const folder = (FOLDER_NAMES as string[]).includes(parts[0] || "") ? (parts[0] as DialogFolder) : "mine";
+  const id = parts[1] ? decodeURIComponent(parts[1]) : null;
+  return { folder, id: id && /^[\w.-]{1,100}$/.test(id) ? id : null };
+}
+
+export function dialogsPath(folder: DialogFolder, id?: string | null): string {
+  if (id) return "/dialogs/" + folder + "/" + encodeURIComponent(id);
+  return folder === "mine" ? "/dialogs" : "/dialogs/" + folder;
+}

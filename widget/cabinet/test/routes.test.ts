@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseRoute, settingsPath, settingsTab } from "../src/routes";
+import { dialogsPath, dialogsRoute, parseRoute, settingsPath, settingsTab, widgetPath, widgetSection } from "../src/routes";
 
 test("sections, nested paths, forgot and unknown paths", () => {
   assert.deepEqual(parseRoute("/"), { kind: "section", section: "dashboard" });
@@ -25,4 +25,27 @@ test("profile, reset and the settings tabs", () => {
   assert.equal(settingsTab("/settings/nope"), null);
   assert.equal(settingsPath("main"), "/settings");
   assert.equal(settingsPath("notifications"), "/settings/notifications");
+});
+
+test("the widget settings and its sections", () => {
+  assert.equal(settingsTab("/settings/widget"), "widget");
+  assert.equal(settingsTab("/settings/widget/catchers"), "widget");
+  assert.equal(settingsTab("/settings/widget/nope"), null);
+  assert.equal(settingsTab("/settings/team/chat"), null);
+  assert.equal(widgetSection("/settings/widget"), "appearance");
+  assert.equal(widgetSection("/settings/widget/callback"), "callback");
+  assert.equal(widgetSection("/settings/widget/zzz"), "appearance");
+  assert.equal(widgetPath("appearance"), "/settings/widget");
+  assert.equal(widgetPath("catchers"), "/settings/widget/catchers");
+});
+
+test("dialog folders and the open dialog in the path", () => {
+  assert.deepEqual(dialogsRoute("/dialogs"), { folder: "mine", id: null });
+  assert.deepEqual(dialogsRoute("/dialogs/archive"), { folder: "archive", id: null });
+  assert.deepEqual(dialogsRoute("/dialogs/common/0190f3a2-7c1d"), { folder: "common", id: "0190f3a2-7c1d" });
+  assert.deepEqual(dialogsRoute("/dialogs/mine/<script>"), { folder: "mine", id: null });
+  assert.equal(dialogsPath("mine"), "/dialogs");
+  assert.equal(dialogsPath("common"), "/dialogs/common");
+  assert.equal(dialogsPath("mine", "d1"), "/dialogs/mine/d1");
+  assert.deepEqual(dialogsRoute(dialogsPath("archive", "d 2")), { folder: "archive", id: null }, "ids are plain");
 });

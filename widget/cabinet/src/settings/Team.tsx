@@ -1,11 +1,12 @@
 // Команда (§3): members with their accesses, search and filter, add, edit, remove, transfer
-// the administrator's role.
+// the administrator's role; below, the operators' working hours (§10).
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { ACCESSES, addMember, displayName, listMembers, removeMember, transferAdmin, updateMember, type Access, type Member } from "../api";
 import { formatPhone } from "../format";
 import { useI18n, type Key } from "../i18n";
 import { IconCrown, IconEdit, IconPlus, IconSearch, IconTrash } from "../icons";
 import type { TabProps } from "../Settings";
+import { SchedulesCard } from "./Schedules";
 import { useSession } from "../state";
 import { Alert, Chip, Confirm, errorFor, FormAlert, focusField, LoadError, Loading, Modal, TextField, toFormError, type FormError } from "../ui";
 
@@ -37,7 +38,8 @@ export function AccessChips({ accesses }: { accesses: Access[] }) {
   );
 }
 
-export function TeamTab({ project, accesses, onAccessesChanged }: TabProps & { onAccessesChanged: () => void }) {
+export function TeamTab(props: TabProps & { onAccessesChanged: () => void }) {
+  const { project, accesses, onAccessesChanged } = props;
   const { t } = useI18n();
   const { user } = useSession();
   const [q, setQ] = useState("");
@@ -49,6 +51,7 @@ export function TeamTab({ project, accesses, onAccessesChanged }: TabProps & { o
   const searchId = useId();
   const filterId = useId();
   const seq = useRef(0);
+  const [version, setVersion] = useState(0);
   const isAdmin = accesses.includes("admin");
 
   async function load() {
@@ -58,6 +61,7 @@ export function TeamTab({ project, accesses, onAccessesChanged }: TabProps & { o
       if (n === seq.current) {
         setMembers(m);
         setErr(null);
+        setVersion((v) => v + 1);
       }
     } catch (e) {
       if (n === seq.current) setErr(e);
@@ -72,163 +76,166 @@ export function TeamTab({ project, accesses, onAccessesChanged }: TabProps & { o
   const isMe = (m: Member) => (user.id ? m.user_id === user.id : m.email === user.email);
 
   return (
-    <section class="card section" aria-labelledby="team-title">
-      <div class="section-head">
-        <h3 id="team-title">{t("team.title")}</h3>
-        <p class="muted small">{t("team.lead")}</p>
-      </div>
-      <div class="toolbar">
-        <div class="search">
-          <IconSearch />
-          <label for={searchId} class="sr-only">
-            {t("team.search")}
+    <>
+      <section class="card section" aria-labelledby="team-title">
+        <div class="section-head">
+          <h3 id="team-title">{t("team.title")}</h3>
+          <p class="muted small">{t("team.lead")}</p>
+        </div>
+        <div class="toolbar">
+          <div class="search">
+            <IconSearch />
+            <label for={searchId} class="sr-only">
+              {t("team.search")}
+            </label>
+            <input id={searchId} type="search" placeholder={t("team.searchPlaceholder")} value={q} onInput={(e) => setQ(e.currentTarget.value)} />
+          </div>
+          <label for={filterId} class="sr-only">
+            {t("team.filter")}
           </label>
-          <input id={searchId} type="search" placeholder={t("team.searchPlaceholder")} value={q} onInput={(e) => setQ(e.currentTarget.value)} />
+          <select id={filterId} class="select-inline" value={filter} onChange={(e) => setFilter(e.currentTarget.value as Access | "")}>
+            <option value="">{t("team.allAccesses")}</option>
+            {ACCESSES.map((a) => (
+              <option value={a}>{t(ACCESS_LABEL[a])}</option>
+            ))}
+          </select>
+          <span class="grow" />
+          <button type="button" class="btn btn-primary" onClick={() => setDialog({ kind: "add" })}>
+            <IconPlus />
+            {t("team.add")}
+          </button>
         </div>
-        <label for={filterId} class="sr-only">
-          {t("team.filter")}
-        </label>
-        <select id={filterId} class="select-inline" value={filter} onChange={(e) => setFilter(e.currentTarget.value as Access | "")}>
-          <option value="">{t("team.allAccesses")}</option>
-          {ACCESSES.map((a) => (
-            <option value={a}>{t(ACCESS_LABEL[a])}</option>
-          ))}
-        </select>
-        <span class="grow" />
-        <button type="button" class="btn btn-primary" onClick={() => setDialog({ kind: "add" })}>
-          <IconPlus />
-          {t("team.add")}
-        </button>
-      </div>
-      {notice && <Alert kind="ok">{notice}</Alert>}
-      {err ? (
-        <LoadError err={err} onRetry={load} />
-      ) : members === null ? (
-        <Loading />
-      ) : members.length === 0 ? (
-        <p class="note center">{q || filter ? t("team.noMatches") : t("team.empty")}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">{t("team.col.member")}</th>
-                <th scope="col">{t("team.col.phone")}</th>
-                <th scope="col">{t("team.col.accesses")}</th>
-                <th scope="col" class="actions-col">
-                  <span class="sr-only">{t("team.col.actions")}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((m) => {
-                const name = displayName(m);
-                return (
-                  <tr>
-                    <td>
-                      <div class="person">
-                        <span class="avatar avatar-sm" aria-hidden="true">
-                          {(m.first_name || m.email)[0]!.toUpperCase()}
-                          {(m.last_name || "")[0]?.toUpperCase() || ""}
-                        </span>
-                        <span class="person-text">
-                          <span class="person-name">
-                            {name}
-                            {isMe(m) && <span class="muted"> · {t("team.you")}</span>}
+        {notice && <Alert kind="ok">{notice}</Alert>}
+        {err ? (
+          <LoadError err={err} onRetry={load} />
+        ) : members === null ? (
+          <Loading />
+        ) : members.length === 0 ? (
+          <p class="note center">{q || filter ? t("team.noMatches") : t("team.empty")}</p>
+        ) : (
+          <div class="table-wrap">
+            <table class="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("team.col.member")}</th>
+                  <th scope="col">{t("team.col.phone")}</th>
+                  <th scope="col">{t("team.col.accesses")}</th>
+                  <th scope="col" class="actions-col">
+                    <span class="sr-only">{t("team.col.actions")}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {members.map((m) => {
+                  const name = displayName(m);
+                  return (
+                    <tr>
+                      <td>
+                        <div class="person">
+                          <span class="avatar avatar-sm" aria-hidden="true">
+                            {(m.first_name || m.email)[0]!.toUpperCase()}
+                            {(m.last_name || "")[0]?.toUpperCase() || ""}
                           </span>
-                          {name !== m.email && <span class="muted small">{m.email}</span>}
-                        </span>
-                      </div>
-                    </td>
-                    <td class="nowrap">{formatPhone(m.phone) || <span class="muted">—</span>}</td>
-                    <td>
-                      <AccessChips accesses={m.accesses} />
-                    </td>
-                    <td class="actions">
-                      <button type="button" class="btn btn-ghost btn-icon btn-icon-sm" aria-label={t("team.edit", { NAME: name })} title={t("team.edit", { NAME: name })} onClick={() => setDialog({ kind: "edit", member: m })}>
-                        <IconEdit />
-                      </button>
-                      {isAdmin && !m.accesses.includes("admin") && (
-                        <button
-                          type="button"
-                          class="btn btn-ghost btn-icon btn-icon-sm"
-                          aria-label={t("team.transfer", { NAME: name })}
-                          title={t("team.transfer", { NAME: name })}
-                          onClick={() => setDialog({ kind: "transfer", member: m })}
-                        >
-                          <IconCrown />
+                          <span class="person-text">
+                            <span class="person-name">
+                              {name}
+                              {isMe(m) && <span class="muted"> · {t("team.you")}</span>}
+                            </span>
+                            {name !== m.email && <span class="muted small">{m.email}</span>}
+                          </span>
+                        </div>
+                      </td>
+                      <td class="nowrap">{formatPhone(m.phone) || <span class="muted">—</span>}</td>
+                      <td>
+                        <AccessChips accesses={m.accesses} />
+                      </td>
+                      <td class="actions">
+                        <button type="button" class="btn btn-ghost btn-icon btn-icon-sm" aria-label={t("team.edit", { NAME: name })} title={t("team.edit", { NAME: name })} onClick={() => setDialog({ kind: "edit", member: m })}>
+                          <IconEdit />
                         </button>
-                      )}
-                      {!m.accesses.includes("admin") && (
-                        <button
-                          type="button"
-                          class="btn btn-ghost btn-icon btn-icon-sm btn-danger-ghost"
-                          aria-label={t("team.remove", { NAME: name })}
-                          title={t("team.remove", { NAME: name })}
-                          onClick={() => setDialog({ kind: "remove", member: m })}
-                        >
-                          <IconTrash />
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {dialog?.kind === "add" && (
-        <AddMemberDialog
-          projectId={project.id}
-          onClose={close}
-          onAdded={(m) => {
-            setNotice(t("team.added", { EMAIL: m.email }));
-            load();
-          }}
-        />
-      )}
-      {dialog?.kind === "edit" && (
-        <EditAccessDialog
-          projectId={project.id}
-          member={dialog.member}
-          onClose={close}
-          onSaved={() => {
-            setNotice("");
-            load();
-            if (isMe(dialog.member)) onAccessesChanged();
-          }}
-        />
-      )}
-      {dialog?.kind === "remove" && (
-        <Confirm
-          title={t("team.removeTitle")}
-          text={t("team.removeText", { NAME: displayName(dialog.member), PROJECT: project.name })}
-          action={t("team.removeAction")}
-          danger
-          onClose={close}
-          onConfirm={async () => {
-            await removeMember(project.id, dialog.member.user_id);
-            setNotice("");
-            await load();
-          }}
-        />
-      )}
-      {dialog?.kind === "transfer" && (
-        <Confirm
-          title={t("team.transferTitle")}
-          text={t("team.transferText", { NAME: displayName(dialog.member) })}
-          action={t("team.transferAction")}
-          onClose={close}
-          onConfirm={async () => {
-            await transferAdmin(project.id, dialog.member.user_id);
-            setNotice(t("team.transferred", { NAME: displayName(dialog.member) }));
-            await load();
-            onAccessesChanged();
-          }}
-        />
-      )}
-    </section>
+                        {isAdmin && !m.accesses.includes("admin") && (
+                          <button
+                            type="button"
+                            class="btn btn-ghost btn-icon btn-icon-sm"
+                            aria-label={t("team.transfer", { NAME: name })}
+                            title={t("team.transfer", { NAME: name })}
+                            onClick={() => setDialog({ kind: "transfer", member: m })}
+                          >
+                            <IconCrown />
+                          </button>
+                        )}
+                        {!m.accesses.includes("admin") && (
+                          <button
+                            type="button"
+                            class="btn btn-ghost btn-icon btn-icon-sm btn-danger-ghost"
+                            aria-label={t("team.remove", { NAME: name })}
+                            title={t("team.remove", { NAME: name })}
+                            onClick={() => setDialog({ kind: "remove", member: m })}
+                          >
+                            <IconTrash />
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {dialog?.kind === "add" && (
+          <AddMemberDialog
+            projectId={project.id}
+            onClose={close}
+            onAdded={(m) => {
+              setNotice(t("team.added", { EMAIL: m.email }));
+              load();
+            }}
+          />
+        )}
+        {dialog?.kind === "edit" && (
+          <EditAccessDialog
+            projectId={project.id}
+            member={dialog.member}
+            onClose={close}
+            onSaved={() => {
+              setNotice("");
+              load();
+              if (isMe(dialog.member)) onAccessesChanged();
+            }}
+          />
+        )}
+        {dialog?.kind === "remove" && (
+          <Confirm
+            title={t("team.removeTitle")}
+            text={t("team.removeText", { NAME: displayName(dialog.member), PROJECT: project.name })}
+            action={t("team.removeAction")}
+            danger
+            onClose={close}
+            onConfirm={async () => {
+              await removeMember(project.id, dialog.member.user_id);
+              setNotice("");
+              await load();
+            }}
+          />
+        )}
+        {dialog?.kind === "transfer" && (
+          <Confirm
+            title={t("team.transferTitle")}
+            text={t("team.transferText", { NAME: displayName(dialog.member) })}
+            action={t("team.transferAction")}
+            onClose={close}
+            onConfirm={async () => {
+              await transferAdmin(project.id, dialog.member.user_id);
+              setNotice(t("team.transferred", { NAME: displayName(dialog.member) }));
+              await load();
+              onAccessesChanged();
+            }}
+          />
+        )}
+      </section>
+      <SchedulesCard project={project} accesses={accesses} setProject={props.setProject} reloadKey={version} />
+    </>
   );
 }
 

@@ -1,0 +1,88 @@
+// The contact card of the open dialog: the contact's fields (name, phone, e-mail and custom
+// ones such as ИНН), the page the visitor wrote from, the IP, the channel and when it started.
+import type { Dialog } from "../api";
+import { contactName, visitorTag } from "../dialogState";
+import { formatDateTime, formatPhone } from "../format";
+import { useI18n, type Key } from "../i18n";
+import { IconUser } from "../icons";
+import { useSession } from "../state";
+import type { Field } from "../widgetSettings";
+import { ChannelIcon } from "./ChannelIcon";
+
+const STANDARD: Record<string, Key> = { name: "contact.name", phone: "contact.phone", email: "contact.email" };
+
+/** Only http(s) links are clickable; anything else is shown as text. */
+const safeUrl = (u: string) => (/^https?:\/\//i.test(u) ? u : null);
+
+export function ContactCard({ dialog, fields }: { dialog: Dialog; fields: Field[] }) {
+  const { t, lang } = useI18n();
+  const { user } = useSession();
+  const label = (id: string) => fields.find((f) => f.id === id)?.label || (STANDARD[id] ? t(STANDARD[id]!) : id);
+  const entries = Object.entries(dialog.contact || {}).filter(([, v]) => typeof v === "string" && v.trim());
+  const order = (k: string) => (k in STANDARD ? Object.keys(STANDARD).indexOf(k) : 10);
+  entries.sort((a, b) => order(a[0]) - order(b[0]));
+  const url = dialog.page_url || "";
+  const requested = dialog.pending_contact_request?.fields || [];
+  const name = contactName(dialog);
+
+  return (
+    <section class="contact" aria-labelledby="contact-title">
+      <div class="contact-head">
+        <span class="contact-avatar" aria-hidden="true">
+          <IconUser />
+        </span>
+        <div class="contact-who">
+          <h2 id="contact-title">{name || t("dialogs.visitor", { TAG: visitorTag(dialog.visitor_id) })}</h2>
+          <p class="muted small">{name ? t("dialogs.visitor", { TAG: visitorTag(dialog.visitor_id) }) : t("contact.anonymous")}</p>
+        </div>
+      </div>
+      <dl class="facts">
+        {entries.map(([k, v]) => (
+          <div>
+            <dt>{label(k)}</dt>
+            <dd>{k === "phone" ? formatPhone(v) : v}</dd>
+          </div>
+        ))}
+        {requested.length > 0 && (
+          <div>
+            <dt>{t("contact.requested")}</dt>
+            <dd>{requested.map((f) => label(f.field) + (f.required ? "*" : "")).join(", ")}</dd>
+          </div>
+        )}
+        <div>
+          <dt>{t("contact.channel")}</dt>
+          <dd class="fact-chan">
+            <ChannelIcon channel={dialog.channel} />
+            {t(("channel." + dialog.channel) as Key) || dialog.channel}
+          </dd>
+        </div>
+        {url && (
+          <div>
+            <dt>{t("contact.page")}</dt>
+            <dd class="fact-url">
+              {safeUrl(url) ? (
+                <a href={safeUrl(url)!} target="_blank" rel="noopener noreferrer nofollow">
+                  {url}
+                </a>
+              ) : (
+                url
+              )}
+            </dd>
+          </div>
+        )}
+        {dialog.ip && (
+          <div>
+            <dt>{t("contact.ip")}</dt>
+            <dd>
+              <code>{dialog.ip}</code>
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>{t("contact.started")}</dt>
+          <dd>{formatDateTime(dialog.created_at, lang, user.timezone)}</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
