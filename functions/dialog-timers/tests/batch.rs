@@ -14,8 +14,10 @@ fn sample() -> SqsEvent {
 fn app() -> App {
     let dir = tempfile::tempdir().unwrap().keep();
     let e = beseda_embedded::open(&dir, beseda_ports::queue::QUEUES, Arc::new(beseda_ports::SystemClock)).unwrap();
-    let settings =
-        Settings { mail_from: "Беседа <noreply@beseda.local>".into(), public_url: "http://localhost:8080".into() };
+    let settings = Settings {
+        mail_from: "Беседа <noreply@beseda.local>".into(),
+        public_url: "http://localhost:8080".into(),
+    };
     App { ports: e.ports, settings }
 }
 

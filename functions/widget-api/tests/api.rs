@@ -136,8 +136,9 @@ async fn a_visitor_writes_and_bad_input_gets_its_code() {
     assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_body")));
     let (s, _, b) = call(&w, "GET", "/widget/v1/projects/{pid}/dialog", SITE, Some(&token), Value::Null).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(b["messages"].as_array().unwrap().len(), 1);
-    let first = b["messages"][0]["id"].as_str().unwrap().to_owned();
+    let texts: Vec<&str> = b["messages"].as_array().unwrap().iter().map(|m| m["from"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["system", "visitor"], "the welcome the visitor answered, then the message");
+    let first = b["messages"][1]["id"].as_str().unwrap().to_owned();
     call(&w, "POST", "/widget/v1/projects/{pid}/messages", SITE, Some(&token), send("Ещё", "c3")).await;
     let (_, _, b) = call(
         &w,

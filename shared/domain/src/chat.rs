@@ -262,10 +262,11 @@ pub struct PublicConfig {
     pub hooks: Vec<widget::Hook>,
 }
 
+/// The start of the next working hour within a week, on the hour.
 fn next_open(hours: &widget::Hours, timezone: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let this_hour = now.timestamp() - now.timestamp().rem_euclid(3600);
     (1..=7 * 24)
-        .map(|h| now + chrono::Duration::hours(h))
-        .map(|t| t - chrono::Duration::seconds(t.timestamp() % 3600))
+        .filter_map(|h| DateTime::from_timestamp(this_hour + h * 3600, 0))
         .find(|t| widget::is_open(hours, timezone, *t))
 }
 
@@ -407,6 +408,9 @@ pub struct Message {
     #[serde(default)]
     pub read: bool,
     pub contact_request: Option<ContactRequest>,
+    /// The sender's own id of the message, echoed so a client can match its pending copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -567,6 +571,7 @@ pub async fn send_from_visitor(
     let (s, _) = settings(app, project_id).await?;
     let now = app.now();
     let open = current.as_ref().filter(|(d, _)| d.status == Status::Open);
+    let mut greeting = None;
     let (mut dialog, version) = match open {
         Some((d, v)) => (d.clone(), Some(*v)),
         None => {
@@ -577,6 +582,26 @@ pub async fn send_from_visitor(
                     "Чат сейчас не работает: оставьте заявку или позвоните нам",
                 ));
             }
+            // What the visitor answers: the hook that opened the chat, or the welcome message;
+            // the operator sees it as the dialog's first message.
+            let hook = input.hook_id.as_ref().and_then(|id| config.hooks.iter().find(|h| &h.id == id));
+            let (text, request) = match hook {
+                Some(h) => (h.text.clone(), h.contact_request.clone()),
+                None => (
+                    config.chat["welcome"].as_str().unwrap_or_default().to_owned(),
+                    s.chat.welcome_contact_request.clone(),
+                ),
+            };
+            greeting = Some(Message {
+                id: uuid_v7(),
+                from: From::System,
+                author: None,
+                text,
+                at: now,
+                read: false,
+                contact_request: request,
+                client_id: None,
+            });
             let d = Dialog {
                 id: secrets::new_id(),
                 project_id: project_id.to_owned(),
@@ -591,7 +616,7 @@ pub async fn send_from_visitor(
                 operator_read_up_to: None,
                 visitor_read_up_to: None,
                 operator_replied: false,
-                pending_contact_request: s.chat.welcome_contact_request.clone(),
+                pending_contact_request: greeting.as_ref().and_then(|g| g.contact_request.clone()),
                 contact,
                 page_url: input.page_url.clone(),
                 ip: input.ip.map(|ip| ip.to_string()),
@@ -608,6 +633,7 @@ pub async fn send_from_visitor(
         at: now,
         read: false,
         contact_request: None,
+        client_id: Some(input.client_id.clone()),
     };
     dialog.last_at = now;
     dialog.last_text = text.chars().take(200).collect();
@@ -624,6 +650,9 @@ pub async fn send_from_visitor(
         Write::Put { item: message_item(project_id, &dialog.id, &message)?, condition: Condition::NotExists },
         Write::Put { item: dialog_item(&dialog)?, condition: version.map_or(Condition::NotExists, Condition::Version) },
     ];
+    if let Some(g) = &greeting {
+        writes.push(Write::Put { item: message_item(project_id, &dialog.id, g)?, condition: Condition::NotExists });
+    }
     if new_dialog {
         let mut v = visitor.clone();
         v.dialog_id = Some(dialog.id.clone());
@@ -653,24 +682,23 @@ pub async fn send_from_visitor(
         };
         journal::record(app, project_id, &format!("dialog#{}", dialog.id), lead).await?;
     }
-    realtime::push_to_operators(
-        app,
-        project_id,
-        &serde_json::json!({ "type": "message", "dialog": dialog, "message": message }),
-    )
-    .await?;
-    if s.chat.unread.enabled && !(s.chat.no_auto_after_reply && dialog.operator_replied) {
-        schedule(
-            app,
-            Timer::Unread {
+    // The push and the timer are independent: one goes to sockets, the other to the queue.
+    let frame = serde_json::json!({ "type": "message", "dialog": dialog, "message": message });
+    let push = realtime::push_to_operators(app, project_id, &frame);
+    let timer = async {
+        if s.chat.unread.enabled && !(s.chat.no_auto_after_reply && dialog.operator_replied) {
+            let timer = Timer::Unread {
                 project_id: project_id.into(),
                 dialog_id: dialog.id.clone(),
                 message_id: message.id.clone(),
-            },
-            s.chat.unread.after_secs,
-        )
-        .await?;
-    }
+            };
+            schedule(app, timer, s.chat.unread.after_secs).await?;
+        }
+        Ok::<_, Error>(())
+    };
+    let (pushed, scheduled) = tokio::join!(push, timer);
+    pushed?;
+    scheduled?;
     Ok((message, dialog))
 }
 
@@ -872,6 +900,7 @@ pub async fn reply(
             at: now,
             read: false,
             contact_request: None,
+            client_id: Some(client_id.to_owned()),
         };
         d.assignee.get_or_insert_with(|| operator.id.clone());
         d.operator_replied = true;
@@ -1137,6 +1166,7 @@ pub async fn fire(app: &App, body: &str) -> Result<bool> {
             at: now,
             read: false,
             contact_request: auto.contact_request.clone(),
+            client_id: None,
         };
         if auto.contact_request.is_some() {
             d.pending_contact_request = auto.contact_request.clone();
@@ -1247,7 +1277,9 @@ mod tests {
         let v = refreshed(&w, &v).await;
         let (again, _) = send_from_visitor(&w.app, &w.project, &v, msg("Здравствуйте", "c1")).await.unwrap();
         assert_eq!(again.id, m.id, "a retry with the same client id makes no second message");
-        assert_eq!(messages(&w.app, &w.project, &d.id, None).await.unwrap().len(), 1);
+        let stored = messages(&w.app, &w.project, &d.id, None).await.unwrap();
+        assert_eq!(stored.len(), 2, "the welcome the visitor answered, and the message once");
+        assert_eq!((stored[0].from, stored[1].client_id.as_deref()), (From::System, Some("c1")));
         let (leads, _) = journal::list(&w.app, &w.project, "Europe/Moscow", 10, None).await.unwrap();
         assert_eq!(leads.len(), 1, "the dialog is a lead in the journal");
         assert!(matches!(
@@ -1269,13 +1301,16 @@ mod tests {
         );
         let (opened, msgs) = open_for_operator(&w.app, &w.project, &d.id, &w.member).await.unwrap();
         assert_eq!(opened.unread, 0);
-        assert!(msgs[0].read);
+        assert!(msgs.iter().filter(|m| m.from == From::Visitor).all(|m| m.read), "the visitor's messages are read");
         let (answer, d) = reply(&w.app, &w.project, &d.id, &w.operator, "Да, за 2 часа", "r1").await.unwrap();
         assert_eq!(answer.author.as_deref(), Some("Анна"));
         assert_eq!(d.assignee.as_deref(), Some(w.operator.id.as_str()));
         let v = refreshed(&w, &v).await;
         let (_, seen) = visitor_view(&w.app, &w.project, &v).await.unwrap().unwrap();
-        assert_eq!(seen.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(), ["Есть доставка?", "Да, за 2 часа"]);
+        assert_eq!(
+            seen.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(),
+            ["Здравствуйте! Меня зовут Анна. Чем могу помочь?", "Есть доставка?", "Да, за 2 часа"]
+        );
         set_status(&w.app, &w.project, &d.id, Status::Closed).await.unwrap();
         assert_eq!(list(&w.app, &w.project, &w.operator.id, Folder::Archive).await.unwrap().len(), 1);
         assert!(list(&w.app, &w.project, &w.operator.id, Folder::Mine).await.unwrap().is_empty());
@@ -1299,9 +1334,9 @@ mod tests {
         assert!(!fire(&w.app, &body).await.unwrap(), "a redelivered timer sends nothing");
         let v = refreshed(&w, &v).await;
         let (d, seen) = visitor_view(&w.app, &w.project, &v).await.unwrap().unwrap();
-        assert_eq!(seen.len(), 2);
-        assert_eq!(seen[1].from, From::System);
-        assert!(seen[1].contact_request.is_some());
+        assert_eq!(seen.len(), 3, "welcome, the visitor's message, the auto-message");
+        assert_eq!(seen[2].from, From::System);
+        assert!(seen[2].contact_request.is_some());
         assert!(d.pending_contact_request.is_some());
         // The default request's phone is optional: the visitor may go on writing.
         send_from_visitor(&w.app, &w.project, &v, msg("Ещё вопрос", "c2")).await.unwrap();
