@@ -9,6 +9,8 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/beseda-target
 VENV := $(CURDIR)/.venv
 export PATH := $(VENV)/bin:$(PATH)
 CARGO_TEST ?= cargo test --workspace --locked
+# Every Lambda function crate under functions/.
+FUNCTIONS := $(notdir $(wildcard functions/*))
 
 .PHONY: run build widget test test-deps rust-test widget-test browser-test template-test lambda-build bench load clean
 
@@ -61,10 +63,16 @@ browser-test: widget
 	bash infra/scripts/browser-tests.sh $(CARGO_TARGET_DIR)/debug/beseda
 
 lambda-build:
-	cargo lambda build --release --locked
+	cargo lambda build --release --locked $(addprefix -p ,$(FUNCTIONS))
 
 bench:
 	cargo bench -p beseda-embedded --bench table
+
+# The chat under load: a release runner on a fresh data folder (limits raised: one machine
+# plays every visitor), then beseda-load at full speed and at 1 000 messages per second.
+load:
+	cargo build --release --locked -p beseda-local -p beseda-load
+	bash infra/scripts/load.sh $(CARGO_TARGET_DIR)/release
 
 clean:
 	rm -rf widget/dist widget/node_modules $(VENV)
