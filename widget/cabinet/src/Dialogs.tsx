@@ -29,7 +29,7 @@ import { ContactCard } from "./dialogs/ContactCard";
 import { Conversation, type Pending } from "./dialogs/Conversation";
 import { DialogList } from "./dialogs/List";
 import { OperatorsPanel, ScheduleModal } from "./dialogs/Operators";
-import { applyDialog, emptyLists, findDialog, mergeMessage, unreadDialogs, type Lists } from "./dialogState";
+import { applyDialog, emptyLists, findDialog, freshest, mergeMessage, unreadDialogs, type Lists } from "./dialogState";
 import { useI18n, type Key } from "./i18n";
 import { IconClock, IconDialogs } from "./icons";
 import { seenDialogs, useLive, useLiveStatus } from "./live";
@@ -179,7 +179,7 @@ function Workspace({ pid, accesses }: { pid: string; accesses: Access[] }) {
           setLists((l) => (l ? applyDialog(l, dialog, me) : l));
           if (f.message.from === "visitor") setTyping((ty) => omit(ty, f.dialog.id));
           if (viewing) {
-            setOpen((cur) => (cur && cur.id === f.dialog.id ? { ...cur, dialog: { ...dialog }, messages: mergeMessage(cur.messages, f.message) } : cur));
+            setOpen((cur) => (cur && cur.id === f.dialog.id ? { ...cur, dialog: freshest(cur.dialog, dialog), messages: mergeMessage(cur.messages, f.message) } : cur));
             if (f.message.from === "operator") setPending((p) => dropEcho(p, f.message));
             // Opening the dialog again is what marks the visitor's message read (✓✓ for them).
             if (answer && f.message.from === "visitor" && document.visibilityState === "visible") {
@@ -191,7 +191,7 @@ function Workspace({ pid, accesses }: { pid: string; accesses: Access[] }) {
         }
         case "dialog":
           setLists((l) => (l ? applyDialog(l, f.dialog, me) : l));
-          setOpen((cur) => (cur && cur.id === f.dialog.id ? { ...cur, dialog: f.dialog } : cur));
+          setOpen((cur) => (cur && cur.id === f.dialog.id ? { ...cur, dialog: freshest(cur.dialog, f.dialog) } : cur));
           break;
         case "typing":
           setTyping((ty) => ({ ...ty, [f.dialog_id]: Date.now() + TYPING_MS }));
@@ -257,7 +257,7 @@ function Workspace({ pid, accesses }: { pid: string; accesses: Access[] }) {
     setActionErr("");
     try {
       const d = await (kind === "close" ? closeDialog : reopenDialog)(pid, open.dialog.id);
-      setOpen((cur) => (cur && cur.id === d.id ? { ...cur, dialog: d } : cur));
+      setOpen((cur) => (cur && cur.id === d.id ? { ...cur, dialog: freshest(cur.dialog, d) } : cur));
       setLists((l) => (l ? applyDialog(l, d, me) : l));
     } catch (e) {
       setActionErr(errorText(e, t));
@@ -268,7 +268,7 @@ function Workspace({ pid, accesses }: { pid: string; accesses: Access[] }) {
 
   function onSent(m: Message, d: Dialog, clientId: string) {
     setPending((p) => p.filter((x) => x.clientId !== clientId));
-    setOpen((cur) => (cur && cur.id === d.id ? { ...cur, dialog: d, messages: mergeMessage(cur.messages, m) } : cur));
+    setOpen((cur) => (cur && cur.id === d.id ? { ...cur, dialog: freshest(cur.dialog, d), messages: mergeMessage(cur.messages, m) } : cur));
     setLists((l) => (l ? applyDialog(l, d, me) : l));
   }
 
@@ -406,8 +406,8 @@ function omit<T>(o: Record<string, T>, k: string): Record<string, T> {
 
 const maxId = (a: string | null, b: string) => (a && a > b ? a : b);
 
-/** The optimistic copy of a reply the server has now echoed back. */
+/** The optimistic copy of a reply the server has now echoed back (by its client_id, else by its text). */
 function dropEcho(p: Pending[], m: Message): Pending[] {
-  const i = p.findIndex((x) => x.state === "sending" && x.text.trim() === m.text.trim());
+  const i = m.client_id ? p.findIndex((x) => x.clientId === m.client_id) : p.findIndex((x) => x.state === "sending" && x.text.trim() === m.text.trim());
   return i < 0 ? p : p.filter((_, j) => j !== i);
 }

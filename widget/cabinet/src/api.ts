@@ -194,6 +194,8 @@ export interface Message {
   /** A visitor's message: an operator read it; an operator's: the visitor did. */
   read: boolean;
   contact_request: ContactRequest | null;
+  /** The sender's own id of the message, echoed back (an operator's reply carries ours). */
+  client_id?: string | null;
 }
 
 export interface Presence {

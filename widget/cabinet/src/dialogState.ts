@@ -15,8 +15,27 @@ export function folderOf(d: Dialog, me: string): Folder {
 
 const newestFirst = (a: Dialog, b: Dialog) => (a.last_at < b.last_at ? 1 : a.last_at > b.last_at ? -1 : a.id < b.id ? 1 : -1);
 
+const maxId = (a: string | null, b: string | null) => (a && b ? (a > b ? a : b) : a || b);
+
+/**
+ * A dialog snapshot merged with the copy we hold: snapshots race (a reply's response may come
+ * after the visitor already read it, or after their next message), so read marks only move
+ * forward and an older snapshot never takes back the last message.
+ */
+export function freshest(old: Dialog | null | undefined, d: Dialog): Dialog {
+  if (!old || old.id !== d.id) return d;
+  const out = { ...d, visitor_read_up_to: maxId(old.visitor_read_up_to, d.visitor_read_up_to), operator_read_up_to: maxId(old.operator_read_up_to, d.operator_read_up_to) };
+  if (old.last_at > d.last_at) {
+    out.last_at = old.last_at;
+    out.last_text = old.last_text;
+    out.unread = old.unread;
+  }
+  return out;
+}
+
 /** The lists with `d` moved into its folder (replacing the old copy wherever it was), newest first. */
-export function applyDialog(lists: Lists, d: Dialog, me: string): Lists {
+export function applyDialog(lists: Lists, snapshot: Dialog, me: string): Lists {
+  const d = freshest(findDialog(lists, snapshot.id), snapshot);
   const target = folderOf(d, me);
   const out = {} as Lists;
   for (const f of Object.keys(lists) as Folder[]) {
@@ -147,9 +166,9 @@ export function soundFor(
   if (frame.type === "lead") return "new_request";
   if (frame.type !== "message" || !frame.dialog || !frame.message) return null;
   const d = frame.dialog;
+  if (frame.message.from !== "visitor") return null;
   const first = !seen.has(d.id);
   seen.add(d.id);
-  if (frame.message.from !== "visitor") return null;
   if (d.assignee && d.assignee !== me) return null;
   const fresh = now - new Date(d.created_at).getTime() < 5 * 60_000;
   return first && fresh ? "new_request" : "new_message";

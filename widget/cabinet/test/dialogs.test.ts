@@ -8,6 +8,7 @@ import {
   contactName,
   emptyLists,
   folderOf,
+  freshest,
   listTime,
   mergeMessage,
   newClientId,
@@ -121,4 +122,14 @@ test("sounds: a new request for a fresh dialog, a new message after, none for co
   assert.equal(soundFor({ type: "message", dialog: old, message: msg("visitor") }, "me", seen, now), "new_message");
   assert.equal(soundFor({ type: "lead" }, "me", seen, now), "new_request");
   assert.equal(soundFor({ type: "typing" }, "me", seen, now), null);
+});
+
+test("racing snapshots: read marks only move forward, an older snapshot keeps the newer last message", () => {
+  const held = d("a", { visitor_read_up_to: "05", last_at: "2026-11-20T10:05:00Z", last_text: "new", unread: 1 });
+  const stale = d("a", { visitor_read_up_to: null, operator_read_up_to: "03", last_at: "2026-11-20T10:04:00Z", last_text: "old", unread: 0, assignee: "me" });
+  const m = freshest(held, stale);
+  assert.deepEqual([m.visitor_read_up_to, m.operator_read_up_to, m.last_text, m.unread, m.assignee], ["05", "03", "new", 1, "me"]);
+  const l = applyDialog(applyDialog(emptyLists(), held, "me"), stale, "me");
+  assert.equal(l.mine[0]!.visitor_read_up_to, "05");
+  assert.equal(freshest(null, stale), stale);
 });
