@@ -39,6 +39,16 @@ enum Command {
         #[arg(long, default_value = "")]
         last_name: String,
     },
+    /// Shows the messages a queue gave up on (its dead-letter queue).
+    DeadLetters {
+        #[arg(long, default_value = "notifications")]
+        queue: String,
+    },
+    /// Moves a queue's dead letters back onto it, to be tried again.
+    Replay {
+        #[arg(long, default_value = "notifications")]
+        queue: String,
+    },
 }
 
 #[tokio::main]
@@ -46,7 +56,12 @@ async fn main() -> anyhow::Result<()> {
     beseda_http::init_logs();
     let cli = Cli::parse();
     let clock = Arc::new(beseda_ports::SystemClock);
-    let embedded = beseda_embedded::open(&cli.data, beseda_ports::queue::QUEUES, clock).map_err(anyhow::Error::msg)?;
+    let embedded = beseda_embedded::open(&cli.data, beseda_ports::queue::QUEUES, clock).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open the data folder {}: {e} (is beseda already running on it? stop it first)",
+            cli.data.display()
+        )
+    })?;
     match cli.command.unwrap_or_else(|| Command::Serve(server::Options::parse_from(["serve"]))) {
         Command::Serve(options) => server::run(cli.data, embedded, options).await,
         Command::CreateUser { email, password, first_name, last_name } => {
@@ -59,6 +74,19 @@ async fn main() -> anyhow::Result<()> {
             if generated {
                 println!("password: {password}");
             }
+            Ok(())
+        }
+        Command::DeadLetters { queue } => {
+            let dead = embedded.ports.queue.dead_letters(&queue, 1000).await?;
+            for body in &dead {
+                println!("{body}");
+            }
+            eprintln!("{} dead letter(s) in {queue}", dead.len());
+            Ok(())
+        }
+        Command::Replay { queue } => {
+            let moved = embedded.ports.queue.replay_dead_letters(&queue).await?;
+            println!("{moved} message(s) moved back to {queue}");
             Ok(())
         }
     }
