@@ -126,7 +126,7 @@ export function HoursGrid({
           <span role="columnheader" class="hours-corner" aria-label={t("hours.day")} />
           {Array.from({ length: HOURS }, (_, h) => (
             <span role="columnheader" class="hours-h">
-              <button type="button" tabIndex={-1} disabled={disabled} title={t("hours.toggleHour", { H: String(h) })} onClick={() => toggleHour(h)}>
+              <button type="button" tabIndex={-1} disabled={disabled} title={t("hours.toggleHour", { H: String(h) })} aria-label={t("hours.toggleHour", { H: String(h) })} onClick={() => toggleHour(h)}>
                 {h}
               </button>
             </span>
@@ -135,7 +135,14 @@ export function HoursGrid({
         {value.map((row, d) => (
           <div role="row" class="hours-row">
             <span role="rowheader" class="hours-d">
-              <button type="button" tabIndex={-1} disabled={disabled} title={t("hours.toggleDay", { DAY: t(DAY_LONG[d]!) })} onClick={() => toggleDay(d)}>
+              <button
+                type="button"
+                tabIndex={-1}
+                disabled={disabled}
+                title={t("hours.toggleDay", { DAY: t(DAY_LONG[d]!) })}
+                aria-label={t("hours.toggleDay", { DAY: t(DAY_LONG[d]!) })}
+                onClick={() => toggleDay(d)}
+              >
                 {t(DAY_KEYS[d]!)}
               </button>
             </span>

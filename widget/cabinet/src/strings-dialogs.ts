@@ -105,7 +105,7 @@ export const dialogsRu = {
   "ops.pickFirst": "Сначала выберите оператора в списке.",
   "ops.selectAll": "Выбрать всех",
   "ops.selected": "Выбрано: {N}",
-  "ops.saved": "График сохранён. Он начнёт действовать с {DATE}.",
+  "ops.saved": "График сохранён и начнёт действовать с {DATE}",
   "ops.removed": "График убран: статус теперь переключается только вручную.",
   "ops.unknown": "Текущие графики видны сотрудникам с доступом к диалогам; сохранить новый можно и без него.",
 };
@@ -214,7 +214,7 @@ export const dialogsEn: Record<keyof typeof dialogsRu, string> = {
   "ops.pickFirst": "Pick an operator in the list first.",
   "ops.selectAll": "Select all",
   "ops.selected": "Selected: {N}",
-  "ops.saved": "Schedule saved. It takes effect from {DATE}.",
+  "ops.saved": "Schedule saved; it takes effect from {DATE}",
   "ops.removed": "Schedule removed: the status now switches by hand only.",
   "ops.unknown": "Current schedules are visible to members with access to dialogs; you can still save a new one.",
 };

@@ -14,7 +14,7 @@ export function scheduleText(o: Operator, t: T, lang: "ru" | "en"): string {
   if (!o.schedule) return t("ops.noSchedule");
   const lines = summarizeHours(normalizeHours(o.schedule), DAY_KEYS.map((k) => t(k)));
   const body = lines.length ? lines.join("; ") : t("ops.scheduleEmpty");
-  const from = o.schedule_from && o.schedule_from > today() ? " " + t("ops.from", { DATE: formatDate(o.schedule_from, lang) }) : "";
+  const from = o.schedule_from && o.schedule_from > today() ? " " + t("ops.from", { DATE: formatDate(o.schedule_from, lang, "UTC") }) : "";
   return body + from;
 }
 

@@ -82,7 +82,7 @@ export function SchedulesCard({ project, reloadKey }: TabProps & { reloadKey?: n
         setOps(list);
         setKnown(true);
       });
-      setDone(schedule ? t("ops.saved", { DATE: formatDate(tomorrow(project.timezone), lang) }) : t("ops.removed"));
+      setDone(schedule ? t("ops.saved", { DATE: formatDate(tomorrow(project.timezone), lang, "UTC") }) : t("ops.removed"));
       setTouched(false);
     } catch (e) {
       setErr(errorText(e, t));
