@@ -89,6 +89,10 @@ async fn origin_guard(State(state): State<WidgetState>, req: Request, next: Next
     };
     let project = match projects::get(&state.app, project_id).await {
         Ok((p, _)) => p,
+        Err(Error::NotFound(_)) => {
+            return ApiError::from(Error::forbidden("unknown_project", "Такого проекта нет: проверьте код виджета"))
+                .into_response();
+        }
         Err(e) => return ApiError::from(e).into_response(),
     };
     if !domains::origin_allowed(&project.domains, &origin) {

@@ -103,7 +103,7 @@ async fn only_the_projects_sites_may_call() {
     let (s, _, b) = call(&w, "GET", "/widget/v1/projects/{pid}/config", None, None, Value::Null).await;
     assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("origin_required")));
     let (s, _, b) = call(&w, "GET", "/widget/v1/projects/nope/config", SITE, None, Value::Null).await;
-    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("unknown_project")));
     let (s, h, _) = call(&w, "OPTIONS", "/widget/v1/projects/{pid}/messages", SITE, None, Value::Null).await;
     assert_eq!(s, StatusCode::NO_CONTENT, "the preflight is answered");
     assert!(h[header::ACCESS_CONTROL_ALLOW_HEADERS].to_str().unwrap().contains("authorization"));

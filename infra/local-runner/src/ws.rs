@@ -53,6 +53,8 @@ async fn serve(
                 None => break,
             },
             inbound = socket.recv() => match inbound {
+                // A frame that is not JSON ends this socket only.
+                Some(Ok(Message::Text(text))) if serde_json::from_str::<serde_json::Value>(&text).is_err() => break,
                 Some(Ok(Message::Text(text))) => {
                     if let Err(e) = realtime::message(&local.app, &id, &text).await {
                         tracing::warn!(error = %e, "realtime frame failed");

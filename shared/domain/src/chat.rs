@@ -694,7 +694,7 @@ pub async fn send_from_visitor(
             };
             schedule(app, timer, s.chat.unread.after_secs).await?;
         }
-        Ok::<_, Error>(())
+        arm_auto_close(app, &s, project_id, &dialog.id, &message.id).await
     };
     let (pushed, scheduled) = tokio::join!(push, timer);
     pushed?;
@@ -1044,7 +1044,7 @@ pub async fn submit_form(
         email,
         text,
     };
-    record_request(app, project_id, &format!("form#{visitor_id}#{request_id}"), lead).await
+    record_request(app, project_id, visitor_id, &format!("form#{visitor_id}#{request_id}"), lead).await
 }
 
 /// A callback request: the number, the name, the chosen group with its own number; recorded
@@ -1099,18 +1099,106 @@ pub async fn submit_callback(
         email: None,
         text,
     };
-    record_request(app, project_id, &format!("callback#{visitor_id}#{request_id}"), lead).await
+    record_request(app, project_id, visitor_id, &format!("callback#{visitor_id}#{request_id}"), lead).await
 }
 
-async fn record_request(app: &App, project_id: &str, source: &str, lead: Lead) -> Result<String> {
+async fn record_request(app: &App, project_id: &str, visitor_id: &str, source: &str, lead: Lead) -> Result<String> {
     let (project, _) = projects::get(app, project_id).await?;
     let summary =
         format!("{}{}", lead.text, lead.phone.as_ref().map(|p| format!("\nТелефон: {p}")).unwrap_or_default());
-    let id = journal::record(app, project_id, source, lead).await?;
+    let channel = lead.channel;
+    let (id, new) = journal::record(app, project_id, source, lead).await?;
+    if !new {
+        return Ok(id);
+    }
     realtime::push_to_operators(app, project_id, &serde_json::json!({ "type": "lead", "lead_id": id })).await?;
+    to_feed(app, project_id, visitor_id, channel, &summary).await?;
     let template = Template::NewRequest { project_name: project.name, summary };
     team::notify_group(app, project_id, Group::Requests, template).await?;
     Ok(id)
+}
+
+/// A request or a call in the Dialogs feed (§8 advanced): with «requests in the feed» it is
+/// a message of the visitor's open dialog (a new dialog when there is none); with «raise on a
+/// call or request» the visitor's open dialog goes to the top of the list.
+async fn to_feed(app: &App, project_id: &str, visitor_id: &str, channel: Channel, summary: &str) -> Result<()> {
+    let (s, _) = settings(app, project_id).await?;
+    if !s.chat.requests_in_feed && !s.chat.raise_on_request {
+        return Ok(());
+    }
+    let (vpk, vsk) = visitor_key(project_id, visitor_id);
+    let Some(item) = app.ports.table.get(&vpk, &vsk).await? else { return Ok(()) };
+    let mut visitor: Visitor = item.decode()?;
+    let current = match &visitor.dialog_id {
+        Some(id) => Some(load_dialog(app, project_id, id).await?).filter(|(d, _)| d.status == Status::Open),
+        None => None,
+    };
+    if current.is_none() && !s.chat.requests_in_feed {
+        return Ok(());
+    }
+    let now = app.now();
+    let (mut d, version) = match current {
+        Some((d, v)) => (d, Some(v)),
+        None => (
+            Dialog {
+                id: secrets::new_id(),
+                project_id: project_id.to_owned(),
+                visitor_id: visitor_id.to_owned(),
+                channel,
+                status: Status::Open,
+                assignee: None,
+                created_at: now,
+                last_at: now,
+                last_text: String::new(),
+                unread: 0,
+                operator_read_up_to: None,
+                visitor_read_up_to: None,
+                operator_replied: false,
+                pending_contact_request: None,
+                contact: BTreeMap::new(),
+                page_url: None,
+                ip: None,
+            },
+            None,
+        ),
+    };
+    d.last_at = now;
+    let mut writes = Vec::new();
+    let mut message = None;
+    if s.chat.requests_in_feed {
+        let m = Message {
+            id: uuid_v7(),
+            from: From::System,
+            author: None,
+            text: summary.to_owned(),
+            at: now,
+            read: false,
+            contact_request: None,
+            client_id: None,
+        };
+        d.last_text = summary.chars().take(200).collect();
+        d.unread += 1;
+        writes.push(Write::Put { item: message_item(project_id, &d.id, &m)?, condition: Condition::NotExists });
+        message = Some(m);
+    }
+    writes.push(Write::Put {
+        item: dialog_item(&d)?,
+        condition: version.map_or(Condition::NotExists, Condition::Version),
+    });
+    if version.is_none() {
+        visitor.dialog_id = Some(d.id.clone());
+        writes.push(Write::Put {
+            item: Item::new(vpk, vsk, to_json(&visitor)?),
+            condition: Condition::Version(item.version),
+        });
+    }
+    app.ports.table.transact(writes).await?;
+    let frame = match message {
+        Some(m) => serde_json::json!({ "type": "message", "dialog": d, "message": m }),
+        None => serde_json::json!({ "type": "dialog", "dialog": d }),
+    };
+    realtime::push_to_operators(app, project_id, &frame).await?;
+    Ok(())
 }
 
 // ---- auto-messages ----
@@ -1123,6 +1211,9 @@ pub enum Timer {
     Unread { project_id: String, dialog_id: String, message_id: String },
     /// An operator read it but nobody answered.
     Unanswered { project_id: String, dialog_id: String, message_id: String },
+    /// Close the dialog when the visitor has been silent since this message for the
+    /// project's auto-close minutes (re-armed in steps of at most 15 minutes).
+    AutoClose { project_id: String, dialog_id: String, message_id: String },
 }
 
 async fn schedule(app: &App, timer: Timer, after_secs: u32) -> Result<()> {
@@ -1136,10 +1227,60 @@ async fn schedule(app: &App, timer: Timer, after_secs: u32) -> Result<()> {
 /// sends nothing twice (the message id is derived from the timer).
 pub async fn fire(app: &App, body: &str) -> Result<bool> {
     let timer: Timer = serde_json::from_str(body).map_err(|e| Error::invalid("body", "bad_timer", e.to_string()))?;
-    let (project_id, dialog_id, message_id, kind) = match &timer {
-        Timer::Unread { project_id, dialog_id, message_id } => (project_id, dialog_id, message_id, "unread"),
-        Timer::Unanswered { project_id, dialog_id, message_id } => (project_id, dialog_id, message_id, "unanswered"),
-    };
+    match &timer {
+        Timer::Unread { project_id, dialog_id, message_id } => {
+            auto_message(app, project_id, dialog_id, message_id, "unread").await
+        }
+        Timer::Unanswered { project_id, dialog_id, message_id } => {
+            auto_message(app, project_id, dialog_id, message_id, "unanswered").await
+        }
+        Timer::AutoClose { project_id, dialog_id, message_id } => {
+            auto_close(app, project_id, dialog_id, message_id).await
+        }
+    }
+}
+
+/// Arms the auto-close of a dialog after a visitor's message, if the project wants it.
+async fn arm_auto_close(
+    app: &App,
+    s: &widget::Settings,
+    project_id: &str,
+    dialog_id: &str,
+    message_id: &str,
+) -> Result<()> {
+    let Some(minutes) = s.chat.auto_close_minutes.filter(|m| *m > 0) else { return Ok(()) };
+    let timer =
+        Timer::AutoClose { project_id: project_id.into(), dialog_id: dialog_id.into(), message_id: message_id.into() };
+    schedule(app, timer, minutes.saturating_mul(60)).await
+}
+
+async fn auto_close(app: &App, project_id: &str, dialog_id: &str, message_id: &str) -> Result<bool> {
+    let (s, _) = settings(app, project_id).await?;
+    let Some(minutes) = s.chat.auto_close_minutes.filter(|m| *m > 0) else { return Ok(false) };
+    let Ok(d) = dialog(app, project_id, dialog_id).await else { return Ok(false) };
+    let pk = dialog_pk(project_id, dialog_id);
+    let Some(item) = app.ports.table.get(&pk, &format!("msg#{message_id}")).await? else { return Ok(false) };
+    let last: Message = item.decode()?;
+    let later = messages(app, project_id, dialog_id, Some(message_id)).await?;
+    if d.status != Status::Open || later.iter().any(|m| m.from == From::Visitor) {
+        return Ok(false);
+    }
+    let silent = (app.now() - last.at).num_seconds().max(0);
+    let needed = i64::from(minutes) * 60;
+    if silent < needed {
+        let timer = Timer::AutoClose {
+            project_id: project_id.into(),
+            dialog_id: dialog_id.into(),
+            message_id: message_id.into(),
+        };
+        schedule(app, timer, u32::try_from(needed - silent).unwrap_or(u32::MAX)).await?;
+        return Ok(false);
+    }
+    set_status(app, project_id, dialog_id, Status::Closed).await?;
+    Ok(true)
+}
+
+async fn auto_message(app: &App, project_id: &str, dialog_id: &str, message_id: &str, kind: &str) -> Result<bool> {
     let (s, _) = settings(app, project_id).await?;
     let auto = if kind == "unread" { &s.chat.unread } else { &s.chat.unanswered };
     let pk = dialog_pk(project_id, dialog_id);
@@ -1148,7 +1289,7 @@ pub async fn fire(app: &App, body: &str) -> Result<bool> {
         let Ok((mut d, version)) = load_dialog(app, project_id, dialog_id).await else { return Ok(false) };
         let later = messages(app, project_id, dialog_id, Some(message_id)).await?;
         let answered = later.iter().any(|m| m.from == From::Operator);
-        let read = d.operator_read_up_to.as_deref().is_some_and(|r| r >= message_id.as_str());
+        let read = d.operator_read_up_to.as_deref().is_some_and(|r| r >= message_id);
         let due = d.status == Status::Open
             && auto.enabled
             && !answered
@@ -1343,6 +1484,39 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_silent_visitors_dialog_closes_after_the_set_minutes() {
+        let (w, clock) = world().await;
+        set_presence(&w.app, &w.project, &w.operator.id, true).await.unwrap();
+        let v = visitor(&w).await;
+        let (m, d) = send_from_visitor(&w.app, &w.project, &v, msg("Подумаю", "c1")).await.unwrap();
+        let timer = serde_json::to_string(&Timer::AutoClose {
+            project_id: w.project.clone(),
+            dialog_id: d.id.clone(),
+            message_id: m.id.clone(),
+        })
+        .unwrap();
+        clock.advance(chrono::Duration::minutes(15));
+        assert!(!fire(&w.app, &timer).await.unwrap(), "60 minutes by default: re-armed, still open");
+        clock.advance(chrono::Duration::minutes(45));
+        assert!(fire(&w.app, &timer).await.unwrap());
+        assert_eq!(dialog(&w.app, &w.project, &d.id).await.unwrap().status, Status::Closed);
+
+        let v = refreshed(&w, &v).await;
+        let (m1, d2) = send_from_visitor(&w.app, &w.project, &v, msg("Вернулся", "c2")).await.unwrap();
+        assert_ne!(d2.id, d.id, "a closed dialog is not reopened by the visitor: a new one starts");
+        let v = refreshed(&w, &v).await;
+        send_from_visitor(&w.app, &w.project, &v, msg("Ещё тут", "c3")).await.unwrap();
+        clock.advance(chrono::Duration::minutes(61));
+        let old = serde_json::to_string(&Timer::AutoClose {
+            project_id: w.project.clone(),
+            dialog_id: d2.id.clone(),
+            message_id: m1.id,
+        })
+        .unwrap();
+        assert!(!fire(&w.app, &old).await.unwrap(), "a later visitor message owns the auto-close");
+    }
+
+    #[tokio::test]
     async fn a_required_contact_field_blocks_the_dialog_until_filled() {
         let (w, _) = world().await;
         set_presence(&w.app, &w.project, &w.operator.id, true).await.unwrap();
@@ -1438,6 +1612,11 @@ mod tests {
         .unwrap();
         let (leads, _) = journal::list(&w.app, &w.project, "Europe/Moscow", 10, None).await.unwrap();
         assert_eq!(leads.len(), 2);
+        let feed = list(&w.app, &w.project, &w.operator.id, Folder::Mine).await.unwrap();
+        assert_eq!(feed.len(), 1, "both requests are in the Dialogs feed, in one dialog of the visitor");
+        let (_, msgs) = open_for_operator(&w.app, &w.project, &feed[0].id, &w.member).await.unwrap();
+        assert_eq!(msgs.len(), 2);
+        assert!(msgs[1].text.starts_with("Обратный звонок на +79990001122"));
         assert!(
             leads[0].text.contains("переадресация на +74951234567") && leads[0].text.contains("сначала менеджеру"),
             "{}",

@@ -41,8 +41,9 @@ fn pk(project_id: &str) -> String {
 }
 
 /// Records a lead once: a second call with the same `source_id` (the platform's own id of
-/// the request) changes nothing and returns the first lead's id.
-pub async fn record(app: &App, project_id: &str, source_id: &str, mut lead: Lead) -> Result<String> {
+/// the request) changes nothing and returns the first lead's id. The flag says whether this
+/// call recorded it.
+pub async fn record(app: &App, project_id: &str, source_id: &str, mut lead: Lead) -> Result<(String, bool)> {
     if lead.id.is_empty() {
         lead.id = secrets::new_id();
     }
@@ -57,10 +58,10 @@ pub async fn record(app: &App, project_id: &str, source_id: &str, mut lead: Lead
         beseda_ports::Write::Put { item: entry, condition: Condition::NotExists },
     ];
     match app.ports.table.transact(writes).await {
-        Ok(()) => Ok(lead.id),
+        Ok(()) => Ok((lead.id, true)),
         Err(StoreError::TransactionCancelled) => {
             let existing = app.ports.table.get(&pk(project_id), &format!("source#{source_id}")).await?;
-            Ok(existing.and_then(|i| i.body["lead_id"].as_str().map(str::to_owned)).unwrap_or_default())
+            Ok((existing.and_then(|i| i.body["lead_id"].as_str().map(str::to_owned)).unwrap_or_default(), false))
         }
         Err(e) => Err(e.into()),
     }
@@ -111,10 +112,11 @@ mod tests {
     #[tokio::test]
     async fn a_request_is_recorded_once_and_listed_in_local_time() {
         let (app, clock, _) = testing::app();
-        let first = record(&app, "p1", "form-1", lead(&app, "Позвоните мне")).await.unwrap();
+        let (first, new) = record(&app, "p1", "form-1", lead(&app, "Позвоните мне")).await.unwrap();
+        assert!(new);
         assert_eq!(
             record(&app, "p1", "form-1", lead(&app, "Позвоните мне")).await.unwrap(),
-            first,
+            (first, false),
             "a retry records nothing new"
         );
         clock.advance(chrono::Duration::minutes(5));
