@@ -867,6 +867,31 @@ pub async fn open_for_operator(
     Ok((d, msgs))
 }
 
+/// Writes a message of the operators' side (a reply, an auto-message) with its claim and the
+/// dialog's new state, then tells the visitor's and the operators' sockets. False when the
+/// dialog changed meanwhile (the caller reloads and tries again).
+async fn append(app: &App, d: &Dialog, version: u64, claim_sk: &str, message: &Message) -> Result<bool> {
+    let pk = dialog_pk(&d.project_id, &d.id);
+    let writes = vec![
+        Write::Put {
+            item: Item::new(&pk, claim_sk, serde_json::json!({ "message_id": message.id })),
+            condition: Condition::NotExists,
+        },
+        Write::Put { item: message_item(&d.project_id, &d.id, message)?, condition: Condition::NotExists },
+        Write::Put { item: dialog_item(d)?, condition: Condition::Version(version) },
+    ];
+    match app.ports.table.transact(writes).await {
+        Ok(()) => {}
+        Err(StoreError::TransactionCancelled) => return Ok(false),
+        Err(e) => return Err(e.into()),
+    }
+    let to_visitor = serde_json::json!({ "type": "message", "message": message });
+    let to_operators = serde_json::json!({ "type": "message", "dialog": d, "message": message });
+    realtime::push_to_visitor(app, &d.project_id, &d.visitor_id, &to_visitor).await?;
+    realtime::push_to_operators(app, &d.project_id, &to_operators).await?;
+    Ok(true)
+}
+
 /// An operator answers: the dialog becomes theirs if nobody had it; the visitor gets it at
 /// once over the socket.
 pub async fn reply(
@@ -907,33 +932,8 @@ pub async fn reply(
         d.unread = 0;
         d.last_at = now;
         d.last_text = text.chars().take(200).collect();
-        let writes = vec![
-            Write::Put {
-                item: Item::new(&pk, &claim_sk, serde_json::json!({ "message_id": message.id })),
-                condition: Condition::NotExists,
-            },
-            Write::Put { item: message_item(project_id, dialog_id, &message)?, condition: Condition::NotExists },
-            Write::Put { item: dialog_item(&d)?, condition: Condition::Version(version) },
-        ];
-        match app.ports.table.transact(writes).await {
-            Ok(()) => {
-                realtime::push_to_visitor(
-                    app,
-                    project_id,
-                    &d.visitor_id,
-                    &serde_json::json!({ "type": "message", "message": message }),
-                )
-                .await?;
-                realtime::push_to_operators(
-                    app,
-                    project_id,
-                    &serde_json::json!({ "type": "message", "dialog": d, "message": message }),
-                )
-                .await?;
-                return Ok((message, d));
-            }
-            Err(StoreError::TransactionCancelled) => continue,
-            Err(e) => return Err(e.into()),
+        if append(app, &d, version, &claim_sk, &message).await? {
+            return Ok((message, d));
         }
     }
     Err(Error::conflict("busy", "Диалог меняется слишком часто; повторите"))
@@ -1313,33 +1313,8 @@ async fn auto_message(app: &App, project_id: &str, dialog_id: &str, message_id: 
             d.pending_contact_request = auto.contact_request.clone();
         }
         d.last_at = now;
-        let writes = vec![
-            Write::Put {
-                item: Item::new(&pk, &claim_sk, serde_json::json!({ "message_id": message.id })),
-                condition: Condition::NotExists,
-            },
-            Write::Put { item: message_item(project_id, dialog_id, &message)?, condition: Condition::NotExists },
-            Write::Put { item: dialog_item(&d)?, condition: Condition::Version(version) },
-        ];
-        match app.ports.table.transact(writes).await {
-            Ok(()) => {
-                realtime::push_to_visitor(
-                    app,
-                    project_id,
-                    &d.visitor_id,
-                    &serde_json::json!({ "type": "message", "message": message }),
-                )
-                .await?;
-                realtime::push_to_operators(
-                    app,
-                    project_id,
-                    &serde_json::json!({ "type": "message", "dialog": d, "message": message }),
-                )
-                .await?;
-                return Ok(true);
-            }
-            Err(StoreError::TransactionCancelled) => continue,
-            Err(e) => return Err(e.into()),
+        if append(app, &d, version, &claim_sk, &message).await? {
+            return Ok(true);
         }
     }
     Err(Error::conflict("busy", "the dialog kept changing"))
