@@ -99,6 +99,14 @@ test("widget settings: live preview, one save for everything, 422 at its field",
   await expect(panel.getByRole("tab")).toHaveText(["Заявка", "Чат", "Звонки"]);
   await shot(page, "widget-settings-appearance", testInfo.project.outputDir, page.getByRole("region", { name: "Порядок табов" }));
 
+  // Unsaved edits survive a look at another settings tab.
+  await page.getByRole("tab", { name: "Команда" }).click();
+  await expect(page.getByRole("region", { name: "Время работы операторов" })).toBeVisible();
+  await page.getByRole("tab", { name: "Чат на сайте" }).click();
+  await expect(page.getByText("Есть несохранённые изменения.")).toBeVisible();
+  await expect(page.getByLabel("Свой цвет")).toHaveValue("#0f766e");
+  await expect(preview).toHaveAttribute("data-side", "left");
+
   // Чат: a 9-character tab name goes to the server, whose 422 lands on the field.
   await sections.getByRole("tab", { name: "Чат", exact: true }).click();
   await expect(page).toHaveURL(/\/settings\/widget\/chat$/);

@@ -31,7 +31,7 @@ import { DialogList } from "./dialogs/List";
 import { OperatorsPanel, ScheduleModal } from "./dialogs/Operators";
 import { applyDialog, emptyLists, findDialog, freshest, mergeMessage, unreadDialogs, type Lists } from "./dialogState";
 import { useI18n, type Key } from "./i18n";
-import { IconClock, IconDialogs } from "./icons";
+import { IconClock, IconClose, IconDialogs } from "./icons";
 import { seenDialogs, useLive, useLiveStatus } from "./live";
 import { navigate, usePath } from "./nav";
 import type { Frame } from "./realtime";
@@ -150,7 +150,7 @@ function Workspace({ pid, accesses }: { pid: string; accesses: Access[] }) {
   }, [pid]);
 
   useEffect(() => {
-    setPending([]);
+    // Pending replies stay (each knows its dialog): a failed one is still there to retry.
     setActionErr("");
     if (openId) loadDialog(openId);
     else setOpen(null);
@@ -379,7 +379,18 @@ function Workspace({ pid, accesses }: { pid: string; accesses: Access[] }) {
           onRetryLoad={() => open && loadDialog(open.id)}
           fields={fields}
         />
-        <aside class="pane pane-side" aria-label={t("dialogs.side")}>
+        <aside
+          class="pane pane-side"
+          aria-label={t("dialogs.side")}
+          onKeyDown={(e) => {
+            if (e.key === "Escape" && sideOpen) setSideOpen(false);
+          }}
+        >
+          {sideOpen && (
+            <button type="button" class="btn btn-ghost btn-icon btn-icon-sm side-close" aria-label={t("common.close")} title={t("common.close")} onClick={() => setSideOpen(false)}>
+              <IconClose />
+            </button>
+          )}
           {open?.dialog && <ContactCard dialog={open.dialog} fields={fields} />}
           {ops !== "hidden" && <OperatorsPanel operators={ops} me={me} />}
         </aside>

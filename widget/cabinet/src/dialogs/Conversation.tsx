@@ -154,14 +154,14 @@ export function Conversation({
         {d && canAnswer && (
           <div class="chat-actions">
             {closed ? (
-              <button type="button" class="btn btn-secondary btn-sm" disabled={statusBusy} onClick={onReopen}>
+              <button type="button" class="btn btn-secondary btn-sm" disabled={statusBusy} onClick={onReopen} title={t("dialogs.reopen")}>
                 <IconReopen />
-                {t("dialogs.reopen")}
+                <span class="btn-label">{t("dialogs.reopen")}</span>
               </button>
             ) : (
-              <button type="button" class="btn btn-secondary btn-sm" disabled={statusBusy} onClick={onClose}>
+              <button type="button" class="btn btn-secondary btn-sm" disabled={statusBusy} onClick={onClose} title={t("dialogs.close")}>
                 <IconArchive />
-                {t("dialogs.close")}
+                <span class="btn-label">{t("dialogs.close")}</span>
               </button>
             )}
           </div>

@@ -34,6 +34,9 @@ const SECTION_TITLE: Record<WidgetSection, Key> = {
   catchers: "ws.section.catchers",
 };
 
+/** Unsaved drafts per project, kept while the user looks at another settings tab. */
+const drafts = new Map<string, { base: Settings; draft: Settings }>();
+
 /** Focuses the control a server error names: an input named by the path, else its block. */
 function focusPath(field: string) {
   requestAnimationFrame(() =>
@@ -68,7 +71,10 @@ export function WidgetTab({ project }: TabProps) {
     try {
       const s = normalizeSettings(await widgetSettings(project.id));
       setSaved(s);
-      setDraft(s);
+      // Unsaved edits survive a trip to another settings tab (not a reload).
+      const kept = drafts.get(project.id);
+      setDraft(kept && JSON.stringify(kept.base) === JSON.stringify(s) ? kept.draft : s);
+      drafts.delete(project.id);
     } catch (e) {
       setLoadErr(e);
     }
@@ -83,6 +89,14 @@ export function WidgetTab({ project }: TabProps) {
   }, [project.id]);
 
   const dirty = useMemo(() => !!draft && !!saved && JSON.stringify(draft) !== JSON.stringify(saved), [draft, saved]);
+  const keep = useRef<{ base: Settings; draft: Settings } | null>(null);
+  keep.current = dirty && saved && draft ? { base: saved, draft } : null;
+  useEffect(
+    () => () => {
+      if (keep.current) drafts.set(project.id, keep.current);
+    },
+    [project.id],
+  );
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => {
