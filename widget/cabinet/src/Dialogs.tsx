@@ -131,7 +131,7 @@ function Workspace({ pid, accesses }: { pid: string; accesses: Access[] }) {
     try {
       setOps(await fetchOperators(pid));
     } catch (e) {
-      setOps(isForbidden(e) ? "hidden" : null);
+      setOps((o) => (isForbidden(e) ? "hidden" : Array.isArray(o) ? o : []));
     }
   }
 

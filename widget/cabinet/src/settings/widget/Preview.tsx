@@ -2,7 +2,7 @@
 // — side, colour, the tabs in their order with their names, the welcome message, the form's
 // fields, the callback, the contacts, the first hook. Nothing here talks to the server.
 import { useEffect, useState } from "preact/hooks";
-import { useI18n } from "../../i18n";
+import { translator, useI18n, type T } from "../../i18n";
 import { IconDialogs, IconForm, IconPhone, IconPin, IconSend } from "../../icons";
 import { contrastText, FORM_FIELDS, isHexColor, visibleTabs, type ContactRequest, type Settings, type Tab } from "../../widgetSettings";
 import { TAB_TITLE } from "./Appearance";
@@ -12,7 +12,10 @@ type Device = "desktop" | "mobile";
 const SAMPLE_OPERATOR = { ru: "Анна", en: "Anna" };
 
 export function Preview({ s, focus }: { s: Settings; focus: Tab | "hook" | null }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
+  // Inside the widget everything speaks the widget's language (Прочее → язык), not the cabinet's.
+  const lang = s.other.language === "en" ? "en" : "ru";
+  const wt = translator(lang);
   const [device, setDevice] = useState<Device>("desktop");
   const tabs = visibleTabs(s);
   const [tab, setTab] = useState<Tab | null>(null);
@@ -58,7 +61,7 @@ export function Preview({ s, focus }: { s: Settings; focus: Tab | "hook" | null 
             {showHook ? (
               <div class="pv-hook" data-testid="preview-hook">
                 <span class="pv-avatar">{name[0]}</span>
-                <p>{hook!.text || t("ws.hook.textPlaceholder")}</p>
+                <p>{hook!.text || wt("ws.hook.textPlaceholder")}</p>
               </div>
             ) : iconsOnly ? (
               <div class="pv-icons">
@@ -72,29 +75,29 @@ export function Preview({ s, focus }: { s: Settings; focus: Tab | "hook" | null 
                   <span class="pv-avatar">{name[0]}</span>
                   <span class="pv-head-text">
                     <strong>{name}</strong>
-                    <span>{t("ws.preview.operator")}</span>
+                    <span>{wt("ws.preview.operator")}</span>
                   </span>
                 </div>
                 {tabs.length > 0 && (
                   <div class="pv-tabs" role="tablist" aria-label={t("ws.preview.tabs")}>
                     {tabs.map((x) => (
                       <button type="button" role="tab" aria-selected={x === active} class={x === active ? "on" : ""} onClick={() => setTab(x)}>
-                        {s[x].name || t(TAB_TITLE[x])}
+                        {s[x].name || wt(TAB_TITLE[x])}
                       </button>
                     ))}
                   </div>
                 )}
                 <div class="pv-body">
                   {!active ? (
-                    <p class="pv-muted">{t("ws.preview.noTabs")}</p>
+                    <p class="pv-muted">{wt("ws.preview.noTabs")}</p>
                   ) : active === "chat" ? (
-                    <ChatBody s={s} name={name} />
+                    <ChatBody s={s} name={name} t={wt} />
                   ) : active === "form" ? (
-                    <FormBody s={s} />
+                    <FormBody s={s} t={wt} />
                   ) : active === "callback" ? (
-                    <CallbackBody s={s} />
+                    <CallbackBody s={s} t={wt} />
                   ) : (
-                    <ContactsBody s={s} />
+                    <ContactsBody s={s} t={wt} />
                   )}
                 </div>
               </div>
@@ -122,8 +125,7 @@ function RequestFields({ s, r }: { s: Settings; r: ContactRequest | null }) {
   );
 }
 
-function ChatBody({ s, name }: { s: Settings; name: string }) {
-  const { t } = useI18n();
+function ChatBody({ s, name, t }: { s: Settings; name: string; t: T }) {
   const text = s.chat.welcome.replace(/\{NAME\}/g, name);
   return (
     <>
@@ -141,8 +143,7 @@ function ChatBody({ s, name }: { s: Settings; name: string }) {
   );
 }
 
-function FormBody({ s }: { s: Settings }) {
-  const { t } = useI18n();
+function FormBody({ s, t }: { s: Settings; t: T }) {
   const f = s.form;
   const std: Record<string, string> = { name: t("ws.form.name"), phone: t("ws.form.phone"), email: t("ws.form.email"), company: t("ws.form.company") };
   return (
@@ -165,8 +166,7 @@ function FormBody({ s }: { s: Settings }) {
   );
 }
 
-function CallbackBody({ s }: { s: Settings }) {
-  const { t } = useI18n();
+function CallbackBody({ s, t }: { s: Settings; t: T }) {
   const c = s.callback;
   return (
     <div class="pv-form">
@@ -186,8 +186,7 @@ function CallbackBody({ s }: { s: Settings }) {
   );
 }
 
-function ContactsBody({ s }: { s: Settings }) {
-  const { t } = useI18n();
+function ContactsBody({ s, t }: { s: Settings; t: T }) {
   const socials = s.contacts.socials.filter((x) => x.show);
   return (
     <div class="pv-form">
