@@ -131,6 +131,9 @@ test("a visitor writes, the dialog appears live, the operator answers, the visit
   await row.click();
   const log = op.getByRole("log", { name: "Сообщения диалога" });
   await expect(log.getByText(question)).toBeVisible();
+  // The welcome the visitor saw comes first, as the dialog's greeting.
+  await expect(log.locator(".msg-system").first()).toContainText("Приветствие");
+  await expect(log.locator(".msg-system").first()).toContainText("Здравствуйте! Меня зовут");
   // From here on the row is found by the visitor's name (its last text changes).
   const who = (await op.getByRole("heading", { level: 2, name: /^Посетитель / }).first().innerText()).trim();
   const dialogRow = list.getByRole("link").filter({ has: op.getByText(who, { exact: true }) });

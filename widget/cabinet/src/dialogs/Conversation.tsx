@@ -127,7 +127,8 @@ export function Conversation({
       );
       lastDay = day;
     }
-    rows.push(<Bubble m={m} d={d} label={label} />);
+    // A system message before anything the visitor wrote is the welcome (or the hook) they saw.
+    rows.push(<Bubble m={m} d={d} label={label} greeting={m.from === "system" && m === messages[0]} />);
   }
 
   return (
@@ -241,11 +242,11 @@ export function Conversation({
   );
 }
 
-function Bubble({ m, d, label }: { m: Message; d: Dialog | null; label: (id: string) => string }) {
+function Bubble({ m, d, label, greeting }: { m: Message; d: Dialog | null; label: (id: string) => string; greeting?: boolean }) {
   const { t, lang } = useI18n();
   const { user } = useSession();
   const read = d ? readByVisitor(m, d) : m.read;
-  const who = m.from === "visitor" ? null : m.from === "system" ? t("dialogs.auto") : m.author || t("dialogs.operator");
+  const who = m.from === "visitor" ? null : m.from === "system" ? t(greeting ? "dialogs.greeting" : "dialogs.auto") : m.author || t("dialogs.operator");
   return (
     <div class={"msg msg-" + m.from}>
       <div class="bubble">
