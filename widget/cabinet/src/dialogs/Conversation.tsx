@@ -127,8 +127,7 @@ export function Conversation({
       );
       lastDay = day;
     }
-    // A system message before anything the visitor wrote is the welcome (or the hook) they saw.
-    rows.push(<Bubble m={m} d={d} label={label} greeting={m.from === "system" && m === messages[0]} />);
+    rows.push(<Bubble m={m} d={d} label={label} first={m === messages[0]} />);
   }
 
   return (
@@ -242,11 +241,22 @@ export function Conversation({
   );
 }
 
-function Bubble({ m, d, label, greeting }: { m: Message; d: Dialog | null; label: (id: string) => string; greeting?: boolean }) {
+/**
+ * Who a system message is from. Messages carry no kind, so: in a chat dialog the first one is
+ * the welcome (or the hook) the visitor saw and the others are auto-messages; a dialog started
+ * by a request form or a callback gets its system messages (the request summaries) labelled so.
+ */
+function systemLabel(d: Dialog | null, first: boolean): Key {
+  const channel = d?.channel || "chat";
+  if (channel === "form" || channel === "callback") return ("channel." + channel) as Key;
+  return first ? "dialogs.greeting" : "dialogs.auto";
+}
+
+function Bubble({ m, d, label, first }: { m: Message; d: Dialog | null; label: (id: string) => string; first: boolean }) {
   const { t, lang } = useI18n();
   const { user } = useSession();
   const read = d ? readByVisitor(m, d) : m.read;
-  const who = m.from === "visitor" ? null : m.from === "system" ? t(greeting ? "dialogs.greeting" : "dialogs.auto") : m.author || t("dialogs.operator");
+  const who = m.from === "visitor" ? null : m.from === "system" ? t(systemLabel(d, first)) : m.author || t("dialogs.operator");
   return (
     <div class={"msg msg-" + m.from}>
       <div class="bubble">
