@@ -1107,12 +1107,16 @@ async fn record_request(app: &App, project_id: &str, visitor_id: &str, source: &
     let summary =
         format!("{}{}", lead.text, lead.phone.as_ref().map(|p| format!("\nТелефон: {p}")).unwrap_or_default());
     let channel = lead.channel;
+    let contact: BTreeMap<String, String> = [("name", &lead.name), ("phone", &lead.phone), ("email", &lead.email)]
+        .into_iter()
+        .filter_map(|(k, v)| v.clone().map(|v| (k.to_owned(), v)))
+        .collect();
     let (id, new) = journal::record(app, project_id, source, lead).await?;
     if !new {
         return Ok(id);
     }
     realtime::push_to_operators(app, project_id, &serde_json::json!({ "type": "lead", "lead_id": id })).await?;
-    to_feed(app, project_id, visitor_id, channel, &summary).await?;
+    to_feed(app, project_id, visitor_id, channel, &summary, contact).await?;
     let template = Template::NewRequest { project_name: project.name, summary };
     team::notify_group(app, project_id, Group::Requests, template).await?;
     Ok(id)
@@ -1121,7 +1125,14 @@ async fn record_request(app: &App, project_id: &str, visitor_id: &str, source: &
 /// A request or a call in the Dialogs feed (§8 advanced): with «requests in the feed» it is
 /// a message of the visitor's open dialog (a new dialog when there is none); with «raise on a
 /// call or request» the visitor's open dialog goes to the top of the list.
-async fn to_feed(app: &App, project_id: &str, visitor_id: &str, channel: Channel, summary: &str) -> Result<()> {
+async fn to_feed(
+    app: &App,
+    project_id: &str,
+    visitor_id: &str,
+    channel: Channel,
+    summary: &str,
+    contact: BTreeMap<String, String>,
+) -> Result<()> {
     let (s, _) = settings(app, project_id).await?;
     if !s.chat.requests_in_feed && !s.chat.raise_on_request {
         return Ok(());
@@ -1163,6 +1174,9 @@ async fn to_feed(app: &App, project_id: &str, visitor_id: &str, channel: Channel
         ),
     };
     d.last_at = now;
+    for (k, v) in contact {
+        d.contact.entry(k).or_insert(v);
+    }
     let mut writes = Vec::new();
     let mut message = None;
     if s.chat.requests_in_feed {
@@ -1313,6 +1327,7 @@ async fn auto_message(app: &App, project_id: &str, dialog_id: &str, message_id: 
             d.pending_contact_request = auto.contact_request.clone();
         }
         d.last_at = now;
+        d.last_text = auto.text.chars().take(200).collect();
         if append(app, &d, version, &claim_sk, &message).await? {
             return Ok(true);
         }
@@ -1592,6 +1607,11 @@ mod tests {
         let (_, msgs) = open_for_operator(&w.app, &w.project, &feed[0].id, &w.member).await.unwrap();
         assert_eq!(msgs.len(), 2);
         assert!(msgs[1].text.starts_with("Обратный звонок на +79990001122"));
+        assert_eq!(
+            feed[0].contact.get("phone").map(String::as_str),
+            Some("+79123456789"),
+            "the contact card has the request's phone"
+        );
         assert!(
             leads[0].text.contains("переадресация на +74951234567") && leads[0].text.contains("сначала менеджеру"),
             "{}",
