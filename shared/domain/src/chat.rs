@@ -1326,8 +1326,8 @@ async fn auto_message(app: &App, project_id: &str, dialog_id: &str, message_id: 
         if auto.contact_request.is_some() {
             d.pending_contact_request = auto.contact_request.clone();
         }
+        // The list keeps showing the visitor's words, not the robot's.
         d.last_at = now;
-        d.last_text = auto.text.chars().take(200).collect();
         if append(app, &d, version, &claim_sk, &message).await? {
             return Ok(true);
         }
