@@ -140,7 +140,7 @@ async fn every_documented_route_exists() {
     assert!(paths.len() >= 4);
     for (path, ops) in paths {
         for method in ops.as_object().unwrap().keys() {
-            let concrete = path.replace('{', "").replace('}', "");
+            let concrete = path.replace(['{', '}'], "");
             let req =
                 Request::builder().method(method.to_uppercase().as_str()).uri(&concrete).body(Body::empty()).unwrap();
             let (s, _, b) = call(&r, req).await;

@@ -11,7 +11,7 @@ fn sample(name: &str) -> ApiGatewayV2httpRequest {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not an HTTP API v2.0 request: {e}"))
 }
 
-fn header<'a>(event: &'a ApiGatewayV2httpRequest, name: header::HeaderName) -> Option<&'a str> {
+fn header(event: &ApiGatewayV2httpRequest, name: header::HeaderName) -> Option<&str> {
     event.headers.get(name).and_then(|v| v.to_str().ok())
 }
 

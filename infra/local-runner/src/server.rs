@@ -61,10 +61,10 @@ pub fn router(local: Local, static_dir: &std::path::Path) -> Router {
 
 /// The runner is the edge: the client address is the socket's, whatever a client claims.
 async fn forwarded_for(mut req: Request, next: Next) -> axum::response::Response {
-    if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
-        if let Ok(v) = HeaderValue::from_str(&peer.ip().to_string()) {
-            req.headers_mut().insert("x-forwarded-for", v);
-        }
+    if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied()
+        && let Ok(v) = HeaderValue::from_str(&peer.ip().to_string())
+    {
+        req.headers_mut().insert("x-forwarded-for", v);
     }
     next.run(req).await
 }

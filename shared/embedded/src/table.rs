@@ -134,10 +134,10 @@ fn store(
         Some(v) => Some(decode(&item.pk, &item.sk, v.value())?),
         None => None,
     };
-    if let Some(prev) = &previous {
-        if let Some(g) = &prev.gsi1 {
-            index.remove((g.pk.as_str(), g.sk.as_str(), prev.pk.as_str(), prev.sk.as_str())).map_err(backend)?;
-        }
+    if let Some(prev) = &previous
+        && let Some(g) = &prev.gsi1
+    {
+        index.remove((g.pk.as_str(), g.sk.as_str(), prev.pk.as_str(), prev.sk.as_str())).map_err(backend)?;
     }
     let version = previous.map_or(0, |p| p.version) + 1;
     let bytes =
@@ -370,10 +370,10 @@ impl TableStore for RedbTable {
                     for w in &writes {
                         match w {
                             Write::Put { item, .. } => {
-                                store(&mut items, &mut index, &item)?;
+                                store(&mut items, &mut index, item)?;
                             }
                             Write::Delete { pk, sk, .. } => {
-                                if let Some(item) = live(&items, &pk, &sk, now)? {
+                                if let Some(item) = live(&items, pk, sk, now)? {
                                     remove(&mut items, &mut index, &item)?;
                                 }
                             }
@@ -393,7 +393,7 @@ impl TableStore for RedbTable {
                     let mut items = tx.open_table(ITEMS).map_err(backend)?;
                     let mut index = tx.open_table(GSI1).map_err(backend)?;
                     for item in &batch {
-                        store(&mut items, &mut index, &item)?;
+                        store(&mut items, &mut index, item)?;
                     }
                 }
                 Ok(())

@@ -12,10 +12,10 @@ pub const SESSION_COOKIE: &str = "beseda_session";
 
 /// The session token the request carries, if any.
 pub fn token(parts: &Parts) -> Option<String> {
-    if let Some(auth) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        if let Some(t) = auth.strip_prefix("Bearer ") {
-            return Some(t.trim().to_owned());
-        }
+    if let Some(auth) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
+        && let Some(t) = auth.strip_prefix("Bearer ")
+    {
+        return Some(t.trim().to_owned());
     }
     parts
         .headers

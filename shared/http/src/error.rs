@@ -86,10 +86,10 @@ impl IntoResponse for ApiError {
         };
         let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message, field: field.map(str::to_owned) } };
         let mut response = (status, axum::Json(body)).into_response();
-        if let ApiError::Domain(Domain::RateLimited { retry_after }) = self {
-            if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let ApiError::Domain(Domain::RateLimited { retry_after }) = self
+            && let Ok(v) = HeaderValue::from_str(&retry_after.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
         }
         response
     }

@@ -19,10 +19,10 @@ where
         let Err(e) = handler(id.clone(), record.body.unwrap_or_default()).await else { continue };
         tracing::warn!(queue = queue.name, message_id = id, error = %e, "message failed");
         let receives = record.attributes.get("ApproximateReceiveCount").and_then(|n| n.parse().ok()).unwrap_or(1);
-        if let Some(receipt) = record.receipt_handle {
-            if let Err(e) = app.ports.queue.retry(queue.name, &receipt, backoff::retry_delay(receives)).await {
-                tracing::warn!(queue = queue.name, message_id = id, error = %e, "could not delay the retry");
-            }
+        if let Some(receipt) = record.receipt_handle
+            && let Err(e) = app.ports.queue.retry(queue.name, &receipt, backoff::retry_delay(receives)).await
+        {
+            tracing::warn!(queue = queue.name, message_id = id, error = %e, "could not delay the retry");
         }
         let mut failure = BatchItemFailure::default();
         failure.item_identifier = id;
