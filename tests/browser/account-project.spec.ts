@@ -1,12 +1,10 @@
 import { expect, request, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import path from "node:path";
+import { adminEmail, adminPassword, baseURL } from "./support";
 
 // Follows the manual (chapters «Настройка личного аккаунта», «Настройка проекта», «Доступы к
 // проекту», «Настройка уведомлений», «Выбор тарифа») end to end against the real server.
 
-const baseURL = process.env.BESEDA_URL || "http://127.0.0.1:8080";
-const adminEmail = process.env.BESEDA_ADMIN_EMAIL || "";
-const adminPassword = process.env.BESEDA_ADMIN_PASSWORD || "";
 const rnd = () => Math.random().toString(36).slice(2, 10);
 
 type Mail = { to: string[]; subject: string; text: string };

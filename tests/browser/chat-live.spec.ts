@@ -1,5 +1,6 @@
-import { expect, request, test, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import path from "node:path";
+import { always, baseURL, cabinetPage, DemoAdmin, PROJECT, type Json } from "./support";
 
 // The website chat end to end (PRODUCT.md §8, §10): a visitor of the demo site (`/demo`,
 // project `demo`) writes in the widget, the operator sees the dialog appear in the cabinet's
@@ -10,52 +11,23 @@ import path from "node:path";
 // theirs) and goes online through the API; the demo project's widget settings are replaced
 // for each test (chat open around the clock) and everything is put back after the file.
 
-const baseURL = process.env.BESEDA_URL || "http://127.0.0.1:8080";
-const adminEmail = process.env.BESEDA_ADMIN_EMAIL || "";
-const adminPassword = process.env.BESEDA_ADMIN_PASSWORD || "";
-const PROJECT = "/api/v1/projects/demo";
 const rnd = () => Math.random().toString(36).slice(2, 8);
-const always = () => Array.from({ length: 7 }, () => Array<boolean>(24).fill(true));
-
-type Json = Record<string, any>;
-let admin: APIRequestContext;
-let original: Json;
-let adminId = "";
-let adminAccesses: string[] = [];
+const demo = new DemoAdmin();
 
 test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async () => {
-  expect(adminEmail, "BESEDA_ADMIN_EMAIL must be set").not.toBe("");
-  admin = await request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL } });
-  const login = await admin.post("/api/v1/auth/login", { data: { email: adminEmail, password: adminPassword } });
-  expect(login.status(), await login.text()).toBe(200);
-  adminId = (await (await admin.get("/api/v1/me")).json()).user.id;
-  const members = (await (await admin.get(PROJECT + "/members")).json()).members as Json[];
-  adminAccesses = members.find((m) => m.user_id === adminId)!.accesses;
-  if (!adminAccesses.includes("operator")) {
-    const res = await admin.patch(PROJECT + "/members/" + adminId, { data: { accesses: [...adminAccesses, "operator"] } });
-    expect(res.status(), await res.text()).toBe(200);
-    expect((await res.json()).member.accesses).toEqual(expect.arrayContaining(["admin", "operator"]));
-  }
-  const on = await admin.put(PROJECT + "/presence", { data: { online: true } });
-  expect(on.status(), await on.text()).toBe(200);
-  const res = await admin.get(PROJECT + "/widget-settings");
-  expect(res.status(), await res.text()).toBe(200);
-  original = await res.json();
+  await demo.open();
+  const member = await demo.grantOperator();
+  if (member) expect(member.accesses).toEqual(expect.arrayContaining(["admin", "operator"]));
+  await demo.setOnline(true);
 });
 
-test.afterAll(async () => {
-  if (!admin) return;
-  if (original) await admin.put(PROJECT + "/widget-settings", { data: original });
-  await admin.put(PROJECT + "/presence", { data: { online: false } });
-  if (adminAccesses.length && !adminAccesses.includes("operator")) await admin.patch(PROJECT + "/members/" + adminId, { data: { accesses: adminAccesses } });
-  await admin.dispose();
-});
+test.afterAll(() => demo.close(() => demo.api.put(PROJECT + "/presence", { data: { online: false } })));
 
 /** SETTINGS: the original settings with the chat open around the clock, then `change`. */
 async function configure(change: (s: Json) => void) {
-  const s: Json = JSON.parse(JSON.stringify(original));
+  const s: Json = JSON.parse(JSON.stringify(demo.original));
   s.chat.enabled = true;
   s.chat.hours = always();
   s.chat.welcome_contact_request = null;
@@ -64,20 +36,12 @@ async function configure(change: (s: Json) => void) {
   s.other.hidden_for_ips = [];
   s.catchers = [];
   change(s);
-  const res = await admin.put(PROJECT + "/widget-settings", { data: s });
-  expect(res.status(), await res.text()).toBe(200);
+  await demo.saveSettings(s);
 }
 
 /** The operator: signed in through the form, on project `demo`, in Dialogs. */
 async function operatorPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ baseURL, locale: "ru-RU", viewport: { width: 1280, height: 800 } });
-  await context.addInitScript(() => localStorage.setItem("beseda.project", "demo"));
-  const page = await context.newPage();
-  await page.goto("/");
-  await page.getByLabel("E-mail").fill(adminEmail);
-  await page.getByLabel("Пароль", { exact: true }).fill(adminPassword);
-  await page.getByRole("button", { name: "Войти" }).click();
-  await expect(page.getByRole("banner").getByText(adminEmail)).toBeVisible();
+  const page = await cabinetPage(browser);
   await page.getByRole("navigation", { name: "Главное меню" }).getByRole("link", { name: "Диалоги" }).click();
   await expect(page).toHaveURL(/\/dialogs$/);
   await expect(page.getByRole("tab", { name: /^Мои/ })).toHaveAttribute("aria-selected", "true");
@@ -190,13 +154,13 @@ test("a visitor writes, the dialog appears live, the operator answers, the visit
   // The online switch is the server's: off and on again, it survives a reload.
   await presence.click();
   await expect(presence).toHaveAttribute("aria-checked", "false");
-  await expect.poll(async () => (await (await admin.get(PROJECT + "/presence")).json()).online).toBe(false);
+  await expect.poll(async () => (await (await demo.api.get(PROJECT + "/presence")).json()).online).toBe(false);
   await expect.poll(() => sounds(op)).toContain("presence_off");
   await presence.click();
   await expect(presence).toHaveAttribute("aria-checked", "true");
   await op.reload();
   await expect(op.getByRole("switch", { name: /Онлайн|Офлайн/ })).toHaveAttribute("aria-checked", "true");
-  expect((await (await admin.get(PROJECT + "/presence")).json()).online).toBe(true);
+  expect((await (await demo.api.get(PROJECT + "/presence")).json()).online).toBe(true);
   await op.context().close();
   await site.context().close();
 });

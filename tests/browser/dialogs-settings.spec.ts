@@ -1,5 +1,6 @@
-import { expect, request, test, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import path from "node:path";
+import { cabinetPage, DemoAdmin, PROJECT, type Json } from "./support";
 
 // Settings → «Чат на сайте» (PRODUCT.md §8, §9) and operators' schedules (§10) in the cabinet:
 // the live preview follows colour and side, one «Сохранить» stores the whole object, a 422
@@ -9,51 +10,13 @@ import path from "node:path";
 // SETTINGS: the demo project's widget settings are read before the file and put back after
 // it; the administrator gets the operator access on `demo` for the schedule test (undone after).
 
-const baseURL = process.env.BESEDA_URL || "http://127.0.0.1:8080";
-const adminEmail = process.env.BESEDA_ADMIN_EMAIL || "";
-const adminPassword = process.env.BESEDA_ADMIN_PASSWORD || "";
-const PROJECT = "/api/v1/projects/demo";
-
-type Json = Record<string, any>;
-let admin: APIRequestContext;
-let original: Json;
-let adminId = "";
-let adminAccesses: string[] = [];
+const demo = new DemoAdmin();
 
 test.describe.configure({ mode: "serial" });
 
-test.beforeAll(async () => {
-  expect(adminEmail, "BESEDA_ADMIN_EMAIL must be set").not.toBe("");
-  admin = await request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL } });
-  const login = await admin.post("/api/v1/auth/login", { data: { email: adminEmail, password: adminPassword } });
-  expect(login.status(), await login.text()).toBe(200);
-  const res = await admin.get(PROJECT + "/widget-settings");
-  expect(res.status(), await res.text()).toBe(200);
-  original = await res.json();
-  adminId = (await (await admin.get("/api/v1/me")).json()).user.id;
-  const members = (await (await admin.get(PROJECT + "/members")).json()).members as Json[];
-  adminAccesses = members.find((m) => m.user_id === adminId)!.accesses;
-});
+test.beforeAll(() => demo.open());
 
-test.afterAll(async () => {
-  if (!admin) return;
-  if (original) await admin.put(PROJECT + "/widget-settings", { data: original });
-  await admin.put(PROJECT + "/operators/schedule", { data: { user_ids: [adminId], schedule: null } });
-  if (adminAccesses.length && !adminAccesses.includes("operator")) await admin.patch(PROJECT + "/members/" + adminId, { data: { accesses: adminAccesses } });
-  await admin.dispose();
-});
-
-async function signedIn(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ baseURL, locale: "ru-RU", viewport: { width: 1280, height: 800 } });
-  await context.addInitScript(() => localStorage.setItem("beseda.project", "demo"));
-  const page = await context.newPage();
-  await page.goto("/");
-  await page.getByLabel("E-mail").fill(adminEmail);
-  await page.getByLabel("Пароль", { exact: true }).fill(adminPassword);
-  await page.getByRole("button", { name: "Войти" }).click();
-  await expect(page.getByRole("banner").getByText(adminEmail)).toBeVisible();
-  return page;
-}
+test.afterAll(() => demo.close(() => demo.api.put(PROJECT + "/operators/schedule", { data: { user_ids: [demo.id], schedule: null } })));
 
 /** The viewport with `at` scrolled into the middle (the save bar and the preview are sticky). */
 async function shot(page: Page, name: string, outputDir: string, at?: Locator) {
@@ -65,7 +28,7 @@ async function shot(page: Page, name: string, outputDir: string, at?: Locator) {
 
 test("widget settings: live preview, one save for everything, 422 at its field", async ({ browser }, testInfo) => {
   test.setTimeout(90_000);
-  const page = await signedIn(browser);
+  const page = await cabinetPage(browser);
   await page.getByRole("navigation", { name: "Главное меню" }).getByRole("link", { name: "Настройки" }).click();
   await page.getByRole("tab", { name: "Чат на сайте" }).click();
   await expect(page).toHaveURL(/\/settings\/widget$/);
@@ -146,7 +109,7 @@ test("widget settings: live preview, one save for everything, 422 at its field",
   await expect(page.getByText("Все изменения сохранены.").or(page.getByText(/Настройки сохранены/))).toBeVisible();
   await shot(page, "widget-settings-catchers", testInfo.project.outputDir, page.getByRole("textbox", { name: "Текст крючка" }));
 
-  const saved = (await (await admin.get(PROJECT + "/widget-settings")).json()) as Json;
+  const saved = (await (await demo.api.get(PROJECT + "/widget-settings")).json()) as Json;
   expect(saved.appearance.color).toBe("#0f766e");
   expect(saved.appearance.side).toBe("left");
   expect(saved.appearance.tab_order.slice(0, 2)).toEqual(["form", "chat"]);
@@ -179,11 +142,8 @@ test("widget settings: live preview, one save for everything, 422 at its field",
 
 test("schedules: several operators at once in «Команда», and an operator's own from Dialogs", async ({ browser }, testInfo) => {
   test.setTimeout(90_000);
-  if (!adminAccesses.includes("operator")) {
-    const res = await admin.patch(PROJECT + "/members/" + adminId, { data: { accesses: [...adminAccesses, "operator"] } });
-    expect(res.status(), await res.text()).toBe(200);
-  }
-  const page = await signedIn(browser);
+  await demo.grantOperator();
+  const page = await cabinetPage(browser);
   await page.goto("/settings/team");
   const card = page.getByRole("region", { name: "Время работы операторов" });
   await expect(card).toBeVisible();
@@ -208,8 +168,8 @@ test("schedules: several operators at once in «Команда», and an operato
   await expect(card.getByRole("img", { name: /Работает по графику/ })).toBeVisible();
   await shot(page, "dialogs-schedules-team", testInfo.project.outputDir, grid);
 
-  const ops = (await (await admin.get(PROJECT + "/operators")).json()).operators as Json[];
-  const me = ops.find((o) => o.user_id === adminId)!;
+  const ops = (await (await demo.api.get(PROJECT + "/operators")).json()).operators as Json[];
+  const me = ops.find((o) => o.user_id === demo.id)!;
   expect(me.schedule[0].slice(8, 19)).toEqual([false, true, true, true, true, true, true, true, true, true, false]);
   expect(me.schedule[5].slice(9, 15)).toEqual([false, true, true, true, true, false]);
   expect(me.schedule_from).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -225,7 +185,7 @@ test("schedules: several operators at once in «Команда», and an operato
   await shot(page, "dialogs-my-schedule", testInfo.project.outputDir);
   await dialog.getByRole("button", { name: "Сохранить график" }).click();
   await expect(dialog).toBeHidden();
-  const after = ((await (await admin.get(PROJECT + "/operators")).json()).operators as Json[]).find((o) => o.user_id === adminId)!;
+  const after = ((await (await demo.api.get(PROJECT + "/operators")).json()).operators as Json[]).find((o) => o.user_id === demo.id)!;
   expect(after.schedule[6].every(Boolean)).toBe(true);
   await page.context().close();
 });

@@ -1,5 +1,6 @@
-import { expect, request, test, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import path from "node:path";
+import { always, baseURL, DemoAdmin, PROJECT, type Json } from "./support";
 
 // The visitor widget on the demo page (`/demo`, project `demo`), driven by the project's widget
 // settings (PRODUCT.md §8, §9).
@@ -12,47 +13,22 @@ import path from "node:path";
 // (`PATCH …/members/{id}`, `PUT …/presence`; both undone after the file): the chat is shown
 // only while an operator is online.
 
-const baseURL = process.env.BESEDA_URL || "http://127.0.0.1:8080";
-const adminEmail = process.env.BESEDA_ADMIN_EMAIL || "";
-const adminPassword = process.env.BESEDA_ADMIN_PASSWORD || "";
-const PROJECT = "/api/v1/projects/demo";
 const rnd = () => Math.random().toString(36).slice(2, 10);
-const always = () => Array.from({ length: 7 }, () => Array<boolean>(24).fill(true));
-
-type Settings = Record<string, any>;
-let admin: APIRequestContext;
-let original: Settings;
-let adminId = "";
-let adminAccesses: string[] = [];
+const demo = new DemoAdmin();
 
 test.describe.configure({ mode: "serial" });
 
-test.beforeAll(async () => {
-  expect(adminEmail, "BESEDA_ADMIN_EMAIL must be set").not.toBe("");
-  admin = await request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL } });
-  const login = await admin.post("/api/v1/auth/login", { data: { email: adminEmail, password: adminPassword } });
-  expect(login.status(), await login.text()).toBe(200);
-  const res = await admin.get(PROJECT + "/widget-settings");
-  expect(res.status(), await res.text()).toBe(200);
-  original = await res.json();
-  adminId = (await (await admin.get("/api/v1/me")).json()).user.id;
-  const members = (await (await admin.get(PROJECT + "/members")).json()).members as Settings[];
-  adminAccesses = members.find((m) => m.user_id === adminId)!.accesses;
-});
+test.beforeAll(() => demo.open());
 
-test.afterAll(async () => {
-  if (!admin) return;
-  if (original) await admin.put(PROJECT + "/widget-settings", { data: original });
-  if (adminAccesses.indexOf("operator") < 0) {
-    await admin.put(PROJECT + "/presence", { data: { online: false } });
-    await admin.patch(PROJECT + "/members/" + adminId, { data: { accesses: adminAccesses } });
-  }
-  await admin.dispose();
-});
+test.afterAll(() =>
+  demo.close(async () => {
+    if (!demo.wasOperator) await demo.api.put(PROJECT + "/presence", { data: { online: false } });
+  }),
+);
 
 /** SETTINGS: the demo project's widget settings = the original ones, opened up, then `change`. */
-async function configure(change: (s: Settings) => void) {
-  const s: Settings = JSON.parse(JSON.stringify(original));
+async function configure(change: (s: Json) => void) {
+  const s: Json = JSON.parse(JSON.stringify(demo.original));
   for (const tab of ["chat", "form", "callback", "contacts"]) {
     s[tab].enabled = true;
     s[tab].hours = always();
@@ -63,8 +39,7 @@ async function configure(change: (s: Settings) => void) {
   s.other.hidden_for_ips = [];
   s.catchers = [];
   change(s);
-  const res = await admin.put(PROJECT + "/widget-settings", { data: s });
-  expect(res.status(), await res.text()).toBe(200);
+  await demo.saveSettings(s);
 }
 
 /**
@@ -72,12 +47,8 @@ async function configure(change: (s: Settings) => void) {
  * online in Dialogs: the chat tab needs someone online.
  */
 async function online(on: boolean) {
-  if (adminAccesses.indexOf("operator") < 0) {
-    const res = await admin.patch(PROJECT + "/members/" + adminId, { data: { accesses: adminAccesses.concat("operator") } });
-    expect(res.status(), await res.text()).toBe(200);
-  }
-  const res = await admin.put(PROJECT + "/presence", { data: { online: on } });
-  expect(res.status(), await res.text()).toBe(200);
+  await demo.grantOperator();
+  await demo.setOnline(on);
 }
 
 const widget = (page: Page) => page.locator("#beseda-widget");
@@ -107,7 +78,7 @@ test("tabs follow the settings: order, names, switches; contacts with addresses 
       { address: "56.839920, 60.599666", info: "Вход со двора, звонок справа" },
       { address: "Екатеринбург, ул. Ленина, 1", info: "Пн–Пт с 9 до 18" },
     ];
-    s.contacts.socials = s.contacts.socials.map((x: Settings) =>
+    s.contacts.socials = s.contacts.socials.map((x: Json) =>
       x.network === "vk"
         ? { ...x, show: true, url: "https://vk.com/beseda_demo" }
         : x.network === "telegram"
@@ -287,15 +258,15 @@ test("chat: the operator's reply arrives live and the visitor's message is marke
   let dialogId = "";
   await expect
     .poll(async () => {
-      const res = await admin.get(PROJECT + "/dialogs?folder=mine");
-      const found = ((await res.json()).dialogs as Settings[]).find((d) => d.last_text === text);
+      const res = await demo.api.get(PROJECT + "/dialogs?folder=mine");
+      const found = ((await res.json()).dialogs as Json[]).find((d) => d.last_text === text);
       dialogId = found ? found.id : "";
       return dialogId;
     })
     .not.toBe("");
-  expect((await admin.get(PROJECT + "/dialogs/" + dialogId)).status()).toBe(200);
+  expect((await demo.api.get(PROJECT + "/dialogs/" + dialogId)).status()).toBe(200);
   await expect(log.getByLabel("Прочитано")).toBeVisible();
-  const reply = await admin.post(PROJECT + "/dialogs/" + dialogId + "/messages", { data: { text: "Доставка по городу — 300 ₽, от 5000 ₽ бесплатно.", client_id: "pw-" + rnd() } });
+  const reply = await demo.api.post(PROJECT + "/dialogs/" + dialogId + "/messages", { data: { text: "Доставка по городу — 300 ₽, от 5000 ₽ бесплатно.", client_id: "pw-" + rnd() } });
   expect(reply.status(), await reply.text()).toBe(201);
   await expect(log.getByText("Доставка по городу — 300 ₽, от 5000 ₽ бесплатно.")).toBeVisible();
   await shot(page, "widget-chat", testInfo.project.outputDir);
@@ -304,7 +275,7 @@ test("chat: the operator's reply arrives live and the visitor's message is marke
   const evil = '<img src=x onerror="window.__pwned=1">Здравствуйте';
   await input.fill(evil);
   await input.press("Enter");
-  await admin.post(PROJECT + "/dialogs/" + dialogId + "/messages", { data: { text: "<b onmouseover=alert(1)>Жирно?</b>", client_id: "pw-" + rnd() } });
+  await demo.api.post(PROJECT + "/dialogs/" + dialogId + "/messages", { data: { text: "<b onmouseover=alert(1)>Жирно?</b>", client_id: "pw-" + rnd() } });
   await expect(log.getByText(evil)).toBeVisible();
   await expect(log.getByText("<b onmouseover=alert(1)>Жирно?</b>")).toBeVisible();
   await expect(log.locator("img, b")).toHaveCount(0);
@@ -312,7 +283,7 @@ test("chat: the operator's reply arrives live and the visitor's message is marke
 
   // Closed panel: a new reply shows as a badge on the launcher.
   await panel.getByRole("button", { name: "Закрыть чат" }).click();
-  await admin.post(PROJECT + "/dialogs/" + dialogId + "/messages", { data: { text: "Оформить заказ?", client_id: "pw-" + rnd() } });
+  await demo.api.post(PROJECT + "/dialogs/" + dialogId + "/messages", { data: { text: "Оформить заказ?", client_id: "pw-" + rnd() } });
   await expect(widget(page).getByRole("button", { name: "Открыть чат, новых сообщений: 1" })).toBeVisible();
   await widget(page).locator("#beseda-launcher").click();
   await expect(log.getByText("Оформить заказ?")).toBeVisible();
@@ -357,7 +328,7 @@ test("contact request with the welcome message: the input waits for the required
   await expect(log.getByLabel("Доставлено")).toBeVisible();
   await expect
     .poll(async () => {
-      const list = (await (await admin.get(PROJECT + "/dialogs?folder=mine")).json()).dialogs as Settings[];
+      const list = (await (await demo.api.get(PROJECT + "/dialogs?folder=mine")).json()).dialogs as Json[];
       const d = list.find((x) => x.last_text === text);
       return d ? { phone: String(d.contact.phone || "").replace(/\D/g, ""), pending: d.pending_contact_request } : null;
     })
@@ -462,7 +433,7 @@ test("initiators open the widget; switched-off devices and hidden IPs render not
     s.chat.enabled = s.form.enabled = s.callback.enabled = false;
     s.contacts.addresses = [];
     s.appearance.icon_mode = true;
-    s.contacts.socials = s.contacts.socials.map((x: Settings) => ({ ...x, show: x.network === "whatsapp", url: x.network === "whatsapp" ? "https://wa.me/79120000000" : x.url }));
+    s.contacts.socials = s.contacts.socials.map((x: Json) => ({ ...x, show: x.network === "whatsapp", url: x.network === "whatsapp" ? "https://wa.me/79120000000" : x.url }));
   });
   await page.reload();
   await widget(page).locator("#beseda-launcher").click();

@@ -65,49 +65,59 @@ type InputProps = Omit<PartialInputHTMLAttributes<HTMLInputElement>, "label" | "
 
 /** A labelled text input with its error and hint underneath. */
 export function TextField({ label, name, value, onValue, error, hint, type = "text", class: cls, ...rest }: InputProps) {
-  const id = useId();
+  const fieldId = useId();
   return (
-    <div class={"field" + (cls ? " " + cls : "")}>
-      <label for={id}>{label}</label>
-      <input
-        {...rest}
-        id={id}
-        name={name}
-        type={type as "text"}
-        value={value}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? id + "-err" : hint ? id + "-hint" : undefined}
-        onInput={onValue ? (e) => onValue(e.currentTarget.value) : undefined}
-      />
-      {error ? (
-        <p class="field-error" id={id + "-err"}>
-          {error}
-        </p>
-      ) : hint ? (
-        <p class="field-hint" id={id + "-hint"}>
-          {hint}
-        </p>
-      ) : null}
-    </div>
+    <Field id={fieldId} label={label} error={error} hint={hint} class={cls as string | undefined}>
+      {(id, describedBy) => (
+        <input
+          {...rest}
+          id={id}
+          name={name}
+          type={type as "text"}
+          value={value}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy}
+          onInput={onValue ? (e) => onValue(e.currentTarget.value) : undefined}
+        />
+      )}
+    </Field>
   );
 }
 
-/** A labelled control of any kind (select, combobox…): `children(id, describedBy)`. */
+/**
+ * A labelled control of any kind (select, combobox…): `children(id, describedBy)`, with its
+ * error or hint underneath. With `aside` the label shares a row with it (a counter). `id`:
+ * the control's id when the caller has one.
+ */
 export function Field({
+  id: given,
   label,
   error,
   hint,
+  class: cls,
+  aside,
   children,
 }: {
   label: string;
   error?: string;
   hint?: ComponentChildren;
+  id?: string;
+  class?: string;
+  aside?: (id: string) => ComponentChildren;
   children: (id: string, describedBy?: string) => ComponentChildren;
 }) {
-  const id = useId();
+  const own = useId();
+  const id = given || own;
   return (
-    <div class="field">
-      <label for={id}>{label}</label>
+    <div class={"field" + (cls ? " " + cls : "")}>
+      {aside ? (
+        <div class="label-row">
+          <label for={id}>{label}</label>
+          {aside(id)}
+        </div>
+      ) : (
+        <label for={id}>{label}</label>
+      )}
       {children(id, error ? id + "-err" : hint ? id + "-hint" : undefined)}
       {error ? (
         <p class="field-error" id={id + "-err"}>

@@ -5,7 +5,7 @@ import { useId } from "preact/hooks";
 import { useI18n } from "../../i18n";
 import { IconPlus, IconTrash } from "../../icons";
 import { CALLBACK_TITLE_MAX } from "../../widgetSettings";
-import { Block, Check, Radios, Text, TextArea, useEditor } from "./controls";
+import { Block, Check, ItemInput, Radios, Text, TextArea, useEditor } from "./controls";
 import { TabBasics } from "./TabBasics";
 
 export function CallbackSection() {
@@ -81,29 +81,16 @@ export function CallbackSection() {
           <div class="rows">
             {c.groups.map((g, i) => (
               <div class="row-line">
-                <div class="field grow">
-                  <label for={groupsId + "-n" + i}>{t("ws.cb.groupName")}</label>
-                  <input
-                    id={groupsId + "-n" + i}
-                    type="text"
-                    name={"callback.groups." + i + ".name"}
-                    value={g.name}
-                    placeholder={t("ws.cb.groupPlaceholder")}
-                    onInput={(e) => set("callback.groups." + i + ".name", e.currentTarget.value)}
-                  />
-                </div>
-                <div class="field grow">
-                  <label for={groupsId + "-p" + i}>{t("ws.cb.groupNumber")}</label>
-                  <input
-                    id={groupsId + "-p" + i}
-                    type="tel"
-                    name={"callback.groups." + i + ".number"}
-                    value={g.number}
-                    placeholder="+7 (999) 999-99-99"
-                    aria-invalid={groupsErr ? true : undefined}
-                    onInput={(e) => set("callback.groups." + i + ".number", e.currentTarget.value)}
-                  />
-                </div>
+                <ItemInput path={"callback.groups." + i + ".name"} label={t("ws.cb.groupName")} value={g.name} placeholder={t("ws.cb.groupPlaceholder")} class="grow" />
+                <ItemInput
+                  path={"callback.groups." + i + ".number"}
+                  label={t("ws.cb.groupNumber")}
+                  type="tel"
+                  value={g.number}
+                  placeholder="+7 (999) 999-99-99"
+                  invalid={!!groupsErr}
+                  class="grow"
+                />
                 <button
                   type="button"
                   class="btn btn-ghost btn-icon btn-icon-sm btn-danger-ghost row-remove"

@@ -1,10 +1,9 @@
 // Таб «Контакты» (§8): addresses (text or coordinates) with an info text of at most 100
 // characters, and links to social networks with «show» checkboxes. Hidden without an address.
-import { useId } from "preact/hooks";
 import { useI18n, type Key } from "../../i18n";
 import { IconAlert, IconPlus, IconTrash } from "../../icons";
 import { ADDRESS_INFO_MAX, chars, type Network } from "../../widgetSettings";
-import { Block, useEditor } from "./controls";
+import { Block, ItemInput, useEditor } from "./controls";
 import { TabBasics } from "./TabBasics";
 
 export const NETWORK_TITLE: Record<Network, Key> = {
@@ -20,7 +19,6 @@ export function ContactsSection() {
   const { t } = useI18n();
   const { s, set, err } = useEditor();
   const c = s.contacts;
-  const base = useId();
   const socErr = err("contacts.socials");
 
   return (
@@ -46,34 +44,19 @@ export function ContactsSection() {
           const n = chars(a.info);
           return (
             <div class="address">
-              <div class="field">
-                <label for={base + "a" + i}>{t("ws.ct.address")}</label>
-                <input
-                  id={base + "a" + i}
-                  type="text"
-                  name={"contacts.addresses." + i + ".address"}
-                  value={a.address}
-                  placeholder={t("ws.ct.addressPlaceholder")}
-                  onInput={(e) => set("contacts.addresses." + i + ".address", e.currentTarget.value)}
-                />
-              </div>
-              <div class="field">
-                <div class="label-row">
-                  <label for={base + "i" + i}>{t("ws.ct.info")}</label>
+              <ItemInput path={"contacts.addresses." + i + ".address"} label={t("ws.ct.address")} value={a.address} placeholder={t("ws.ct.addressPlaceholder")} />
+              <ItemInput
+                path={"contacts.addresses." + i + ".info"}
+                label={t("ws.ct.info")}
+                value={a.info}
+                placeholder={t("ws.ct.infoPlaceholder")}
+                invalid={n > ADDRESS_INFO_MAX}
+                aside={
                   <span class={"counter" + (n > ADDRESS_INFO_MAX ? " is-over" : "")}>
                     {n}/{ADDRESS_INFO_MAX}
                   </span>
-                </div>
-                <input
-                  id={base + "i" + i}
-                  type="text"
-                  name={"contacts.addresses." + i + ".info"}
-                  value={a.info}
-                  placeholder={t("ws.ct.infoPlaceholder")}
-                  aria-invalid={n > ADDRESS_INFO_MAX ? true : undefined}
-                  onInput={(e) => set("contacts.addresses." + i + ".info", e.currentTarget.value)}
-                />
-              </div>
+                }
+              />
               <button type="button" class="link-btn danger-link" onClick={() => set("contacts.addresses", c.addresses.filter((_, j) => j !== i))}>
                 <IconTrash />
                 {t("ws.ct.remove")}

@@ -3,7 +3,7 @@
 import { useEffect, useId, useState } from "preact/hooks";
 import { useI18n, type Key } from "../../i18n";
 import { FORM_FIELDS, type FieldRule, type StandardFormField } from "../../widgetSettings";
-import { Block, Text, TextArea, useEditor } from "./controls";
+import { Block, RulesHead, Text, TextArea, useEditor } from "./controls";
 import { TabBasics } from "./TabBasics";
 
 const FIELD_TITLE: Record<StandardFormField, Key> = { name: "ws.form.name", phone: "ws.form.phone", email: "ws.form.email", company: "ws.form.company" };
@@ -57,17 +57,7 @@ export function FormSection() {
         <div class="field" data-field="form.fields">
           <span class="label-like">{t("ws.form.fields")}</span>
           <table class="table grid-table rules">
-            <thead>
-              <tr>
-                <th scope="col">{t("ws.cr.field")}</th>
-                <th scope="col" class="center">
-                  {t("ws.form.visible")}
-                </th>
-                <th scope="col" class="center">
-                  {t("ws.cr.required")}
-                </th>
-              </tr>
-            </thead>
+            <RulesHead middle={t("ws.form.visible")} />
             <tbody>
               {FORM_FIELDS.map((k) => (
                 <tr>

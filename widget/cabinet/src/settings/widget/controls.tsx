@@ -4,6 +4,7 @@ import { createContext, type ComponentChildren } from "preact";
 import { useContext, useEffect, useId, useState } from "preact/hooks";
 import type { Member } from "../../api";
 import { useI18n } from "../../i18n";
+import { Field } from "../../ui";
 import { chars, getIn, type ContactRequest, type Settings } from "../../widgetSettings";
 
 export interface Editor {
@@ -46,6 +47,13 @@ export function Block({ title, lead, children, field, aside }: { title: string; 
   );
 }
 
+/** The text at `path`, its server error and length, and an id for its field. */
+function useTextAt(path: string) {
+  const { s, set, err } = useEditor();
+  const value = String(getIn(s, path) ?? "");
+  return { value, e: err(path), n: chars(value), set, fieldId: useId() };
+}
+
 /** A labelled text input bound to a path, with a live counter when it has a limit. */
 export function Text({
   path,
@@ -66,118 +74,93 @@ export function Text({
   class?: string;
   disabled?: boolean;
 }) {
-  const { s, set, err } = useEditor();
-  const id = useId();
-  const value = String(getIn(s, path) ?? "");
-  const e = err(path);
-  const n = chars(value);
+  const { value, e, n, set, fieldId } = useTextAt(path);
   const over = max !== undefined && n > max;
   return (
-    <div class={"field" + (cls ? " " + cls : "")}>
-      <div class="label-row">
-        <label for={id}>{label}</label>
-        {max !== undefined && (
+    <Field
+      id={fieldId}
+      label={label}
+      error={e}
+      hint={hint}
+      class={cls}
+      aside={(id) =>
+        max !== undefined && (
           <span class={"counter" + (over ? " is-over" : "")} id={id + "-count"} aria-live="polite">
             {n}/{max}
           </span>
-        )}
-      </div>
-      <input
-        id={id}
-        name={path}
-        type={type as "text"}
-        value={value}
-        placeholder={placeholder}
-        disabled={disabled}
-        autoComplete="off"
-        aria-invalid={e || over ? true : undefined}
-        aria-describedby={[e ? id + "-err" : hint ? id + "-hint" : "", max !== undefined ? id + "-count" : ""].filter(Boolean).join(" ") || undefined}
-        onInput={(ev) => set(path, ev.currentTarget.value)}
-      />
-      {e ? (
-        <p class="field-error" id={id + "-err"}>
-          {e}
-        </p>
-      ) : hint ? (
-        <p class="field-hint" id={id + "-hint"}>
-          {hint}
-        </p>
-      ) : null}
-    </div>
+        )
+      }
+    >
+      {(id, describedBy) => (
+        <input
+          id={id}
+          name={path}
+          type={type as "text"}
+          value={value}
+          placeholder={placeholder}
+          disabled={disabled}
+          autoComplete="off"
+          aria-invalid={e || over ? true : undefined}
+          aria-describedby={[describedBy, max !== undefined ? id + "-count" : ""].filter(Boolean).join(" ") || undefined}
+          onInput={(ev) => set(path, ev.currentTarget.value)}
+        />
+      )}
+    </Field>
   );
 }
 
 export function TextArea({ path, label, hint, rows = 3, max, placeholder }: { path: string; label: string; hint?: ComponentChildren; rows?: number; max?: number; placeholder?: string }) {
-  const { s, set, err } = useEditor();
-  const id = useId();
-  const value = String(getIn(s, path) ?? "");
-  const e = err(path);
-  const n = chars(value);
+  const { value, e, n, set, fieldId } = useTextAt(path);
   return (
-    <div class="field">
-      <div class="label-row">
-        <label for={id}>{label}</label>
-        {max !== undefined && <span class={"counter" + (n > max ? " is-over" : "")}>{n}/{max}</span>}
-      </div>
-      <textarea
-        id={id}
-        name={path}
-        rows={rows}
-        value={value}
-        placeholder={placeholder}
-        aria-invalid={e ? true : undefined}
-        aria-describedby={e ? id + "-err" : hint ? id + "-hint" : undefined}
-        onInput={(ev) => set(path, ev.currentTarget.value)}
-      />
-      {e ? (
-        <p class="field-error" id={id + "-err"}>
-          {e}
-        </p>
-      ) : hint ? (
-        <p class="field-hint" id={id + "-hint"}>
-          {hint}
-        </p>
-      ) : null}
-    </div>
+    <Field id={fieldId} label={label} error={e} hint={hint} aside={() => max !== undefined && <span class={"counter" + (n > max ? " is-over" : "")}>{n}/{max}</span>}>
+      {(id, describedBy) => (
+        <textarea
+          id={id}
+          name={path}
+          rows={rows}
+          value={value}
+          placeholder={placeholder}
+          aria-invalid={e ? true : undefined}
+          aria-describedby={describedBy}
+          onInput={(ev) => set(path, ev.currentTarget.value)}
+        />
+      )}
+    </Field>
   );
 }
 
 /** A whole number (seconds, minutes) bound to a path. */
 export function NumberInput({ path, label, min, max, suffix, disabled }: { path: string; label: string; min?: number; max?: number; suffix?: string; disabled?: boolean }) {
   const { s, set, err } = useEditor();
-  const id = useId();
   const v = getIn(s, path);
   const e = err(path);
+  const fieldId = useId();
   return (
-    <div class="field field-num">
-      <label for={id}>{label}</label>
-      <div class="num-row">
-        <input
-          id={id}
-          name={path}
-          type="number"
-          inputMode="numeric"
-          min={min}
-          max={max}
-          step={1}
-          value={typeof v === "number" ? String(v) : ""}
-          disabled={disabled}
-          aria-invalid={e ? true : undefined}
-          aria-describedby={e ? id + "-err" : undefined}
-          onInput={(ev) => {
-            const raw = ev.currentTarget.value;
-            const n = parseInt(raw, 10);
-            set(path, Number.isFinite(n) ? n : 0);
-          }}
-        />
-        {suffix && <span class="muted small">{suffix}</span>}
-      </div>
-      {e && (
-        <p class="field-error" id={id + "-err"}>
-          {e}
-        </p>
+    <Field id={fieldId} label={label} error={e} class="field-num">
+      {(id, describedBy) => (
+        <div class="num-row">
+          <input
+            id={id}
+            name={path}
+            type="number"
+            inputMode="numeric"
+            min={min}
+            max={max}
+            step={1}
+            value={typeof v === "number" ? String(v) : ""}
+            disabled={disabled}
+            aria-invalid={e ? true : undefined}
+            aria-describedby={describedBy}
+            onInput={(ev) => {
+              const raw = ev.currentTarget.value;
+              const n = parseInt(raw, 10);
+              set(path, Number.isFinite(n) ? n : 0);
+            }}
+          />
+          {suffix && <span class="muted small">{suffix}</span>}
+        </div>
       )}
-    </div>
+    </Field>
   );
 }
 
@@ -263,17 +246,7 @@ export function ContactRequestEditor({ path, label }: { path: string; label?: st
       {on && (
         <div class="cr-body">
           <table class="table grid-table cr-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("ws.cr.field")}</th>
-                <th scope="col" class="center">
-                  {t("ws.cr.ask")}
-                </th>
-                <th scope="col" class="center">
-                  {t("ws.cr.required")}
-                </th>
-              </tr>
-            </thead>
+            <RulesHead middle={t("ws.cr.ask")} />
             <tbody>
               {s.fields.map((f) => {
                 const x = has(f.id);
@@ -310,10 +283,27 @@ export function ContactRequestEditor({ path, label }: { path: string; label?: st
   );
 }
 
+/** The head of a «field · asked (or shown) · required» table. */
+export function RulesHead({ middle }: { middle: string }) {
+  const { t } = useI18n();
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{t("ws.cr.field")}</th>
+        <th scope="col" class="center">
+          {middle}
+        </th>
+        <th scope="col" class="center">
+          {t("ws.cr.required")}
+        </th>
+      </tr>
+    </thead>
+  );
+}
+
 /** Several lines of free text as a list (one item a line; empty lines are dropped). */
 export function LinesInput({ path, label, hint, placeholder }: { path: string; label: string; hint?: string; placeholder?: string }) {
   const { s, set, err } = useEditor();
-  const id = useId();
   const list = (getIn(s, path) as string[]) || [];
   const [text, setText] = useState(list.join("\n"));
   const e = err(path);
@@ -322,32 +312,64 @@ export function LinesInput({ path, label, hint, placeholder }: { path: string; l
   useEffect(() => {
     if (parse(text).join("\n") !== list.join("\n")) setText(list.join("\n"));
   }, [list.join("\n")]);
+  const fieldId = useId();
   return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <textarea
-        id={id}
-        name={path}
-        rows={3}
-        spellcheck={false}
-        placeholder={placeholder}
-        value={text}
-        aria-invalid={e ? true : undefined}
-        aria-describedby={e ? id + "-err" : hint ? id + "-hint" : undefined}
-        onInput={(ev) => {
-          setText(ev.currentTarget.value);
-          set(path, parse(ev.currentTarget.value));
-        }}
-      />
-      {e ? (
-        <p class="field-error" id={id + "-err"}>
-          {e}
-        </p>
-      ) : hint ? (
-        <p class="field-hint" id={id + "-hint"}>
-          {hint}
-        </p>
-      ) : null}
-    </div>
+    <Field id={fieldId} label={label} error={e} hint={hint}>
+      {(id, describedBy) => (
+        <textarea
+          id={id}
+          name={path}
+          rows={3}
+          spellcheck={false}
+          placeholder={placeholder}
+          value={text}
+          aria-invalid={e ? true : undefined}
+          aria-describedby={describedBy}
+          onInput={(ev) => {
+            setText(ev.currentTarget.value);
+            set(path, parse(ev.currentTarget.value));
+          }}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** One input of a list item (an address, a group) bound to its dotted path. */
+export function ItemInput({
+  path,
+  label,
+  value,
+  placeholder,
+  type = "text",
+  invalid,
+  class: cls,
+  aside,
+}: {
+  path: string;
+  label: string;
+  value: string;
+  placeholder?: string;
+  type?: "text" | "tel";
+  invalid?: boolean;
+  class?: string;
+  aside?: ComponentChildren;
+}) {
+  const { set } = useEditor();
+  const fieldId = useId();
+  return (
+    <Field id={fieldId} label={label} class={cls} aside={aside === undefined ? undefined : () => aside}>
+      {(id) => (
+        <input
+          id={id}
+          type={type as "text"}
+          name={path}
+          value={value}
+          placeholder={placeholder}
+          aria-invalid={invalid ? true : undefined}
+          onInput={(e) => set(path, e.currentTarget.value)}
+        />
+      )}
+    </Field>
   );
 }
