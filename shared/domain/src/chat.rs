@@ -435,6 +435,31 @@ pub struct Dialog {
     pub ip: Option<String>,
 }
 
+impl Dialog {
+    /// A new open dialog of a visitor, with nothing in it yet.
+    fn new(project_id: &str, visitor_id: &str, channel: Channel, now: DateTime<Utc>) -> Self {
+        Dialog {
+            id: secrets::new_id(),
+            project_id: project_id.to_owned(),
+            visitor_id: visitor_id.to_owned(),
+            channel,
+            status: Status::Open,
+            assignee: None,
+            created_at: now,
+            last_at: now,
+            last_text: String::new(),
+            unread: 0,
+            operator_read_up_to: None,
+            visitor_read_up_to: None,
+            operator_replied: false,
+            pending_contact_request: None,
+            contact: BTreeMap::new(),
+            page_url: None,
+            ip: None,
+        }
+    }
+}
+
 async fn load_dialog(app: &App, project_id: &str, dialog_id: &str) -> Result<(Dialog, u64)> {
     let item =
         app.ports.table.get(&dialog_pk(project_id, dialog_id), "meta").await?.ok_or(Error::NotFound("dialog"))?;
@@ -603,23 +628,11 @@ pub async fn send_from_visitor(
                 client_id: None,
             });
             let d = Dialog {
-                id: secrets::new_id(),
-                project_id: project_id.to_owned(),
-                visitor_id: visitor.id.clone(),
-                channel: Channel::Chat,
-                status: Status::Open,
-                assignee: None,
-                created_at: now,
-                last_at: now,
-                last_text: String::new(),
-                unread: 0,
-                operator_read_up_to: None,
-                visitor_read_up_to: None,
-                operator_replied: false,
                 pending_contact_request: greeting.as_ref().and_then(|g| g.contact_request.clone()),
                 contact,
                 page_url: input.page_url.clone(),
                 ip: input.ip.map(|ip| ip.to_string()),
+                ..Dialog::new(project_id, &visitor.id, Channel::Chat, now)
             };
             (d, None)
         }
@@ -1150,28 +1163,7 @@ async fn to_feed(
     let now = app.now();
     let (mut d, version) = match current {
         Some((d, v)) => (d, Some(v)),
-        None => (
-            Dialog {
-                id: secrets::new_id(),
-                project_id: project_id.to_owned(),
-                visitor_id: visitor_id.to_owned(),
-                channel,
-                status: Status::Open,
-                assignee: None,
-                created_at: now,
-                last_at: now,
-                last_text: String::new(),
-                unread: 0,
-                operator_read_up_to: None,
-                visitor_read_up_to: None,
-                operator_replied: false,
-                pending_contact_request: None,
-                contact: BTreeMap::new(),
-                page_url: None,
-                ip: None,
-            },
-            None,
-        ),
+        None => (Dialog::new(project_id, visitor_id, channel, now), None),
     };
     d.last_at = now;
     for (k, v) in contact {
