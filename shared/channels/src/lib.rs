@@ -1,0 +1,240 @@
+//! The messenger channels. One [`Channel`] trait says what a platform does for Beseda: check that
+//! a webhook request really comes from the platform, parse it into [`Event`]s the dialog domain
+//! understands, register the webhook when an integration is enabled, and send an operator's reply,
+//! telling a retryable failure from a permanent one. Each platform is one small module; the
+//! [`Channels`] registry holds one instance of each, pointed at a base URL from configuration.
+//!
+//! Nothing here touches storage: the domain stores what [`Channel::parse`] returns, and the
+//! outbound delivery consumer calls [`Channel::send`].
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A messenger platform Beseda connects to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Telegram,
+    Vk,
+    Viber,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Telegram, Kind::Vk, Kind::Viber];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Telegram => "telegram",
+            Kind::Vk => "vk",
+            Kind::Viber => "viber",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An integration's settings as the channel needs them, secrets included (decrypted by the
+/// domain just before use). Never serialized, and `Debug` prints only the field names.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Credentials(pub BTreeMap<String, String>);
+
+impl Credentials {
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str).filter(|v| !v.is_empty())
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
+}
+
+/// A field of an integration's settings form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    pub name: &'static str,
+    /// Stored encrypted, shown masked, never returned in full.
+    pub secret: bool,
+    pub required: bool,
+}
+
+/// An inbound webhook request as the HTTP layer received it.
+#[derive(Debug, Clone, Copy)]
+pub struct WebhookRequest<'a> {
+    pub headers: &'a http::HeaderMap,
+    pub body: &'a [u8],
+}
+
+/// Why a webhook request is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WebhookError {
+    /// The signature or secret does not match (401/403, nothing stored).
+    #[error("the request is not signed by the platform")]
+    Unauthorized,
+    /// The body is not what the platform sends (400 with this reason).
+    #[error("malformed webhook: {0}")]
+    Malformed(String),
+}
+
+/// What the webhook answers the platform once the events are stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// 200 with an empty body.
+    Empty,
+    /// 200 with this plain text (VK's `ok` and its confirmation code).
+    Text(String),
+}
+
+/// A parsed webhook: what to store, and what to answer after storing it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub reply: Reply,
+    pub events: Vec<Event>,
+}
+
+/// Something the platform told us.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A customer wrote to the business.
+    Message(Inbound),
+    /// A message we sent was delivered, read or failed.
+    Status(StatusUpdate),
+    /// The customer opened the conversation or subscribed (Viber `conversation_started`,
+    /// `subscribed`); may be answered with a welcome.
+    Started { event_id: String, chat_id: String, user: User },
+    /// The customer blocked the bot or unsubscribed: replies will fail permanently.
+    Unsubscribed { event_id: String, user_id: String },
+}
+
+/// A customer's message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Inbound {
+    /// The platform's own id of this event (Telegram `update_id`, VK `event_id`, Viber
+    /// `message_token`): a duplicate with the same id is the same message.
+    pub event_id: String,
+    /// Where replies go (Telegram chat id, VK peer id, Viber user id).
+    pub chat_id: String,
+    pub user: User,
+    pub text: Option<String>,
+    pub attachments: Vec<Attachment>,
+    /// A phone the customer shared as a contact.
+    pub phone: Option<String>,
+    /// The payload of a start command or button (`/start <payload>`, VK's Start button).
+    pub start: Option<String>,
+    /// When the platform says it was sent, in Unix seconds.
+    pub sent_at: Option<i64>,
+}
+
+/// The customer as the platform describes them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct User {
+    pub id: String,
+    pub name: Option<String>,
+    pub username: Option<String>,
+    pub avatar_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentKind {
+    Image,
+    File,
+    Voice,
+    Video,
+    Sticker,
+}
+
+/// A file in a message: a URL where the platform gives one, or the platform's file id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub kind: AttachmentKind,
+    pub url: Option<String>,
+    pub file_id: Option<String>,
+    pub name: Option<String>,
+    pub mime: Option<String>,
+    pub size: Option<u64>,
+}
+
+/// A delivery report for a message we sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusUpdate {
+    pub event_id: String,
+    pub platform_message_id: String,
+    pub state: DeliveryReport,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryReport {
+    Delivered,
+    Read,
+    Failed(String),
+}
+
+/// An operator's reply on its way to the customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outbound {
+    pub chat_id: String,
+    pub text: String,
+    pub image_url: Option<String>,
+    /// Our message id: a retry of the same message must never send twice (VK `random_id`).
+    pub key: String,
+    /// The name the platform shows as the sender, where it has one (Viber).
+    pub sender_name: Option<String>,
+}
+
+/// The platform accepted the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub platform_message_id: String,
+}
+
+/// Why a send or a setup call failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Try again later (network, 5xx, 429 with the platform's `retry_after` in seconds).
+    #[error("temporary failure: {reason}")]
+    Retryable { reason: String, retry_after: Option<u64> },
+    /// Will never succeed: `reason` is a snake_case code (`blocked_by_user`, `chat_not_found`,
+    /// `token_revoked`, `bad_request`…).
+    #[error("permanent failure: {reason}")]
+    Permanent { reason: String },
+}
+
+/// What enabling an integration found out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connected {
+    /// The bot's or community's name as the platform knows it.
+    pub display_name: Option<String>,
+    /// Whether we registered the webhook ourselves (Telegram, Viber) or the user pastes the
+    /// address (VK).
+    pub webhook_registered: bool,
+}
+
+/// A messenger platform.
+#[async_trait]
+pub trait Channel: Send + Sync {
+    fn kind(&self) -> Kind;
+    /// The settings form of an integration of this platform.
+    fn fields(&self) -> &'static [Field];
+    /// Checks the signature or the secret of a webhook request.
+    fn verify(&self, creds: &Credentials, req: &WebhookRequest<'_>) -> Result<(), WebhookError>;
+    /// Parses a verified webhook request.
+    fn parse(&self, creds: &Credentials, req: &WebhookRequest<'_>) -> Result<Parsed, WebhookError>;
+    /// Checks the credentials and registers `webhook_url` where the platform allows it.
+    async fn connect(&self, creds: &Credentials, webhook_url: &str) -> Result<Connected, SendError>;
+    /// Unregisters the webhook where the platform allows it.
+    async fn disconnect(&self, creds: &Credentials) -> Result<(), SendError>;
+    /// Sends a reply; returns the platform's message id.
+    async fn send(&self, creds: &Credentials, msg: &Outbound) -> Result<Sent, SendError>;
+}
