@@ -193,7 +193,7 @@ test("callback tab: phone, name and department go to the server, thanks with the
   const body = (await sent).postDataJSON();
   expect(body).toMatchObject({ phone: "8 912 345 67 89", name: "Пётр", group: "Сервис" });
   expect(body.request_id).toMatch(/^[\w-]{8,64}$/);
-  await expect(panel.getByText("Спасибо! Перезвоним на 8 912 345 67 89 в ближайшее время.")).toBeVisible();
+  await expect(panel.getByText("Спасибо, Пётр! Перезвоним на 8 912 345 67 89 в ближайшее время.")).toBeVisible();
 });
 
 test("a time_on_page hook opens the chat by itself; the first message carries its id (operator online)", async ({ page }) => {

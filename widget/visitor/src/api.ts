@@ -19,6 +19,8 @@ export interface Api {
   call<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   /** ws(s)://host/ws?visitor=…&project=… or null without a token. */
   wsUrl(): string | null;
+  /** The project's public config again (operators' presence and hours change). */
+  config(): Promise<unknown>;
 }
 
 export function createApi(origin: string, project: string, networkMessage: string): Api {
@@ -103,6 +105,7 @@ export function createApi(origin: string, project: string, networkMessage: strin
         throw e;
       }
     },
+    config: () => raw("GET", "/config", undefined, null),
     wsUrl() {
       const t = read();
       return t ? origin.replace(/^http/, "ws") + "/ws?visitor=" + encodeURIComponent(t) + "&project=" + encodeURIComponent(project) : null;

@@ -9,6 +9,8 @@ export interface BesedaWidget {
   close(): void;
   toggle(): void;
   isOpen(): boolean;
+  /** Removes the panel (the cabinet's preview mounts a new one for new settings). */
+  destroy(): void;
 }
 
 export interface BesedaBoot {
@@ -35,6 +37,8 @@ export interface BesedaBoot {
   open(): void;
   /** Set by widget.js once mounted. */
   widget?: BesedaWidget;
+  /** The cabinet's preview: settings come from the parent page, nothing is sent anywhere. */
+  preview?: boolean;
 }
 
 declare global {
@@ -42,5 +46,7 @@ declare global {
   const __WIDGET_VERSION__: string;
   interface Window {
     __beseda?: BesedaBoot;
+    /** Set by widget.js: mounts the panel for a boot (the loader calls it when widget.js is already there). */
+    __besedaMount?: (boot: BesedaBoot) => void;
   }
 }
