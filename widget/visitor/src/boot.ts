@@ -2,7 +2,7 @@
 // launcher button, fills this object in `window.__beseda` and injects widget.js, which picks
 // it up and mounts the panel into the same shadow root. The loader has already read the project
 // config (it decides whether anything is shown at all) and armed the hooks.
-import type { HookRule, Launch } from "./config";
+import type { HookRule, Launch, TabId } from "./config";
 
 export interface BesedaWidget {
   open(): void;
@@ -37,8 +37,10 @@ export interface BesedaBoot {
   open(): void;
   /** Set by widget.js once mounted. */
   widget?: BesedaWidget;
-  /** The cabinet's preview: settings come from the parent page, nothing is sent anywhere. */
+  /** The cabinet's preview: settings come from the parent page, nothing is sent anywhere… */
   preview?: boolean;
+  /** …and it may ask for a tab. */
+  tab?: TabId;
 }
 
 declare global {

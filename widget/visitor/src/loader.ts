@@ -8,7 +8,7 @@
 // With `data-preview` (the cabinet's preview in an iframe) the config comes from the parent page
 // by postMessage, `{ beseda: "preview", config, hook? }`, and each new one redraws the widget open.
 import type { BesedaBoot } from "./boot";
-import { launchConfig, shouldRender, type HookRule, type Launch } from "./config";
+import { launchConfig, shouldRender, type HookRule, type Launch, type TabId } from "./config";
 import { countVisit, watchHooks, type KV } from "./hooks";
 import { launcherCss, chatIcon, closeIcon } from "./launcher-style";
 import { textOn } from "./text";
@@ -52,7 +52,7 @@ import { textOn } from "./text";
       /* ignore */
     }
   };
-  const mobile = w.matchMedia("(max-width: 768px), (pointer: coarse)").matches;
+  let mobile = w.matchMedia("(max-width: 768px), (pointer: coarse)").matches;
   const hasToken = !!get(ls, key);
   const preview = script.hasAttribute("data-preview");
 
@@ -65,7 +65,8 @@ import { textOn } from "./text";
         if (old.widget) old.widget.destroy();
         old.host.remove();
       }
-      start(m.config, launchConfig(m.config), m.hook);
+      mobile = !!m.mobile;
+      start(m.config, launchConfig(m.config), m);
     });
   else fetch(api + "/widget/v1/projects/" + encodeURIComponent(project) + "/config", {
     mode: "cors",
@@ -78,7 +79,7 @@ import { textOn } from "./text";
       (e) => console.warn("Beseda: no widget config (" + e + ")"),
     );
 
-  function start(raw: unknown, cfg: Launch, previewHook?: HookRule) {
+  function start(raw: unknown, cfg: Launch, pv?: { hook?: HookRule; tab?: TabId }) {
     // Blocked IP, a device switched off or nothing to show: render nothing at all.
     if (!shouldRender(cfg, mobile, hasToken)) return;
 
@@ -123,8 +124,10 @@ import { textOn } from "./text";
     const boot: BesedaBoot = { project, base, api, raw, launch: cfg, mobile, host, root, launcher, open, preview };
     w.__beseda = boot;
     (d.body || d.documentElement).appendChild(host);
-    if (preview) {
-      boot.hook = previewHook;
+    if (pv) {
+      host.setAttribute("data-preview", "");
+      boot.hook = pv.hook;
+      boot.tab = pv.tab;
       return open();
     }
 

@@ -108,4 +108,5 @@ color:#fff;font:700 11px/20px system-ui,sans-serif;text-align:center;box-shadow:
 :host([data-open]) #beseda-launcher{display:none}
 .bsd-field input,.bsd-field select,.bsd-input{font-size:16px}}
 @media (prefers-reduced-motion:reduce){.bsd-panel,.bsd-icons{animation:none}}
+:host([data-preview]) .bsd-panel,:host([data-preview]) .bsd-icons{animation:none}
 `;

@@ -612,6 +612,8 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
     launcher.setAttribute("aria-expanded", "true");
     render();
     if (active === "chat") markRead();
+    // The preview never takes the focus from the settings being typed.
+    if (boot.preview) return;
     if (!mobile) focusFirst(true);
     else if (!icons) closeBtn.focus({ preventScroll: true });
     schedulePoll();
@@ -907,6 +909,7 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
 
   // ---- start
   render();
+  if (boot.tab && tabs.indexOf(boot.tab) >= 0) select(boot.tab);
   if (api.token())
     refreshDialog().then(
       () => connect(),
