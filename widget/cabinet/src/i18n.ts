@@ -2,6 +2,7 @@
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { dialogsEn, dialogsRu } from "./strings-dialogs";
+import { errorsEn, errorsRu } from "./strings-errors";
 import { widgetEn, widgetRu } from "./strings-widget";
 
 export type Lang = "ru" | "en";
@@ -11,6 +12,7 @@ export const ru = {
   "brand": "Беседа",
   "app.loading": "Загрузка…",
   "lang.label": "Язык интерфейса",
+  "lang.code": "ru",
   "login.title": "Вход в Беседу",
   "login.subtitle": "Все обращения клиентов — в одном окне",
   "login.email": "E-mail",
@@ -263,7 +265,15 @@ export const ru = {
   "tariff.amountInvalid": "Введите сумму больше нуля.",
   "tariff.quick": "Быстрый выбор суммы",
   "tariff.toppedUp": "Баланс пополнен на {AMOUNT}.",
-  "tariff.topUpFirst": "Пополните баланс.",
+  "tariff.short": "Пополните баланс: не хватает {AMOUNT}.",
+  "tariff.confirmTitle": "Подключить {PLAN}?",
+  "tariff.confirmCharge": "С баланса спишется {PRICE} за {DAYS} дней тарифа {PLAN}.",
+  "tariff.confirmAfterTrial": "Пробный период продолжится до {FROM}; оплаченные {DAYS} дней начнутся после него и продлятся до {UNTIL}.",
+  "tariff.confirmNow": "Тариф начнёт действовать сразу и продлится до {UNTIL}.",
+  "tariff.confirmReplaces": "Тариф {CURRENT} сменится на {PLAN} сразу; оставшиеся дни {CURRENT} не возвращаются. {PLAN} продлится до {UNTIL}.",
+  "tariff.confirmNoSiteChat": "В тарифе нет чата на сайте: чат на сайте выключится сразу.",
+  "tariff.confirmAction": "Подключить за {PRICE}",
+  "tariff.proPlusRule": "3 500 ₽ за 5 000 посетителей и 500 ₽ за каждую следующую тысячу.",
   "tariff.current": "Текущий тариф",
   "tariff.status.none": "Тариф не подключён",
   "tariff.status.trial": "Тестовый период",
@@ -334,6 +344,7 @@ export const ru = {
   "journal.forbiddenText": "ЕЖЛ видят администратор и сотрудники с доступом «Аналитика». Если он вам нужен, попросите администратора проекта.",
   ...dialogsRu,
   ...widgetRu,
+  ...errorsRu,
 };
 
 export type Key = keyof typeof ru;
@@ -342,6 +353,7 @@ export const en: Record<Key, string> = {
   "brand": "Beseda",
   "app.loading": "Loading…",
   "lang.label": "Interface language",
+  "lang.code": "en",
   "login.title": "Sign in to Beseda",
   "login.subtitle": "Every customer conversation in one window",
   "login.email": "E-mail",
@@ -594,7 +606,15 @@ export const en: Record<Key, string> = {
   "tariff.amountInvalid": "Enter an amount above zero.",
   "tariff.quick": "Quick amounts",
   "tariff.toppedUp": "Balance topped up by {AMOUNT}.",
-  "tariff.topUpFirst": "Top up the balance.",
+  "tariff.short": "Top up the balance: {AMOUNT} short.",
+  "tariff.confirmTitle": "Connect {PLAN}?",
+  "tariff.confirmCharge": "{PRICE} will be charged from the balance for {DAYS} days of {PLAN}.",
+  "tariff.confirmAfterTrial": "The trial goes on until {FROM}; the paid {DAYS} days start after it and last until {UNTIL}.",
+  "tariff.confirmNow": "The tariff starts at once and lasts until {UNTIL}.",
+  "tariff.confirmReplaces": "{CURRENT} is replaced by {PLAN} at once; the remaining days of {CURRENT} are not refunded. {PLAN} lasts until {UNTIL}.",
+  "tariff.confirmNoSiteChat": "This tariff has no website chat: the website chat stops at once.",
+  "tariff.confirmAction": "Connect for {PRICE}",
+  "tariff.proPlusRule": "3,500 ₽ for 5,000 visitors and 500 ₽ for every next thousand.",
   "tariff.current": "Current tariff",
   "tariff.status.none": "No tariff connected",
   "tariff.status.trial": "Trial period",
@@ -665,6 +685,7 @@ export const en: Record<Key, string> = {
   "journal.forbiddenText": "The lead journal is for the administrator and members with the “Analytics” access. Ask the project's administrator if you need it.",
   ...dialogsEn,
   ...widgetEn,
+  ...errorsEn,
 };
 
 export const dictionaries: Record<Lang, Record<Key, string>> = { ru, en };

@@ -7,11 +7,20 @@ import { tzLabel, tzMatches } from "./format";
 import { useI18n, type Key, type T } from "./i18n";
 import { IconAlert, IconCheck, IconClose, IconCopy, IconLock } from "./icons";
 
+/**
+ * An API error in the reader's language, from its code through the translations; a code the
+ * cabinet does not know falls back to the server's (Russian) message for a Russian reader and
+ * to a line for the status otherwise.
+ */
 export function errorText(err: unknown, t: T): string {
   if (err instanceof ApiError) {
-    if (err.message) return err.message;
     if (err.code === "network") return t("error.network");
-    if (err.status === 403) return t("error.forbidden");
+    const key = ("err." + err.code) as Key;
+    const known = t(key);
+    if (known !== key) return known;
+    if (err.message && t("lang.code") === "ru") return err.message;
+    const byStatus = ("err.status." + err.status) as Key;
+    if (t(byStatus) !== byStatus) return t(byStatus);
   }
   return t("error.generic");
 }
