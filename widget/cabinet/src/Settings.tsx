@@ -230,11 +230,16 @@ function GeneralCard({ project, setProject }: TabProps) {
 function DomainsCard({ project, setProject }: TabProps) {
   const { t } = useI18n();
   const [value, setValue] = useState("");
-  const [error, setError] = useState("");
+  const [error, setErrorText] = useState("");
   const save = useSave();
   const input = useRef<HTMLInputElement>(null);
   const id = useId();
   const domains = project.domains || [];
+  // One outcome, one message: an error takes the place of an earlier «Сохранено».
+  const setError = (msg: string) => {
+    setErrorText(msg);
+    if (msg) save.reset();
+  };
 
   function check(raw: string): string | null {
     const d = normalizeDomain(raw);

@@ -4,6 +4,7 @@ import type { ComponentChildren, PartialInputHTMLAttributes } from "preact";
 import { useEffect, useId, useMemo, useRef, useState } from "preact/hooks";
 import { ApiError } from "./api";
 import { tzLabel, tzMatches } from "./format";
+import { TZ_RU, tzRussian } from "./tzNames";
 import { useI18n, type Key, type T } from "./i18n";
 import { IconAlert, IconCheck, IconClose, IconCopy, IconLock } from "./icons";
 
@@ -392,13 +393,13 @@ export function TimezoneSelect({
   invalid?: boolean;
   name?: string;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
   const listRef = useRef<HTMLUListElement>(null);
   const all = useMemo(() => (zones.includes(value) || !value ? zones : [value, ...zones]), [zones, value]);
-  const list = useMemo(() => (open ? all.filter((z) => tzMatches(z, query)) : []), [open, all, query]);
+  const list = useMemo(() => (open ? all.filter((z) => tzMatches(z, query, tzRussian(z))) : []), [open, all, query]);
   const listId = id + "-list";
 
   const inputRef = useRef<HTMLInputElement>(null);
@@ -514,6 +515,7 @@ export function TimezoneSelect({
               onMouseMove={() => i !== active && setActive(i)}
             >
               {tzLabel(z)}
+              {lang === "ru" && TZ_RU[z] && <span class="combo-sub">{tzRussian(z)}</span>}
             </li>
           ))}
         </ul>
