@@ -22,6 +22,7 @@ import { IconCheck, IconLock, IconPlus, IconWallet } from "../icons";
 import { linkClick } from "../nav";
 import type { TabProps } from "../Settings";
 import { useSession } from "../state";
+import { ledgerNote } from "../systemText";
 import { connectTerms, PERIOD_DAYS } from "../tariffTerms";
 import { Alert, Confirm, errorFor, errorText, FormAlert, focusField, LoadError, Loading, Modal, TextField, toFormError, type FormError } from "../ui";
 
@@ -334,12 +335,14 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
                   const minus = l.kind === "charge";
                   return (
                     <tr>
-                      <td class="nowrap muted">{formatDateTime(l.at, lang, tz)}</td>
-                      <td>{t(("ledger." + l.kind) as Key)}</td>
-                      <td class={"num nowrap " + (minus ? "minus" : "plus")}>
+                      <td class="nowrap muted" data-label={t("ledger.at")}>
+                        {formatDateTime(l.at, lang, tz)}
+                      </td>
+                      <td data-label={t("ledger.kind")}>{t(("ledger." + l.kind) as Key)}</td>
+                      <td class={"num nowrap " + (minus ? "minus" : "plus")} data-label={t("ledger.amount")}>
                         {(minus ? "− " : "+ ") + rub(Math.abs(l.amount_rub), lang)}
                       </td>
-                      <td>{l.note || <span class="muted">—</span>}</td>
+                      <td data-label={t("ledger.note")}>{ledgerNote(l.note, t) || <span class="muted">—</span>}</td>
                     </tr>
                   );
                 })}
