@@ -8,10 +8,10 @@ import { DialogsPage } from "./Dialogs";
 import { JournalPage } from "./Journal";
 import { LangSwitch } from "./LangSwitch";
 import { LiveContext, useLiveConnection } from "./live";
-import { linkClick } from "./nav";
+import { linkClick, navigate } from "./nav";
 import { ProfilePage } from "./Profile";
 import { CreateProjectDialog, ProjectSwitcher } from "./Projects";
-import { SECTIONS, type Route, type Section } from "./routes";
+import { allowedSections, fallbackSection, SECTIONS, sectionPath, type Route, type Section } from "./routes";
 import { SettingsPage } from "./Settings";
 import { ProjectsContext, useProjectsState, useSession } from "./state";
 
@@ -31,7 +31,14 @@ export function Shell({ route, onLogout }: { route: Route; onLogout: () => void 
   // On a phone the menu is a drawer behind a button; it closes on every move.
   const [menuOpen, setMenuOpen] = useState(false);
   const current = route.kind === "section" ? route.section : null;
-  useEffect(() => setMenuOpen(false), [route]);
+  useEffect(() => setMenuOpen(false), [location.pathname]);
+  // The menu shows what the member's accesses open here; a link (from a mail, say) to a
+  // section they may not open leads to what they may see.
+  const allowed = allowedSections(projects.list === null ? null : projects.current ? projects.current.accesses : null);
+  const closed = projects.list !== null && current !== null && !allowed.includes(current);
+  useEffect(() => {
+    if (closed) navigate(sectionPath(fallbackSection(allowed)), true);
+  }, [closed]);
   useEffect(() => {
     if (!menuOpen) return;
     const onKey = (e: KeyboardEvent) => e.key === "Escape" && setMenuOpen(false);
@@ -65,7 +72,7 @@ export function Shell({ route, onLogout }: { route: Route; onLogout: () => void 
             <ProjectSwitcher onCreate={() => setCreating(true)} />
             <nav aria-label={t("nav.label")}>
               <ul class="menu">
-                {SECTIONS.map((s) => {
+                {SECTIONS.filter((s) => allowed.includes(s.id)).map((s) => {
                   const Icon = ICONS[s.id];
                   return (
                     <li>
