@@ -17,6 +17,7 @@ import { useI18n, type Key } from "./i18n";
 import { IconCheck, IconCopy, IconFolder, IconPlus, IconTrash } from "./icons";
 import { navigate, usePath } from "./nav";
 import { settingsPath, settingsTab, type SettingsTab } from "./routes";
+import { sphereName } from "./Projects";
 import { BlacklistTab } from "./settings/Blacklist";
 import { NotificationsTab } from "./settings/Notifications";
 import { TariffTab } from "./settings/Tariff";
@@ -209,7 +210,7 @@ function GeneralCard({ project, setProject }: TabProps) {
               <select id={id} name="sphere" value={sphere} aria-describedby={d} onChange={(e) => setSphere(e.currentTarget.value)}>
                 <option value="">{t("project.sphereNone")}</option>
                 {spheres.map((s) => (
-                  <option value={s.id}>{s.name}</option>
+                  <option value={s.id}>{sphereName(s, t)}</option>
                 ))}
                 {sphere && !spheres.some((s) => s.id === sphere) && <option value={sphere}>{sphere}</option>}
               </select>
