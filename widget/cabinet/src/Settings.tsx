@@ -1,5 +1,5 @@
 // /settings — project settings (§2–§5, §8–§10): tabs Основные, Чат на сайте, Команда, Уведомления,
-// Черный список, Тариф.
+// Черный список, Расширенные, Тариф.
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import {
   canManage,
@@ -18,6 +18,7 @@ import { IconCheck, IconCopy, IconFolder, IconPlus, IconTrash } from "./icons";
 import { navigate, usePath } from "./nav";
 import { settingsPath, settingsTab, type SettingsTab } from "./routes";
 import { sphereName } from "./Projects";
+import { AdvancedTab } from "./settings/Advanced";
 import { BlacklistTab } from "./settings/Blacklist";
 import { NotificationsTab } from "./settings/Notifications";
 import { TariffTab } from "./settings/Tariff";
@@ -51,6 +52,7 @@ const TABS: { id: SettingsTab; title: Key }[] = [
   { id: "team", title: "settings.tab.team" },
   { id: "notifications", title: "settings.tab.notifications" },
   { id: "blacklist", title: "settings.tab.blacklist" },
+  { id: "advanced", title: "settings.tab.advanced" },
   { id: "tariff", title: "settings.tab.tariff" },
 ];
 
@@ -132,6 +134,7 @@ export function SettingsPage({ onCreate }: { onCreate: () => void }) {
         )}
         {tab === "notifications" && <NotificationsTab {...props} />}
         {tab === "blacklist" && <BlacklistTab {...props} />}
+        {tab === "advanced" && <AdvancedTab {...props} />}
         {tab === "tariff" && <TariffTab {...props} onBillingChanged={reload} />}
         {tab === "widget" && <WidgetTab {...props} />}
       </div>
