@@ -174,6 +174,40 @@ test("7: the visitor's own ru/en switch, kept for the next visit", async ({ brow
   await page.context().close();
 });
 
+test("6: once an operator answers, the visitor sees their name and photo", async ({ browser }) => {
+  await demo.setOnline(true);
+  await configure(() => {});
+  // A 1×1 PNG as the administrator's photo (removed after the test).
+  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+  const put = await demo.api.put("/api/v1/me/avatar", { headers: { "Content-Type": "image/png" }, data: png });
+  expect(put.status(), await put.text()).toBe(200);
+  const page = await visitor(browser, false);
+  const panel = await openPanel(page);
+  const text = "Есть розы? " + Math.random().toString(36).slice(2, 8);
+  await panel.getByRole("textbox", { name: "Сообщение" }).fill(text);
+  await panel.getByRole("textbox", { name: "Сообщение" }).press("Enter");
+  let id = "";
+  await expect
+    .poll(async () => {
+      const found = ((await (await demo.api.get(PROJECT + "/dialogs?folder=mine")).json()).dialogs as Json[]).find((d) => d.last_text === text);
+      id = found ? found.id : "";
+      return id;
+    })
+    .not.toBe("");
+  const reply = await demo.api.post(PROJECT + "/dialogs/" + id + "/messages", { data: { text: "Есть, красные и белые.", client_id: "pw-" + Date.now() } });
+  expect(reply.status(), await reply.text()).toBe(201);
+  const author = (await reply.json()).message.author as string;
+  const log = panel.getByRole("log");
+  await expect(log.getByText("Есть, красные и белые.")).toBeVisible();
+  await expect(log.locator(".bsd-who").last()).toContainText(author);
+  const head = panel.locator(".bsd-head");
+  await expect(head.getByRole("heading")).toHaveText(author);
+  await expect(head.locator(".bsd-face img")).toHaveJSProperty("naturalWidth", 1);
+  await screenshot(page, "widget-desktop-operator");
+  await page.context().close();
+  await demo.api.delete("/api/v1/me/avatar");
+});
+
 test("screenshots: the left side on a desktop, open and closed", async ({ browser }) => {
   await demo.setOnline(true);
   await configure((s) => (s.appearance.side = "left"));

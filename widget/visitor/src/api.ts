@@ -21,6 +21,8 @@ export interface Api {
   wsUrl(): string | null;
   /** The project's public config again (operators' presence and hours change). */
   config(): Promise<unknown>;
+  /** The URL of an operator's photo. */
+  avatar(userId: string): string;
 }
 
 export function createApi(origin: string, project: string, networkMessage: string): Api {
@@ -106,6 +108,7 @@ export function createApi(origin: string, project: string, networkMessage: strin
       }
     },
     config: () => raw("GET", "/config", undefined, null),
+    avatar: (id) => base + "/operators/" + encodeURIComponent(id) + "/avatar",
     wsUrl() {
       const t = read();
       return t ? origin.replace(/^http/, "ws") + "/ws?visitor=" + encodeURIComponent(t) + "&project=" + encodeURIComponent(project) : null;

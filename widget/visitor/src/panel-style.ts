@@ -41,7 +41,12 @@ box-shadow:0 1px 2px rgba(15,23,42,.06)}
 .bsd-op{align-self:flex-start;background:#fff;border:1px solid #e6eaf0;border-bottom-left-radius:5px}
 .bsd-me{align-self:flex-end;background:var(--bsd-accent);color:var(--bsd-on-accent);border-bottom-right-radius:5px}
 .bsd-me+.bsd-op,.bsd-op+.bsd-me,.bsd-card+.bsd-me{margin-top:6px}
-.bsd-who{font-size:12px;font-weight:600;color:#64748b;margin-bottom:1px}
+.bsd-who{display:flex;align-items:center;gap:6px;font-size:12px;font-weight:600;color:#64748b;margin-bottom:2px}
+.bsd-face{flex:none;width:20px;height:20px;border-radius:50%;overflow:hidden;display:flex;align-items:center;justify-content:center;
+background:#e2e8f0;color:#475569;font-size:11px;font-weight:700}
+.bsd-face img{width:100%;height:100%;object-fit:cover}
+.bsd-face-l{width:40px;height:40px;margin:-2px 0 0;font-size:16px;background:rgba(255,255,255,.22);color:inherit;
+box-shadow:0 0 0 2px rgba(255,255,255,.35)}
 .bsd-meta{display:flex;justify-content:flex-end;align-items:center;gap:5px;margin-top:2px;font-size:11px;opacity:.7;white-space:nowrap}
 .bsd-failed{background:#fee2e2;color:#7f1d1d;border:1px solid #fecaca}
 .bsd-failed .bsd-meta{opacity:1}

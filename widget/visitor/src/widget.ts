@@ -162,6 +162,9 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
   panel.hidden = true;
   const head = el("div", "bsd-head");
   const row = el("div", "bsd-row");
+  const headFace = el("span", "bsd-face bsd-face-l", null, { "aria-hidden": "true" });
+  headFace.hidden = true;
+  let headFaceOf = "";
   const hd = el("div", "bsd-hd");
   const title = el("h2", "bsd-title", cfg.title || s.title, { id: "bsd-title" });
   const sub = el("p", "bsd-sub");
@@ -174,7 +177,7 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
   langBtn.setAttribute("aria-label", s.otherLang);
   langBtn.title = s.otherLang;
   langBtn.addEventListener("click", () => relang(cfg.lang === "en" ? "ru" : "en"));
-  row.append(hd, langBtn, closeBtn);
+  row.append(headFace, hd, langBtn, closeBtn);
   const tablist = el("div", "bsd-tabs", null, { role: "tablist", "aria-label": s.tabs });
   head.append(row, tablist);
   panel.setAttribute("aria-labelledby", "bsd-title");
@@ -256,10 +259,29 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
   /** Outside hours the visitor may still write into a dialog that is open (answered later). */
   const canWrite = () => chatOpen() || (!!dialog && dialog.status === "open");
 
+  /** The operator's photo (their initial until it loads, or without one). */
+  function face(into: HTMLElement, userId: string | null, name: string) {
+    into.textContent = (name.trim()[0] || "•").toUpperCase();
+    if (!userId) return;
+    const img = el("img", undefined, null, { alt: "", src: api.avatar(userId) });
+    img.onload = () => ((into.textContent = ""), into.append(img));
+  }
+  /** The name of the operator answering: the author of their last message. */
+  function operatorName(): string {
+    for (let i = msgs.length - 1; i >= 0; i--) if (msgs[i].from === "operator" && msgs[i].author) return msgs[i].author!;
+    return s.operator;
+  }
+
   function msgNode(m: Message): HTMLElement {
     const mine = m.from === "visitor";
     const n = el("div", "bsd-msg " + (mine ? "bsd-me" : "bsd-op"));
-    if (m.from === "operator" && m.author) n.append(el("div", "bsd-who", m.author));
+    if (m.from === "operator" && m.author) {
+      const who = el("div", "bsd-who");
+      const f = el("span", "bsd-face", null, { "aria-hidden": "true" });
+      face(f, dialog && dialog.assignee, m.author);
+      who.append(f, m.author);
+      n.append(who);
+    }
     n.append(el("div", undefined, m.text));
     n.append(el("div", "bsd-meta"));
     return n;
@@ -423,7 +445,12 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
     const on = chatOpen();
     // The header tells the truth: online, or offline with when we answer.
     const when = nextOpenWhen(cfg.chat.nextOpen, new Date(), cfg.lang);
-    title.textContent = on ? cfg.title || s.title : s.titleOff;
+    // Once an operator has the dialog: their photo and name.
+    const op = dialog && dialog.assignee;
+    headFace.hidden = !op;
+    if (op && op !== headFaceOf) face(headFace, op, operatorName());
+    headFaceOf = op || "";
+    title.textContent = op ? operatorName() : on ? cfg.title || s.title : s.titleOff;
     sub.textContent = on ? s.online : when ? fill(s.answerAt, { WHEN: when }) : s.offNote;
     panel.classList.toggle("bsd-off", !on);
   }
@@ -683,13 +710,17 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
     const before: Record<string, 1> = {};
     for (const m of msgs) before[m.id] = 1;
     msgs = mergeMessages(msgs, list);
+    let taken = false;
     for (const m of list)
       if (!before[m.id] && m.from !== "visitor") {
         typing.textContent = "";
         if (m.contactRequest && dialog) dialog.pendingRequest = m.contactRequest;
+        taken = taken || (m.from === "operator" && !!dialog && !dialog.assignee);
       }
     render();
     markRead();
+    // An operator answered a dialog nobody had: learn who (their photo and name).
+    if (taken) refreshDialog().catch(() => {});
   }
   async function refreshDialog() {
     const res = await api.call("GET", "/dialog");
@@ -937,6 +968,7 @@ function previewApi(): Api {
     call: () => Promise.resolve(null as any),
     wsUrl: () => null,
     config: () => Promise.resolve(null),
+    avatar: () => "",
   };
 }
 
