@@ -13,7 +13,7 @@ import { screenshot } from "./shots";
 
 const demo = new DemoAdmin();
 
-test.describe.configure({ mode: "serial" });
+test.describe.configure({ mode: "serial", timeout: 90_000 });
 test.beforeAll(async () => {
   await demo.open();
   await demo.grantOperator();

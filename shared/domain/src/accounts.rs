@@ -513,7 +513,8 @@ mod tests {
         let got = app.ports.queue.receive("notifications", 10, std::time::Duration::ZERO).await.unwrap();
         assert_eq!(got.len(), 1, "only an existing account gets a mail");
         let job: crate::notify::Job = serde_json::from_str(&got[0].body).unwrap();
-        let crate::notify::Job::Mail { template: crate::notify::Template::PasswordReset { link, lang }, .. } = job else {
+        let crate::notify::Job::Mail { template: crate::notify::Template::PasswordReset { link, lang }, .. } = job
+        else {
             panic!()
         };
         assert_eq!(lang, Language::En, "the language of the page it was asked from");

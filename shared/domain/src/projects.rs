@@ -267,7 +267,8 @@ mod tests {
             accounts::create_user(&app, NewUser { email: "anna@x.ru".into(), ..Default::default() }, "password1")
                 .await
                 .unwrap();
-        let p = create(&app, &anna.id, NewProject { name: "Ромашка".into(), ..Default::default() }, None).await.unwrap();
+        let p =
+            create(&app, &anna.id, NewProject { name: "Ромашка".into(), ..Default::default() }, None).await.unwrap();
         let png = bytes::Bytes::from_static(b"\x89PNG\r\n\x1a\nrest-of-image");
         accounts::set_avatar(&app, &anna.id, png.clone()).await.unwrap();
         assert!(

@@ -542,7 +542,7 @@ export const en: Record<Key, string> = {
   "domains.list": "Project domains",
   "domains.new": "New domain",
   "domains.placeholder": "domain.ru or *.domain.ru",
-  "domains.hint": "For example: romashka.ru, *.romashka.ru, ромашка.рф",
+  "domains.hint": "For example: romashka.ru, *.romashka.ru, xn--80aa.xn--p1ai",
   "domains.add": "Add",
   "domains.remove": "Remove domain {DOMAIN}",
   "domains.empty": "No domains yet. Without one the website chat will not work and the trial cannot start.",

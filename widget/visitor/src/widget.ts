@@ -287,6 +287,10 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
     return n;
   }
   function updateMeta(n: HTMLElement, m: Message) {
+    // The photo, once it is known who took the dialog.
+    const f = n.querySelector(".bsd-face") as HTMLElement | null;
+    const op = dialog && dialog.assignee;
+    if (f && op && f.getAttribute("data-of") !== op) f.setAttribute("data-of", op), face(f, op, m.author || "");
     const meta = n.lastChild as HTMLElement;
     n.classList.toggle("bsd-failed", m.state === "failed");
     meta.textContent = "";
