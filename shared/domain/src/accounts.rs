@@ -351,9 +351,9 @@ fn reset_key(token: &str) -> (String, String) {
     (format!("reset#{}", secrets::token_hash(token)), "reset".into())
 }
 
-/// Mails a one-time link to set a new password, if the account exists; says nothing either
-/// way, so the form cannot tell which e-mails have accounts.
-pub async fn request_reset(app: &App, email: &str) -> Result<()> {
+/// Mails a one-time link to set a new password, if the account exists, in `lang` (the page's
+/// language); says nothing either way, so the form cannot tell which e-mails have accounts.
+pub async fn request_reset(app: &App, email: &str, lang: crate::widget::Language) -> Result<()> {
     let Some(profile) = find_by_email(app, email).await? else { return Ok(()) };
     let token = secrets::token();
     let (pk, sk) = reset_key(&token);
@@ -361,8 +361,8 @@ pub async fn request_reset(app: &App, email: &str) -> Result<()> {
         Item::new(pk, sk, serde_json::json!({ "user_id": profile.id })).expiring_at(app.now().timestamp() + RESET_SECS);
     app.ports.table.put(item, Condition::NotExists).await?;
     let link = format!("{}/reset?token={token}", app.settings.public_url);
-    let job =
-        crate::notify::Job::Mail { to: vec![profile.email], template: crate::notify::Template::PasswordReset { link } };
+    let template = crate::notify::Template::PasswordReset { link, lang };
+    let job = crate::notify::Job::Mail { to: vec![profile.email], template };
     crate::notify::enqueue(app, &job).await
 }
 
@@ -452,6 +452,7 @@ pub async fn ensure_first_admin(app: &App) -> Result<Option<(String, String)>> {
 mod tests {
     use super::*;
     use crate::testing;
+    use crate::widget::Language;
 
     async fn user(app: &App, email: &str) -> Profile {
         create_user(app, NewUser { email: email.into(), ..Default::default() }, "password1").await.unwrap()
@@ -507,14 +508,16 @@ mod tests {
     async fn a_reset_link_works_once_and_for_an_hour() {
         let (app, clock, _) = testing::app();
         user(&app, "r@x.ru").await;
-        request_reset(&app, "nobody@x.ru").await.unwrap();
-        request_reset(&app, "R@x.ru").await.unwrap();
+        request_reset(&app, "nobody@x.ru", Language::Ru).await.unwrap();
+        request_reset(&app, "R@x.ru", Language::En).await.unwrap();
         let got = app.ports.queue.receive("notifications", 10, std::time::Duration::ZERO).await.unwrap();
         assert_eq!(got.len(), 1, "only an existing account gets a mail");
         let job: crate::notify::Job = serde_json::from_str(&got[0].body).unwrap();
-        let crate::notify::Job::Mail { template: crate::notify::Template::PasswordReset { link }, .. } = job else {
+        let crate::notify::Job::Mail { template: crate::notify::Template::PasswordReset { link, lang }, .. } = job
+        else {
             panic!()
         };
+        assert_eq!(lang, Language::En, "the language of the page it was asked from");
         let token = link.split("token=").nth(1).unwrap().to_owned();
         assert!(link.starts_with("http://cabinet.test/reset?token="));
         confirm_reset(&app, &token, "brand-new-1", "brand-new-1").await.unwrap();
@@ -524,7 +527,7 @@ mod tests {
         ));
         assert!(login(&app, "r@x.ru", "brand-new-1", "ip").await.is_ok());
 
-        request_reset(&app, "r@x.ru").await.unwrap();
+        request_reset(&app, "r@x.ru", Language::Ru).await.unwrap();
         let got = app.ports.queue.receive("notifications", 10, std::time::Duration::ZERO).await.unwrap();
         let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
         let token = body["template"]["link"].as_str().unwrap().split("token=").nth(1).unwrap().to_owned();
