@@ -9,8 +9,8 @@ use subtle::ConstantTimeEq;
 /// The client every channel uses: bounded timeouts so a hung platform turns into a retry.
 pub(crate) fn client() -> reqwest::Client {
     reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(20))
+        .connect_timeout(Duration::from_secs(3))
+        .timeout(Duration::from_secs(8))
         .user_agent(concat!("beseda/", env!("CARGO_PKG_VERSION")))
         .build()
         .expect("the TLS backend initialises")
