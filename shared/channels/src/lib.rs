@@ -7,10 +7,21 @@
 //! Nothing here touches storage: the domain stores what [`Channel::parse`] returns, and the
 //! outbound delivery consumer calls [`Channel::send`].
 
+mod api;
+pub mod telegram;
+#[cfg(test)]
+mod testing;
+pub mod viber;
+pub mod vk;
+
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
+
+pub use telegram::Telegram;
+pub use viber::Viber;
+pub use vk::Vk;
 
 /// A messenger platform Beseda connects to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -227,6 +238,11 @@ pub trait Channel: Send + Sync {
     fn kind(&self) -> Kind;
     /// The settings form of an integration of this platform.
     fn fields(&self) -> &'static [Field];
+    /// The secret credentials Beseda generates itself (random, URL-safe, 32+ characters) when
+    /// an integration is enabled, rather than the user typing them: Telegram's `secret_token`.
+    fn generated(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Checks the signature or the secret of a webhook request.
     fn verify(&self, creds: &Credentials, req: &WebhookRequest<'_>) -> Result<(), WebhookError>;
     /// Parses a verified webhook request.
@@ -237,4 +253,103 @@ pub trait Channel: Send + Sync {
     async fn disconnect(&self, creds: &Credentials) -> Result<(), SendError>;
     /// Sends a reply; returns the platform's message id.
     async fn send(&self, creds: &Credentials, msg: &Outbound) -> Result<Sent, SendError>;
+}
+
+/// Where each platform's API lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bases {
+    pub telegram: String,
+    pub vk: String,
+    pub viber: String,
+}
+
+impl Default for Bases {
+    fn default() -> Self {
+        Bases {
+            telegram: "https://api.telegram.org".into(),
+            vk: "https://api.vk.com/method".into(),
+            viber: "https://chatapi.viber.com/pa".into(),
+        }
+    }
+}
+
+impl Bases {
+    /// The real hosts, each overridden by `BESEDA_TELEGRAM_API`, `BESEDA_VK_API` and
+    /// `BESEDA_VIBER_API` when set (tests and the local runner point them at loopback).
+    pub fn from_env() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let default = Bases::default();
+        let pick = |name: &str, default: String| lookup(name).filter(|v| !v.trim().is_empty()).unwrap_or(default);
+        Bases {
+            telegram: pick("BESEDA_TELEGRAM_API", default.telegram),
+            vk: pick("BESEDA_VK_API", default.vk),
+            viber: pick("BESEDA_VIBER_API", default.viber),
+        }
+    }
+}
+
+/// One instance of every channel, sharing one HTTP client.
+pub struct Channels {
+    telegram: Telegram,
+    vk: Vk,
+    viber: Viber,
+}
+
+impl Channels {
+    pub fn new(bases: Bases) -> Self {
+        let client = api::client();
+        Channels {
+            telegram: Telegram::new(client.clone(), &bases.telegram),
+            vk: Vk::new(client.clone(), &bases.vk),
+            viber: Viber::new(client, &bases.viber),
+        }
+    }
+
+    pub fn from_env() -> Self {
+        Self::new(Bases::from_env())
+    }
+
+    pub fn get(&self, kind: Kind) -> &dyn Channel {
+        match kind {
+            Kind::Telegram => &self.telegram,
+            Kind::Vk => &self.vk,
+            Kind::Viber => &self.viber,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bases_default_to_the_real_hosts_and_follow_the_environment() {
+        assert_eq!(Bases::from_lookup(|_| None), Bases::default());
+        let bases = Bases::from_lookup(|name| match name {
+            "BESEDA_TELEGRAM_API" => Some("http://127.0.0.1:9000".into()),
+            "BESEDA_VK_API" => Some(" ".into()),
+            _ => None,
+        });
+        assert_eq!(bases.telegram, "http://127.0.0.1:9000");
+        assert_eq!(bases.vk, "https://api.vk.com/method");
+        assert_eq!(bases.viber, "https://chatapi.viber.com/pa");
+    }
+
+    #[test]
+    fn the_registry_has_every_kind() {
+        let channels = Channels::new(Bases::default());
+        for kind in Kind::ALL {
+            assert_eq!(channels.get(kind).kind(), kind);
+            assert!(channels.get(kind).fields().iter().any(|f| f.secret && f.required), "{kind} has a secret");
+        }
+    }
+
+    #[test]
+    fn credentials_never_print_their_values() {
+        let creds = Credentials([("token".to_owned(), "123:SECRET".to_owned())].into());
+        assert_eq!(format!("{creds:?}"), r#"{"token"}"#);
+    }
 }
