@@ -1,10 +1,10 @@
 //! The journal API in Lambda.
-
-use beseda_domain::{App, Settings};
+//! A function started without its environment (`PUBLIC_URL`, `TABLE_NAME`, …) stops with
+//! the name of what is missing.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
-    let app = App { ports: beseda_aws::ports_from_env().await?, settings: Settings::from_env() };
-    lambda_http::run(beseda_http::finish(journal_api::router(app))).await
+    let app = beseda_lambda::app_from_env().await?;
+    beseda_lambda::run_http(journal_api::router(app)).await
 }

@@ -1,13 +1,12 @@
 //! The notifications consumer in Lambda: an SQS batch in, the partial-batch failures out.
 
 use aws_lambda_events::event::sqs::SqsEvent;
-use beseda_domain::{App, Settings};
 use lambda_runtime::{LambdaEvent, service_fn};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let app = App { ports: beseda_aws::ports_from_env().await?, settings: Settings::from_env() };
+    let app = beseda_lambda::app_from_env().await?;
     let app = &app;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
         Ok::<_, lambda_runtime::Error>(notifications_worker::handle(app, event.payload).await)

@@ -1,13 +1,12 @@
 //! The scheduled jobs in Lambda: an EventBridge schedule fires `tick`.
 
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
-use beseda_domain::{App, Settings};
 use lambda_runtime::{LambdaEvent, service_fn};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let app = App { ports: beseda_aws::ports_from_env().await?, settings: Settings::from_env() };
+    let app = beseda_lambda::app_from_env().await?;
     let app = &app;
     lambda_runtime::run(service_fn(move |_: LambdaEvent<EventBridgeEvent>| async move {
         scheduler::tick(app).await.map_err(lambda_runtime::Error::from)

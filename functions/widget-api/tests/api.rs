@@ -72,7 +72,7 @@ async fn call(
         .method(method)
         .uri(path.replace("{pid}", &w.project))
         .header(header::CONTENT_TYPE, "application/json")
-        .header("x-forwarded-for", "198.51.100.7");
+        .extension(beseda_http::PeerAddr([198, 51, 100, 7].into()));
     if let Some(o) = origin {
         req = req.header(header::ORIGIN, o);
     }

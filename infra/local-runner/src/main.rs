@@ -1,6 +1,8 @@
 //! `beseda`: the whole product in one process on the embedded adapters — every function's
 //! routes, the widget, the cabinet, a demo site, the queue consumers and the schedules — with
-//! its data in one folder. `beseda create-user` adds an account from the command line.
+//! its data in one folder. The admin commands (`create-user`, `dead-letters`, `replay`) work on
+//! the data folder or, with `--aws`, on a deployment: the AWS adapters built from the same
+//! environment the functions read (`TABLE_NAME`, `QUEUE_URL_<NAME>`, `PUBLIC_URL`, …).
 
 mod server;
 mod site;
@@ -19,6 +21,9 @@ struct Cli {
     /// The folder that holds all data (created when missing).
     #[arg(long, env = "BESEDA_DATA", default_value = "./data", global = true)]
     data: PathBuf,
+    /// Admin commands act on the AWS deployment named by the functions' environment instead.
+    #[arg(long, global = true)]
+    aws: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -27,6 +32,12 @@ struct Cli {
 enum Command {
     /// Serves everything (the default).
     Serve(server::Options),
+    #[command(flatten)]
+    Admin(Admin),
+}
+
+#[derive(Subcommand)]
+enum Admin {
     /// Creates an account that can log in to the cabinet.
     CreateUser {
         #[arg(long)]
@@ -55,6 +66,14 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     beseda_http::init_logs();
     let cli = Cli::parse();
+    let command = cli.command.unwrap_or_else(|| Command::Serve(server::Options::parse_from(["serve"])));
+    if cli.aws {
+        let Command::Admin(command) = command else {
+            anyhow::bail!("`serve` runs on the embedded adapters; on AWS the functions serve (see README)");
+        };
+        let app = beseda_lambda::app_from_env().await.map_err(|e| anyhow::anyhow!("--aws: {e}"))?;
+        return admin(&app, command).await;
+    }
     let clock = Arc::new(beseda_ports::SystemClock);
     let embedded = beseda_embedded::open(&cli.data, beseda_ports::queue::QUEUES, clock).map_err(|e| {
         anyhow::anyhow!(
@@ -62,30 +81,36 @@ async fn main() -> anyhow::Result<()> {
             cli.data.display()
         )
     })?;
-    match cli.command.unwrap_or_else(|| Command::Serve(server::Options::parse_from(["serve"]))) {
+    match command {
         Command::Serve(options) => server::run(cli.data, embedded, options).await,
-        Command::CreateUser { email, password, first_name, last_name } => {
-            let app = App { ports: embedded.ports, settings: Settings::from_env() };
+        Command::Admin(command) => admin(&App { ports: embedded.ports, settings: Settings::from_env() }, command).await,
+    }
+}
+
+/// An admin command on either adapter set.
+async fn admin(app: &App, command: Admin) -> anyhow::Result<()> {
+    match command {
+        Admin::CreateUser { email, password, first_name, last_name } => {
             let generated = password.is_none();
             let password = password.unwrap_or_else(beseda_domain::secrets::password);
             let user =
-                accounts::create_user(&app, NewUser { email, first_name, last_name, phone: None }, &password).await?;
+                accounts::create_user(app, NewUser { email, first_name, last_name, phone: None }, &password).await?;
             println!("created {}", user.email);
             if generated {
                 println!("password: {password}");
             }
             Ok(())
         }
-        Command::DeadLetters { queue } => {
-            let dead = embedded.ports.queue.dead_letters(&queue, 1000).await?;
+        Admin::DeadLetters { queue } => {
+            let dead = app.ports.queue.dead_letters(&queue, 1000).await?;
             for body in &dead {
                 println!("{body}");
             }
             eprintln!("{} dead letter(s) in {queue}", dead.len());
             Ok(())
         }
-        Command::Replay { queue } => {
-            let moved = embedded.ports.queue.replay_dead_letters(&queue).await?;
+        Admin::Replay { queue } => {
+            let moved = app.ports.queue.replay_dead_letters(&queue).await?;
             println!("{moved} message(s) moved back to {queue}");
             Ok(())
         }

@@ -5,7 +5,6 @@
 use crate::{site, workers, ws};
 use axum::Router;
 use axum::extract::{ConnectInfo, Request};
-use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::routing::{any, get};
 use beseda_domain::{App, Settings, accounts};
@@ -56,15 +55,14 @@ pub fn router(local: Local, static_dir: &std::path::Path) -> Router {
         .route("/widget/v1/{*rest}", any(api_404))
         .route("/webhooks/{*rest}", any(api_404))
         .fallback_service(spa);
-    beseda_http::with_layers(routes).layer(middleware::from_fn(forwarded_for))
+    beseda_http::with_layers(routes).layer(middleware::from_fn(peer_addr))
 }
 
-/// The runner is the edge: the client address is the socket's, whatever a client claims.
-async fn forwarded_for(mut req: Request, next: Next) -> axum::response::Response {
-    if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied()
-        && let Ok(v) = HeaderValue::from_str(&peer.ip().to_string())
-    {
-        req.headers_mut().insert("x-forwarded-for", v);
+/// The runner is the edge: the peer is the socket's (a proxy in front of it is believed only
+/// when listed in `TRUSTED_PROXIES`, see `beseda_http::client_ip`).
+async fn peer_addr(mut req: Request, next: Next) -> axum::response::Response {
+    if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
+        req.extensions_mut().insert(beseda_http::PeerAddr(peer.ip()));
     }
     next.run(req).await
 }

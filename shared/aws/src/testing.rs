@@ -7,6 +7,9 @@
 //! under `sh`, which kills it when its standard input closes. The test process holds the only
 //! write end: a private server stops when its [`Moto`] is dropped, the shared one in an exit
 //! hook, and either one when the process dies however it dies, as the pipe closes then.
+//! [`Moto::deployment`] creates what the SAM template would (the table, every queue with its
+//! dead-letter queue, the blob bucket, the sender's SES identity) and returns the environment
+//! the functions read, so a test can start them as Lambda does.
 //! Test support panics with a clear message instead of returning errors.
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -30,6 +33,8 @@ pub struct Moto {
 }
 
 static SHARED: OnceLock<Moto> = OnceLock::new();
+/// Tells apart the deployments one test process makes.
+static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 unsafe extern "C" {
     /// The C library's exit hook: it runs when a test binary's `main` returns or calls
@@ -102,6 +107,50 @@ impl Moto {
                 "testing", "testing", None, None, "moto",
             )))
             .build()
+    }
+
+    /// A fresh deployment on this server under a unique name: the environment a function
+    /// reads (the resources' names, the endpoint and dummy credentials), with `ws_endpoint`
+    /// as the WebSocket stage's management URL and `public_url` as the cabinet's.
+    pub async fn deployment(&self, ws_endpoint: &str, public_url: &str) -> Vec<(String, String)> {
+        let config = self.sdk_config();
+        let millis = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_millis();
+        let name =
+            format!("d{}-{millis}-{}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let dynamo = aws_sdk_dynamodb::Client::new(&config);
+        crate::DynamoTable::create_table(&dynamo, &name)
+            .await
+            .unwrap_or_else(|e| panic!("cannot create the table on moto_server: {e}"));
+        let sqs = aws_sdk_sqs::Client::new(&config);
+        let queues = crate::SqsQueue::create_queues(&sqs, beseda_ports::queue::QUEUES, &format!("{name}-"))
+            .await
+            .unwrap_or_else(|e| panic!("cannot create the queues on moto_server: {e}"));
+        let s3 = crate::S3Blobs::client(&config);
+        crate::S3Blobs::create_bucket(&s3, &name)
+            .await
+            .unwrap_or_else(|e| panic!("cannot create the bucket on moto_server: {e}"));
+        let sender = format!("noreply@{name}.example");
+        aws_sdk_sesv2::Client::new(&config)
+            .create_email_identity()
+            .email_identity(&sender)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("cannot verify the sender on moto_server: {e}"));
+        let mut env: Vec<(String, String)> = vec![
+            ("AWS_ENDPOINT_URL".into(), self.endpoint.clone()),
+            ("AWS_REGION".into(), REGION.into()),
+            ("AWS_ACCESS_KEY_ID".into(), "testing".into()),
+            ("AWS_SECRET_ACCESS_KEY".into(), "testing".into()),
+            ("TABLE_NAME".into(), name.clone()),
+            ("BLOB_BUCKET".into(), name.clone()),
+            ("WS_ENDPOINT".into(), ws_endpoint.into()),
+            ("PUBLIC_URL".into(), public_url.into()),
+            ("MAIL_FROM".into(), format!("Беседа <{sender}>")),
+        ];
+        for (queue, urls) in queues {
+            env.push((crate::SqsQueue::url_variable(&queue), urls.url));
+        }
+        env
     }
 
     /// Stops the server this process started, and waits until it is gone.

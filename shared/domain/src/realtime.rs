@@ -8,6 +8,7 @@ use crate::accounts::{self, Profile};
 use crate::{App, Error, Result, chat, keys, projects};
 use beseda_ports::PushError;
 use beseda_ports::table::{Condition, Item, Query};
+use futures::StreamExt;
 use serde::Deserialize;
 
 /// A socket is forgotten after two hours without a reconnect (API Gateway closes idle ones).
@@ -98,20 +99,45 @@ pub async fn message(app: &App, connection_id: &str, body: &str) -> Result<()> {
     }
 }
 
-/// Sends a frame to every socket listed under an index partition; forgets the gone ones.
+/// How many pushes of one fan-out are in flight at once.
+const PUSH_CONCURRENCY: usize = 32;
+/// Sockets read per index page.
+const PUSH_PAGE: usize = 200;
+
+/// Sends a frame to every socket listed under an index partition, page after page and
+/// [`PUSH_CONCURRENCY`] at a time, so a large team does not make the sender wait on
+/// sequential round trips; forgets the sockets that are gone (410).
 async fn push_to_index(app: &App, index: String, payload: &serde_json::Value) -> Result<usize> {
-    let text = payload.to_string();
-    let page = app.ports.table.query(Query::index(index).limit(200)).await?;
+    // Owned per push: a stream of futures that borrow is not `Send` for every lifetime.
+    let text: std::sync::Arc<str> = payload.to_string().into();
     let mut delivered = 0;
-    for item in page.items {
-        let connection_id = item.gsi1.as_ref().map(|g| g.sk.clone()).unwrap_or_default();
-        match app.ports.realtime.push(&connection_id, &text).await {
-            Ok(()) => delivered += 1,
-            Err(PushError::Gone) => disconnect(app, &connection_id).await?,
-            Err(e) => tracing::warn!(error = %e, "push failed"),
+    let mut cursor = None;
+    loop {
+        let page = app.ports.table.query(Query::index(index.clone()).limit(PUSH_PAGE).after(cursor)).await?;
+        let ids: Vec<String> = page.items.iter().filter_map(|item| item.gsi1.as_ref().map(|g| g.sk.clone())).collect();
+        let outcomes: Vec<(String, std::result::Result<(), PushError>)> = futures::stream::iter(ids)
+            .map(|id| {
+                let (realtime, text) = (app.ports.realtime.clone(), text.clone());
+                async move {
+                    let outcome = realtime.push(&id, &text).await;
+                    (id, outcome)
+                }
+            })
+            .buffer_unordered(PUSH_CONCURRENCY)
+            .collect()
+            .await;
+        for (connection_id, outcome) in outcomes {
+            match outcome {
+                Ok(()) => delivered += 1,
+                Err(PushError::Gone) => disconnect(app, &connection_id).await?,
+                Err(e) => tracing::warn!(error = %e, "push failed"),
+            }
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(delivered),
         }
     }
-    Ok(delivered)
 }
 
 /// Every open socket of a user.
@@ -171,5 +197,27 @@ mod tests {
         message(&app, &open, "garbage").await.unwrap();
         let frame: serde_json::Value = serde_json::from_str(&rx.recv().await.unwrap()).unwrap();
         assert_eq!(frame, serde_json::json!({"type": "error", "code": "bad_frame"}));
+    }
+
+    #[tokio::test]
+    async fn a_push_reaches_every_socket_past_one_page() {
+        let (mut app, _, _) = testing::app();
+        let hub = std::sync::Arc::new(beseda_embedded::LocalHub::default());
+        app.ports.realtime = hub.clone();
+        accounts::create_user(&app, NewUser { email: "op@x.ru".into(), ..Default::default() }, "password1")
+            .await
+            .unwrap();
+        let session = accounts::login(&app, "op@x.ru", "password1", "ip").await.unwrap();
+        let mut receivers = Vec::new();
+        for _ in 0..PUSH_PAGE + 30 {
+            let (id, rx) = hub.connect();
+            connect(&app, &id, &session.token).await.unwrap();
+            receivers.push(rx);
+        }
+        let n = push_to_user(&app, &session.user.id, &serde_json::json!({"type": "hello"})).await.unwrap();
+        assert_eq!(n, PUSH_PAGE + 30);
+        for rx in &mut receivers {
+            assert_eq!(rx.try_recv().unwrap(), r#"{"type":"hello"}"#);
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! Who is calling: the session from the `beseda_session` cookie (HttpOnly, SameSite) or an
-//! `Authorization: Bearer` token, and the client's IP address.
+//! `Authorization: Bearer` token.
 
 use crate::error::ApiError;
 use axum::extract::{FromRef, FromRequestParts};
@@ -44,26 +44,6 @@ where
         let token = token(parts).ok_or(Error::Unauthenticated)?;
         let user = accounts::session_user(&App::from_ref(state), &token).await?;
         Ok(CurrentUser { user, token })
-    }
-}
-
-/// The caller's address: the first `X-Forwarded-For` entry, which API Gateway sets and the
-/// local runner overwrites with the peer address.
-pub struct ClientIp(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| "unknown".into());
-        Ok(ClientIp(ip))
     }
 }
 
