@@ -12,7 +12,7 @@ CARGO_TEST ?= cargo test --workspace --locked
 # Every Lambda function crate under functions/.
 FUNCTIONS := $(notdir $(wildcard functions/*))
 
-.PHONY: run build widget test test-deps rust-test widget-test browser-test template-test lambda-build bench load clean
+.PHONY: run build widget test test-deps rust-test widget-test browser-test template-test lambda-build lambda-release bench load clean
 
 run: widget
 	cargo build --release --locked -p beseda-local
@@ -62,8 +62,14 @@ browser-test: widget
 	cargo build --locked -p beseda-local
 	bash infra/scripts/browser-tests.sh $(CARGO_TARGET_DIR)/debug/beseda
 
+# Proof that every Lambda builds, in make test: the fast `lambda-check` profile, and the host's
+# own linker (`--compiler cargo`): no zig, whose wrapper's path in the venv would change the
+# fingerprint in every fresh clone. Deploys build with LTO: `make lambda-release` or `sam build`.
 lambda-build:
-	cargo lambda build --release --locked $(addprefix -p ,$(FUNCTIONS))
+	cargo lambda build --compiler cargo --profile lambda-check --locked $(addprefix -p ,$(FUNCTIONS))
+
+lambda-release:
+	cargo lambda build --release --arm64 --locked $(addprefix -p ,$(FUNCTIONS))
 
 bench:
 	cargo bench -p beseda-embedded --bench table

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Starts a release local runner on a fresh data folder and a free loopback port, with the
 # widget API's per-IP and per-visitor limits raised (every simulated visitor comes from
-# 127.0.0.1), runs beseda-load against it twice — as fast as it answers, then at 1 000
-# messages per second — and stops it. Bounded: each run lasts 10 seconds.
+# 127.0.0.1), runs beseda-load against it — first the machine's own ceilings (a bare axum
+# JSON POST, durable 4 KiB writes), then the chat as fast as it answers and at 1 000 messages
+# per second, printed as ratios to the ceilings — and stops it. Bounded: each phase lasts
+# 10 seconds, each ceiling 3.
 set -euo pipefail
 bin=${1:?usage: load.sh path/to/release}
 data=$(mktemp -d)
@@ -15,6 +17,5 @@ for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
   sleep 0.1
 done
-"$bin/beseda-load" --url "http://127.0.0.1:$port" --data "$data" --visitors 200 --seconds 10
-"$bin/beseda-load" --url "http://127.0.0.1:$port" --data "$data" --visitors 500 --rate 1000 --seconds 10
+"$bin/beseda-load" --url "http://127.0.0.1:$port" --data "$data" --phase 200:0 --phase 500:1000 --seconds 10
 echo "widget: $(gzip -9c widget/dist/widget/loader.js | wc -c) B loader.js gzip, $(cat widget/dist/widget/loader.js widget/dist/widget/widget.js | gzip -9 | wc -c) B loader + widget gzip"

@@ -262,3 +262,28 @@ pub async fn callback(
     .await?;
     Ok((StatusCode::CREATED, Json(LeadCreated { lead_id })))
 }
+
+#[derive(Deserialize)]
+pub struct OperatorPath {
+    pid: String,
+    uid: String,
+}
+
+/// The photo of the operator answering the visitor (the dialog's `assignee`); 404 for anyone
+/// who is not an operator of the project or has no photo.
+#[utoipa::path(get, path = "/widget/v1/projects/{pid}/operators/{uid}/avatar", tag = "widget",
+    params(("pid" = String, Path), ("uid" = String, Path)),
+    responses((status = 200, content_type = "image/png"), (status = 404, body = ErrorBody)),
+)]
+pub async fn operator_avatar(
+    State(state): State<WidgetState>,
+    Path(path): Path<OperatorPath>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let blob = beseda_domain::projects::operator_avatar(&state.app, &path.pid, &path.uid).await?;
+    let headers = [
+        (axum::http::header::CONTENT_TYPE, blob.content_type),
+        (axum::http::header::CACHE_CONTROL, "public, max-age=300".to_owned()),
+    ];
+    Ok((headers, blob.bytes).into_response())
+}

@@ -17,6 +17,8 @@ struct World {
     router: Router,
     app: App,
     project: String,
+    operator: String,
+    owner: String,
 }
 
 async fn world(limits: widget_api::Limits) -> World {
@@ -45,7 +47,13 @@ async fn world(limits: widget_api::Limits) -> World {
     .await
     .unwrap();
     chat::set_presence(&app, &project, &op.user_id, true).await.unwrap();
-    World { router: beseda_http::finish(widget_api::router(app.clone(), limits)), app, project }
+    World {
+        router: beseda_http::finish(widget_api::router(app.clone(), limits)),
+        app,
+        project,
+        operator: op.user_id,
+        owner: owner.id,
+    }
 }
 
 fn generous() -> widget_api::Limits {
@@ -198,4 +206,30 @@ async fn a_visitor_over_the_rate_limit_gets_429() {
     }
     assert_eq!(statuses[..3], [StatusCode::CREATED; 3]);
     assert_eq!(statuses[3..], [StatusCode::TOO_MANY_REQUESTS; 2]);
+}
+
+#[tokio::test]
+async fn the_site_shows_an_operators_photo_and_nobody_elses() {
+    let w = world(generous()).await;
+    let png = bytes::Bytes::from_static(b"\x89PNG\r\n\x1a\nrest-of-image");
+    accounts::set_avatar(&w.app, &w.operator, png.clone()).await.unwrap();
+    accounts::set_avatar(&w.app, &w.owner, png).await.unwrap();
+    let path = |uid: &str| format!("/widget/v1/projects/{{pid}}/operators/{uid}/avatar");
+    let req = |uid: &str, origin: &str| {
+        Request::builder()
+            .uri(path(uid).replace("{pid}", &w.project))
+            .header(header::REFERER, origin)
+            .header("x-forwarded-for", "198.51.100.7")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let res = w.router.clone().oneshot(req(&w.operator, "https://romashka.ru/page")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "image/png");
+    let (s, _, b) = call(&w, "GET", &path(&w.owner), SITE, None, Value::Null).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "not an operator");
+    let (s, _, _) = call(&w, "GET", &path("nobody"), SITE, None, Value::Null).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let res = w.router.clone().oneshot(req(&w.operator, "https://evil.example/")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "only the project's sites");
 }

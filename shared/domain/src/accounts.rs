@@ -1,8 +1,7 @@
 //! Accounts (PRODUCT.md §1): users, log-in with e-mail and password, sessions, and the first
 //! administrator of a new installation. The e-mail is the login and never changes.
 
-use crate::throttle::Failures;
-use crate::{App, Error, Result, keys, secrets};
+use crate::{App, Error, Result, keys, secrets, throttle};
 use beseda_ports::table::{Condition, Item, Query, StoreError, Write};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -158,32 +157,6 @@ pub async fn get_profile(app: &App, user_id: &str) -> Result<Profile> {
     load(app, user_id).await?.map(|(s, _)| s.profile).ok_or(Error::NotFound("user"))
 }
 
-async fn failures(app: &App, subject: &str) -> Result<(Failures, Option<u64>)> {
-    let (pk, sk) = keys::login_failures(subject);
-    Ok(match app.ports.table.get(&pk, &sk).await? {
-        Some(item) => (item.decode()?, Some(item.version)),
-        None => (Failures::default(), None),
-    })
-}
-
-async fn record_failure(app: &App, subject: &str) -> Result<()> {
-    for _ in 0..5 {
-        let (current, version) = failures(app, subject).await?;
-        let now = app.now().timestamp();
-        let next = current.record(now);
-        let (pk, sk) = keys::login_failures(subject);
-        let body = serde_json::to_value(&next).map_err(|e| Error::Internal(e.to_string()))?;
-        let item = Item::new(pk, sk, body).expiring_at(now + crate::throttle::WINDOW_SECS);
-        let condition = version.map_or(Condition::NotExists, Condition::Version);
-        match app.ports.table.put(item, condition).await {
-            Ok(_) => return Ok(()),
-            Err(StoreError::ConditionFailed) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(())
-}
-
 /// A session token and the user it belongs to.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -191,17 +164,14 @@ pub struct Session {
     pub user: Profile,
 }
 
-/// Checks e-mail and password and opens a session. Failures are counted per account and per
-/// client IP; past 10 in 15 minutes the answer is `RateLimited` whatever the password.
+/// Checks e-mail and password and opens a session. Attempts are counted per account and per
+/// client IP before the password is checked (a right password gives its attempt back); past 10
+/// in 15 minutes the answer is `RateLimited` whatever the password.
 pub async fn login(app: &App, email: &str, password: &str, ip: &str) -> Result<Session> {
     let email_key = format!("email#{}", email.trim().to_lowercase());
     let ip_key = format!("ip#{ip}");
-    let now = app.now().timestamp();
-    for subject in [&email_key, &ip_key] {
-        if let Some(retry_after) = failures(app, subject).await?.0.locked_for(now) {
-            return Err(Error::RateLimited { retry_after });
-        }
-    }
+    let ip_at = throttle::take(app, &ip_key, throttle::LOGIN).await?;
+    let email_at = throttle::take(app, &email_key, throttle::LOGIN).await?;
     let found = find_stored(app, email).await?;
     let hash = found.as_ref().map_or(secrets::DUMMY_HASH, |(s, _)| s.password_hash.as_str()).to_owned();
     // Argon2 takes tens of milliseconds of CPU: off the async threads.
@@ -209,13 +179,11 @@ pub async fn login(app: &App, email: &str, password: &str, ip: &str) -> Result<S
     let ok = tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash)).await.unwrap_or(false);
     match found {
         Some((stored, _)) if ok => {
+            throttle::give_back(app, &email_key, throttle::LOGIN, email_at).await?;
+            throttle::give_back(app, &ip_key, throttle::LOGIN, ip_at).await?;
             Ok(Session { token: open_session(app, &stored.profile.id).await?, user: stored.profile })
         }
-        _ => {
-            record_failure(app, &email_key).await?;
-            record_failure(app, &ip_key).await?;
-            Err(Error::WrongCredentials)
-        }
+        _ => Err(Error::WrongCredentials),
     }
 }
 
@@ -351,9 +319,9 @@ fn reset_key(token: &str) -> (String, String) {
     (format!("reset#{}", secrets::token_hash(token)), "reset".into())
 }
 
-/// Mails a one-time link to set a new password, if the account exists; says nothing either
-/// way, so the form cannot tell which e-mails have accounts.
-pub async fn request_reset(app: &App, email: &str) -> Result<()> {
+/// Mails a one-time link to set a new password, if the account exists, in `lang` (the page's
+/// language); says nothing either way, so the form cannot tell which e-mails have accounts.
+pub async fn request_reset(app: &App, email: &str, lang: crate::widget::Language) -> Result<()> {
     let Some(profile) = find_by_email(app, email).await? else { return Ok(()) };
     let token = secrets::token();
     let (pk, sk) = reset_key(&token);
@@ -361,8 +329,8 @@ pub async fn request_reset(app: &App, email: &str) -> Result<()> {
         Item::new(pk, sk, serde_json::json!({ "user_id": profile.id })).expiring_at(app.now().timestamp() + RESET_SECS);
     app.ports.table.put(item, Condition::NotExists).await?;
     let link = format!("{}/reset?token={token}", app.settings.public_url);
-    let job =
-        crate::notify::Job::Mail { to: vec![profile.email], template: crate::notify::Template::PasswordReset { link } };
+    let template = crate::notify::Template::PasswordReset { link, lang };
+    let job = crate::notify::Job::Mail { to: vec![profile.email], template };
     crate::notify::enqueue(app, &job).await
 }
 
@@ -452,6 +420,7 @@ pub async fn ensure_first_admin(app: &App) -> Result<Option<(String, String)>> {
 mod tests {
     use super::*;
     use crate::testing;
+    use crate::widget::Language;
 
     async fn user(app: &App, email: &str) -> Profile {
         create_user(app, NewUser { email: email.into(), ..Default::default() }, "password1").await.unwrap()
@@ -507,14 +476,16 @@ mod tests {
     async fn a_reset_link_works_once_and_for_an_hour() {
         let (app, clock, _) = testing::app();
         user(&app, "r@x.ru").await;
-        request_reset(&app, "nobody@x.ru").await.unwrap();
-        request_reset(&app, "R@x.ru").await.unwrap();
+        request_reset(&app, "nobody@x.ru", Language::Ru).await.unwrap();
+        request_reset(&app, "R@x.ru", Language::En).await.unwrap();
         let got = app.ports.queue.receive("notifications", 10, std::time::Duration::ZERO).await.unwrap();
         assert_eq!(got.len(), 1, "only an existing account gets a mail");
         let job: crate::notify::Job = serde_json::from_str(&got[0].body).unwrap();
-        let crate::notify::Job::Mail { template: crate::notify::Template::PasswordReset { link }, .. } = job else {
+        let crate::notify::Job::Mail { template: crate::notify::Template::PasswordReset { link, lang }, .. } = job
+        else {
             panic!()
         };
+        assert_eq!(lang, Language::En, "the language of the page it was asked from");
         let token = link.split("token=").nth(1).unwrap().to_owned();
         assert!(link.starts_with("http://cabinet.test/reset?token="));
         confirm_reset(&app, &token, "brand-new-1", "brand-new-1").await.unwrap();
@@ -524,7 +495,7 @@ mod tests {
         ));
         assert!(login(&app, "r@x.ru", "brand-new-1", "ip").await.is_ok());
 
-        request_reset(&app, "r@x.ru").await.unwrap();
+        request_reset(&app, "r@x.ru", Language::Ru).await.unwrap();
         let got = app.ports.queue.receive("notifications", 10, std::time::Duration::ZERO).await.unwrap();
         let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
         let token = body["template"]["link"].as_str().unwrap().split("token=").nth(1).unwrap().to_owned();
@@ -601,6 +572,37 @@ mod tests {
         assert!(matches!(login(&app, "c@x.ru", "password1", "10.9.9.9").await, Err(Error::RateLimited { .. })));
         clock.advance(chrono::Duration::minutes(15));
         assert!(login(&app, "c@x.ru", "password1", "10.9.9.9").await.is_ok());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn forty_parallel_guesses_get_at_most_ten_password_checks() {
+        let (app, _, _) = testing::app();
+        create_user(&app, NewUser { email: "e@x.ru".into(), ..Default::default() }, "password1").await.unwrap();
+        let tasks: Vec<_> = (0..40)
+            .map(|i| {
+                let app = app.clone();
+                tokio::spawn(async move { login(&app, "e@x.ru", "wrong-guess", &format!("10.1.0.{i}")).await })
+            })
+            .collect();
+        let (mut checked, mut limited) = (0, 0);
+        for t in tasks {
+            match t.await.unwrap() {
+                Err(Error::WrongCredentials) => checked += 1,
+                Err(Error::RateLimited { .. }) => limited += 1,
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(checked <= 10, "{checked} passwords checked");
+        assert_eq!(checked + limited, 40);
+    }
+
+    #[tokio::test]
+    async fn right_passwords_do_not_use_up_the_limit() {
+        let (app, _, _) = testing::app();
+        create_user(&app, NewUser { email: "f@x.ru".into(), ..Default::default() }, "password1").await.unwrap();
+        for _ in 0..15 {
+            login(&app, "f@x.ru", "password1", "10.2.0.1").await.unwrap();
+        }
     }
 
     #[tokio::test]

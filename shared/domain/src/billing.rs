@@ -131,6 +131,15 @@ impl Account {
         }
     }
 
+    /// When a tariff connected now starts its paid period: at the end of a running trial (the
+    /// trial's days are not lost), else at once.
+    pub fn paid_from(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        match (self.status_at(now), self.expires_at) {
+            (Status::Trial, Some(end)) => end,
+            _ => now,
+        }
+    }
+
     /// Whether the site chat works now: the trial, Pro and Pro+ include it, Start does not.
     pub fn site_chat(&self, now: DateTime<Utc>) -> bool {
         match self.status_at(now) {
@@ -292,7 +301,8 @@ fn charge(account: &mut Account, price_rub: i64, now: DateTime<Utc>, note: Strin
     Ok(LedgerEntry { at: now, kind: LedgerKind::Charge, amount_rub: -price_rub, note })
 }
 
-/// Connects a tariff at once when the balance covers its price.
+/// Connects a tariff at once when the balance covers its price; its paid period starts when a
+/// running trial ends.
 pub async fn connect(app: &App, project_id: &str, plan: Plan, visitors: Option<u32>) -> Result<Account> {
     let (project, _) = projects::get(app, project_id).await?;
     let (mut account, version) = load(app, project_id).await?;
@@ -304,9 +314,10 @@ pub async fn connect(app: &App, project_id: &str, plan: Plan, visitors: Option<u
     let entry = charge(&mut account, cost, now, format!("Тариф {} на {PERIOD_DAYS} дней", plan_name(plan)))?;
     account.plan = Some(plan);
     account.visitors = if plan == Plan::ProPlus { Some(visitors.unwrap_or(10_000).max(5_001)) } else { None };
+    let from = account.paid_from(now);
     account.status = Status::Active;
     account.started_at = Some(now);
-    account.expires_at = Some(now + Duration::days(PERIOD_DAYS));
+    account.expires_at = Some(from + Duration::days(PERIOD_DAYS));
     save(app, project_id, &account, version, Some(entry)).await?;
     tell(app, &project, TariffEvent::Connected, &account).await?;
     Ok(account)
@@ -432,6 +443,24 @@ mod tests {
         assert_eq!(trial.status, Status::Trial);
         assert!(trial.site_chat(app.now()));
         assert!(matches!(start_trial(&app, &p.id).await, Err(Error::Conflict { .. })));
+
+        // Connected during the trial: the paid 30 days start when the trial's 7 end.
+        let other = projects::create(&app, &owner.id, NewProject { name: "Лютик".into(), ..Default::default() }, None)
+            .await
+            .unwrap();
+        projects::update(
+            &app,
+            &other.id,
+            projects::ProjectChanges { domains: Some(vec!["lutik.ru".into()]), ..Default::default() },
+        )
+        .await
+        .unwrap();
+        let on_trial = start_trial(&app, &other.id).await.unwrap();
+        clock.advance(Duration::days(2));
+        top_up(&app, &other.id, 3_500).await.unwrap();
+        let paid = connect(&app, &other.id, Plan::Pro, None).await.unwrap();
+        assert_eq!(paid.status, Status::Active);
+        assert_eq!(paid.expires_at, on_trial.expires_at.map(|e| e + Duration::days(PERIOD_DAYS)));
 
         clock.advance(Duration::days(TRIAL_DAYS) + Duration::seconds(1));
         assert_eq!(expire_due(&app).await.unwrap(), 1);

@@ -1,6 +1,7 @@
 //! Notifications (PRODUCT.md §4): the jobs that go through the `notifications` queue, the
 //! service mails they render to, and their delivery, once per queue message.
 
+use crate::widget::Language;
 use crate::{App, Error, Result};
 use beseda_ports::Mail;
 use beseda_ports::queue::NOTIFICATIONS;
@@ -88,12 +89,22 @@ pub enum Template {
     NewAccount { project_name: String, login: String, password: String },
     /// An existing account was added to a project (§3).
     AddedToProject { project_name: String },
-    /// A link that sets a new password, valid one hour (§1).
-    PasswordReset { link: String },
+    /// A link that sets a new password, valid one hour (§1), in the language of the page it
+    /// was asked for from.
+    PasswordReset {
+        link: String,
+        #[serde(default = "russian")]
+        lang: Language,
+    },
     /// A visitor left a request or asked for a call (§4 group 2).
     NewRequest { project_name: String, summary: String },
     /// A tariff or the trial was connected, renewed or disconnected (§4 group 1).
     Tariff { project_name: String, event: TariffEvent, tariff: String, until: Option<String> },
+}
+
+/// Jobs queued before mails had a language are Russian.
+fn russian() -> Language {
+    Language::Ru
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,7 +154,13 @@ pub fn render(template: &Template, public_url: &str) -> (String, String) {
                 ),
             )
         }
-        Template::PasswordReset { link } => (
+        Template::PasswordReset { link, lang: Language::En } => (
+            "Beseda: password reset".into(),
+            format!(
+                "To set a new password, open the link (it works for 1 hour):\n{link}\n\nIf you did not ask to change your password, do nothing.\n"
+            ),
+        ),
+        Template::PasswordReset { link, lang: Language::Ru } => (
             "Беседа: восстановление пароля".into(),
             format!(
                 "Чтобы задать новый пароль, откройте ссылку (она действует 1 час):\n{link}\n\nЕсли вы не просили сменить пароль, ничего не делайте.\n"

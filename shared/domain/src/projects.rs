@@ -158,6 +158,15 @@ pub async fn get(app: &App, project_id: &str) -> Result<(Project, u64)> {
     Ok((item.decode()?, item.version))
 }
 
+/// The photo of one of the project's operators, which its visitors see in the widget (§1);
+/// anyone else's is not found.
+pub async fn operator_avatar(app: &App, project_id: &str, user_id: &str) -> Result<beseda_ports::Blob> {
+    match membership(app, project_id, user_id).await? {
+        Some((m, _)) if m.accesses.contains(&Access::Operator) => crate::accounts::avatar(app, user_id).await,
+        _ => Err(Error::NotFound("operator")),
+    }
+}
+
 pub async fn membership(app: &App, project_id: &str, user_id: &str) -> Result<Option<(Membership, u64)>> {
     let (pk, sk) = member_key(project_id, user_id);
     Ok(match app.ports.table.get(&pk, &sk).await? {
@@ -250,6 +259,26 @@ mod tests {
     use super::*;
     use crate::accounts::{self, NewUser};
     use crate::testing;
+
+    #[tokio::test]
+    async fn visitors_see_only_operators_photos() {
+        let (app, _, _) = testing::app();
+        let anna =
+            accounts::create_user(&app, NewUser { email: "anna@x.ru".into(), ..Default::default() }, "password1")
+                .await
+                .unwrap();
+        let p =
+            create(&app, &anna.id, NewProject { name: "Ромашка".into(), ..Default::default() }, None).await.unwrap();
+        let png = bytes::Bytes::from_static(b"\x89PNG\r\n\x1a\nrest-of-image");
+        accounts::set_avatar(&app, &anna.id, png.clone()).await.unwrap();
+        assert!(
+            matches!(operator_avatar(&app, &p.id, &anna.id).await, Err(Error::NotFound(_))),
+            "an administrator without the operator access"
+        );
+        crate::team::update(&app, &p.id, &anna.id, Some(vec![Access::Admin, Access::Operator]), None).await.unwrap();
+        assert_eq!(operator_avatar(&app, &p.id, &anna.id).await.unwrap().bytes, png);
+        assert!(matches!(operator_avatar(&app, "other", &anna.id).await, Err(Error::NotFound(_))), "not a member");
+    }
 
     #[tokio::test]
     async fn creator_is_admin_and_others_see_nothing() {

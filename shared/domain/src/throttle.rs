@@ -1,35 +1,114 @@
-//! The login throttle: after 10 failures within 15 minutes for one account or one IP address,
-//! further attempts are refused until the oldest failure leaves the window.
+//! Throttles: at most `max` attempts of one subject (an account, an IP address, a project)
+//! within a sliding window. An attempt is counted atomically *before* the work it guards
+//! (a password check, a reset mail, a new visitor), so N parallel attempts cost N, and past the
+//! limit further attempts are refused until the oldest leaves the window.
 
+use crate::{App, Error, Result};
+use beseda_ports::table::{Condition, Item, StoreError};
 use serde::{Deserialize, Serialize};
 
-pub const MAX_FAILURES: usize = 10;
-pub const WINDOW_SECS: i64 = 15 * 60;
+/// How many attempts a subject gets within how many seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub max: usize,
+    pub window_secs: i64,
+}
 
-/// The failure times (epoch seconds) of one subject within the window.
+/// Log-in: 10 wrong passwords in 15 minutes, per account and per client IP.
+pub const LOGIN: Limit = Limit { max: 10, window_secs: 15 * 60 };
+/// Password-reset requests: 5 an hour per account.
+pub const RESET_ACCOUNT: Limit = Limit { max: 5, window_secs: 3600 };
+/// Password-reset requests: 20 an hour per client IP.
+pub const RESET_IP: Limit = Limit { max: 20, window_secs: 3600 };
+
+/// The attempt times (epoch seconds) of one subject within the window.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Failures(pub Vec<i64>);
+pub struct Attempts(pub Vec<i64>);
 
-impl Failures {
-    fn recent(&self, now: i64) -> impl Iterator<Item = i64> + '_ {
-        self.0.iter().copied().filter(move |t| now - t < WINDOW_SECS)
+impl Attempts {
+    fn recent(&self, now: i64, limit: Limit) -> impl Iterator<Item = i64> + '_ {
+        self.0.iter().copied().filter(move |t| now - t < limit.window_secs)
     }
 
     /// Seconds until an attempt is allowed again, or None when it is allowed now.
-    pub fn locked_for(&self, now: i64) -> Option<u64> {
-        let recent: Vec<i64> = self.recent(now).collect();
-        (recent.len() >= MAX_FAILURES).then(|| {
+    pub fn locked_for(&self, now: i64, limit: Limit) -> Option<u64> {
+        let recent: Vec<i64> = self.recent(now, limit).collect();
+        (recent.len() >= limit.max).then(|| {
             let oldest = recent.iter().copied().min().unwrap_or(now);
-            (oldest + WINDOW_SECS - now).max(1) as u64
+            (oldest + limit.window_secs - now).max(1) as u64
         })
     }
 
-    /// The failures after one more at `now`, forgetting those out of the window.
-    pub fn record(&self, now: i64) -> Self {
-        let mut kept: Vec<i64> = self.recent(now).collect();
+    /// The attempts after one more at `now`, forgetting those out of the window.
+    pub fn record(&self, now: i64, limit: Limit) -> Self {
+        let mut kept: Vec<i64> = self.recent(now, limit).collect();
         kept.push(now);
         Self(kept)
     }
+
+    /// The attempts without one made at `at` (an attempt that turned out fine).
+    pub fn forget(&self, at: i64) -> Self {
+        let mut kept = self.0.clone();
+        if let Some(i) = kept.iter().position(|t| *t == at) {
+            kept.remove(i);
+        }
+        Self(kept)
+    }
+}
+
+/// How many times a write that lost a race is tried again before the attempt is refused.
+const RACE_RETRIES: usize = 200;
+
+fn key(subject: &str) -> (String, String) {
+    crate::keys::login_failures(subject)
+}
+
+async fn load(app: &App, subject: &str) -> Result<(Attempts, Option<u64>)> {
+    let (pk, sk) = key(subject);
+    Ok(match app.ports.table.get(&pk, &sk).await? {
+        Some(item) => (item.decode()?, Some(item.version)),
+        None => (Attempts::default(), None),
+    })
+}
+
+/// Rewrites a subject's attempts with an optimistic version check, retrying lost races.
+/// `change` returns the new attempts, or an error to stop (and nothing is written).
+async fn update(
+    app: &App,
+    subject: &str,
+    window_secs: i64,
+    change: impl Fn(&Attempts, i64) -> Result<Attempts>,
+) -> Result<i64> {
+    for _ in 0..RACE_RETRIES {
+        let (current, version) = load(app, subject).await?;
+        let now = app.now().timestamp();
+        let next = change(&current, now)?;
+        let (pk, sk) = key(subject);
+        let body = serde_json::to_value(&next).map_err(|e| Error::Internal(e.to_string()))?;
+        let item = Item::new(pk, sk, body).expiring_at(now + window_secs);
+        let condition = version.map_or(Condition::NotExists, Condition::Version);
+        match app.ports.table.put(item, condition).await {
+            Ok(_) => return Ok(now),
+            Err(StoreError::ConditionFailed) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::RateLimited { retry_after: 1 })
+}
+
+/// Counts one attempt of `subject`, or refuses it with `RateLimited` when the subject has used
+/// up its limit. Returns the attempt's time, for [`give_back`].
+pub async fn take(app: &App, subject: &str, limit: Limit) -> Result<i64> {
+    update(app, subject, limit.window_secs, |current, now| match current.locked_for(now, limit) {
+        Some(retry_after) => Err(Error::RateLimited { retry_after }),
+        None => Ok(current.record(now, limit)),
+    })
+    .await
+}
+
+/// Returns an attempt taken at `at` that turned out fine (a right password).
+pub async fn give_back(app: &App, subject: &str, limit: Limit, at: i64) -> Result<()> {
+    update(app, subject, limit.window_secs, |current, _| Ok(current.forget(at))).await.map(|_| ())
 }
 
 #[cfg(test)]
@@ -37,20 +116,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ten_failures_in_fifteen_minutes_lock() {
-        let mut f = Failures::default();
+    fn ten_attempts_in_fifteen_minutes_lock() {
+        let mut f = Attempts::default();
         for i in 0..9 {
-            f = f.record(1000 + i * 60);
-            assert_eq!(f.locked_for(1000 + i * 60), None);
+            f = f.record(1000 + i * 60, LOGIN);
+            assert_eq!(f.locked_for(1000 + i * 60, LOGIN), None);
         }
-        f = f.record(1540);
-        assert_eq!(f.locked_for(1541), Some(359));
-        assert_eq!(f.locked_for(1000 + WINDOW_SECS), None, "the oldest failure has left the window");
+        f = f.record(1540, LOGIN);
+        assert_eq!(f.locked_for(1541, LOGIN), Some(359));
+        assert_eq!(f.locked_for(1000 + LOGIN.window_secs, LOGIN), None, "the oldest attempt has left the window");
     }
 
     #[test]
-    fn old_failures_are_forgotten() {
-        let f = Failures((0..10).collect());
-        assert_eq!(f.record(5000).0, vec![5000]);
+    fn old_attempts_are_forgotten_and_one_can_be_given_back() {
+        let f = Attempts((0..10).collect());
+        assert_eq!(f.record(5000, LOGIN).0, vec![5000]);
+        assert_eq!(Attempts(vec![1, 2, 2, 3]).forget(2).0, vec![1, 2, 3]);
+        assert_eq!(Attempts(vec![1]).forget(9).0, vec![1]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn parallel_attempts_are_each_counted() {
+        let (app, _, _) = crate::testing::app();
+        let tasks: Vec<_> = (0..40)
+            .map(|_| {
+                let app = app.clone();
+                tokio::spawn(async move { take(&app, "email#x", LOGIN).await })
+            })
+            .collect();
+        let mut allowed = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(_) => allowed += 1,
+                Err(Error::RateLimited { .. }) => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert_eq!(allowed, LOGIN.max);
     }
 }

@@ -4,7 +4,7 @@
 //! message received more than `max_receives` times moves to `<queue>-dlq`. Receipts carry the
 //! receive count, so a receipt from an older receive cannot ack a newer one.
 
-use crate::db::Db;
+use crate::db::{Db, Refusal};
 use async_trait::async_trait;
 use beseda_ports::Clock;
 use beseda_ports::queue::{MAX_DELAY, Queue, QueueError, QueueSpec, Received};
@@ -23,6 +23,13 @@ struct Message {
     body: String,
     visible_at: u64,
     receive_count: u32,
+}
+
+impl Refusal for QueueError {
+    /// A receipt is checked before anything is written.
+    fn wrote_nothing(&self) -> bool {
+        matches!(self, QueueError::StaleReceipt)
+    }
 }
 
 fn backend(e: impl std::fmt::Display) -> QueueError {
@@ -109,8 +116,30 @@ impl EmbeddedQueue {
         self.clock.now().timestamp_millis().max(0) as u64
     }
 
+    /// Whether a message of the queue is visible now: a read, so a receiver polling an empty
+    /// queue costs no commit.
+    async fn any_due(&self, spec: QueueSpec, now: u64) -> Result<bool, QueueError> {
+        self.db
+            .read(QueueError::Backend, move |db| {
+                let tx = db.begin_read().map_err(backend)?;
+                match tx.open_table(VISIBLE) {
+                    Ok(visible) => Ok(visible
+                        .range((spec.name, 0u64, "")..=(spec.name, now, "\u{10FFFF}"))
+                        .map_err(backend)?
+                        .next()
+                        .is_some()),
+                    Err(redb::TableError::TableDoesNotExist(_)) => Ok(false),
+                    Err(e) => Err(backend(e)),
+                }
+            })
+            .await
+    }
+
     async fn receive_now(&self, spec: QueueSpec, max: usize) -> Result<Vec<Received>, QueueError> {
         let now = self.now_ms();
+        if !self.any_due(spec, now).await? {
+            return Ok(vec![]);
+        }
         self.db
             .write(QueueError::Backend, move |tx: &WriteTransaction| {
                 write(tx, |rows| {

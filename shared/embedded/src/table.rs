@@ -2,7 +2,7 @@
 //! keyed by (gsi1pk, gsi1sk, pk, sk) and written in the same transaction, expiry filtered on
 //! read and swept by `sweep_expired`.
 
-use crate::db::Db;
+use crate::db::{Db, Refusal};
 use async_trait::async_trait;
 use beseda_ports::Clock;
 use beseda_ports::table::{Condition, Cursor, IndexKey, Item, Page, Query, SkRange, StoreError, TableStore, Write};
@@ -32,6 +32,13 @@ struct Stored {
     expires_at: Option<i64>,
     version: u64,
     body: serde_json::Value,
+}
+
+impl Refusal for StoreError {
+    /// Conditions are checked before anything is written.
+    fn wrote_nothing(&self) -> bool {
+        matches!(self, StoreError::ConditionFailed | StoreError::TransactionCancelled)
+    }
 }
 
 fn backend(e: impl std::fmt::Display) -> StoreError {

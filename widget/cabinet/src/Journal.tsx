@@ -6,6 +6,7 @@ import { formatDateTime, formatPhone } from "./format";
 import { useI18n, type Key } from "./i18n";
 import { IconJournal } from "./icons";
 import { useProjects, useSession } from "./state";
+import { leadText } from "./systemText";
 import { errorText, LoadError, Loading, Refusal } from "./ui";
 
 type Load =
@@ -100,11 +101,11 @@ export function JournalPage() {
                 const contacts = [formatPhone(str(l.phone)), str(l.email)].filter(Boolean);
                 return (
                   <tr>
-                    <td class="nowrap muted">{str(l.local_time) || formatDateTime(str(l.at), lang, user.timezone)}</td>
-                    <td class="nowrap">
+                    <td class="nowrap muted" data-label={t("journal.col.time")}>{str(l.local_time) || formatDateTime(str(l.at), lang, user.timezone)}</td>
+                    <td class="nowrap" data-label={t("journal.col.channel")}>
                       <span class="chip">{channel(str(l.channel))}</span>
                     </td>
-                    <td>
+                    <td data-label={t("journal.col.client")}>
                       <span class="person-cell">
                         <span class="person-name">{name || contacts[0] || "—"}</span>
                         {(name ? contacts : contacts.slice(1)).map((c) => (
@@ -112,7 +113,9 @@ export function JournalPage() {
                         ))}
                       </span>
                     </td>
-                    <td class="lead-text">{str(l.text) || "—"}</td>
+                    <td class="lead-text" data-label={t("journal.col.request")}>
+                      {leadText(str(l.text), t) || "—"}
+                    </td>
                   </tr>
                 );
               })

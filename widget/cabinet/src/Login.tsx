@@ -105,7 +105,7 @@ export function LoginPage({ onLogin }: { onLogin: () => Promise<void> }) {
 }
 
 export function ForgotPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [email, setEmail] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
@@ -117,7 +117,7 @@ export function ForgotPage() {
     setBusy(true);
     setError("");
     try {
-      await requestPasswordReset(email.trim());
+      await requestPasswordReset(email.trim(), lang);
       setSent(true);
     } catch (err) {
       setError(errorText(err, t));

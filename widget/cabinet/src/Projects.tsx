@@ -1,7 +1,7 @@
 // The project switcher of the sidebar and the «Создать проект» dialog.
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { createProject, spheres as loadSpheres, timezones as loadTimezones, type Project, type Sphere } from "./api";
-import { useI18n } from "./i18n";
+import { useI18n, type Key, type T } from "./i18n";
 import { IconCheck, IconChevron, IconFolder, IconPlus } from "./icons";
 import { navigate } from "./nav";
 import { isInactive, useProjects, useSession } from "./state";
@@ -101,6 +101,13 @@ export function ProjectSwitcher({ onCreate }: { onCreate: () => void }) {
   );
 }
 
+/** A business sphere in the reader's language (the server's list is Russian). */
+export function sphereName(s: Sphere, t: T): string {
+  const key = ("sphere." + s.id) as Key;
+  const name = t(key);
+  return name === key ? s.name : name;
+}
+
 export function CreateProjectDialog({ onClose }: { onClose: () => void }) {
   const { t } = useI18n();
   const { user } = useSession();
@@ -154,7 +161,7 @@ export function CreateProjectDialog({ onClose }: { onClose: () => void }) {
               <select id={id} name="sphere" value={sphere} aria-describedby={d} onChange={(e) => setSphere(e.currentTarget.value)}>
                 <option value="">{t("project.sphereNone")}</option>
                 {spheres.map((s) => (
-                  <option value={s.id}>{s.name}</option>
+                  <option value={s.id}>{sphereName(s, t)}</option>
                 ))}
               </select>
             )}

@@ -1,5 +1,5 @@
 // /settings — project settings (§2–§5, §8–§10): tabs Основные, Чат на сайте, Команда, Уведомления,
-// Черный список, Тариф.
+// Черный список, Расширенные, Тариф.
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import {
   canManage,
@@ -17,6 +17,8 @@ import { useI18n, type Key } from "./i18n";
 import { IconCheck, IconCopy, IconFolder, IconPlus, IconTrash } from "./icons";
 import { navigate, usePath } from "./nav";
 import { settingsPath, settingsTab, type SettingsTab } from "./routes";
+import { sphereName } from "./Projects";
+import { AdvancedTab } from "./settings/Advanced";
 import { BlacklistTab } from "./settings/Blacklist";
 import { NotificationsTab } from "./settings/Notifications";
 import { TariffTab } from "./settings/Tariff";
@@ -50,6 +52,7 @@ const TABS: { id: SettingsTab; title: Key }[] = [
   { id: "team", title: "settings.tab.team" },
   { id: "notifications", title: "settings.tab.notifications" },
   { id: "blacklist", title: "settings.tab.blacklist" },
+  { id: "advanced", title: "settings.tab.advanced" },
   { id: "tariff", title: "settings.tab.tariff" },
 ];
 
@@ -131,6 +134,7 @@ export function SettingsPage({ onCreate }: { onCreate: () => void }) {
         )}
         {tab === "notifications" && <NotificationsTab {...props} />}
         {tab === "blacklist" && <BlacklistTab {...props} />}
+        {tab === "advanced" && <AdvancedTab {...props} />}
         {tab === "tariff" && <TariffTab {...props} onBillingChanged={reload} />}
         {tab === "widget" && <WidgetTab {...props} />}
       </div>
@@ -209,7 +213,7 @@ function GeneralCard({ project, setProject }: TabProps) {
               <select id={id} name="sphere" value={sphere} aria-describedby={d} onChange={(e) => setSphere(e.currentTarget.value)}>
                 <option value="">{t("project.sphereNone")}</option>
                 {spheres.map((s) => (
-                  <option value={s.id}>{s.name}</option>
+                  <option value={s.id}>{sphereName(s, t)}</option>
                 ))}
                 {sphere && !spheres.some((s) => s.id === sphere) && <option value={sphere}>{sphere}</option>}
               </select>
@@ -230,11 +234,16 @@ function GeneralCard({ project, setProject }: TabProps) {
 function DomainsCard({ project, setProject }: TabProps) {
   const { t } = useI18n();
   const [value, setValue] = useState("");
-  const [error, setError] = useState("");
+  const [error, setErrorText] = useState("");
   const save = useSave();
   const input = useRef<HTMLInputElement>(null);
   const id = useId();
   const domains = project.domains || [];
+  // One outcome, one message: an error takes the place of an earlier «Сохранено».
+  const setError = (msg: string) => {
+    setErrorText(msg);
+    if (msg) save.reset();
+  };
 
   function check(raw: string): string | null {
     const d = normalizeDomain(raw);

@@ -1,17 +1,17 @@
 import type { JSX } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { displayName, type User } from "./api";
 import { Avatar } from "./Avatar";
 import { useI18n, type Key } from "./i18n";
-import { IconDashboard, IconDialogs, IconJournal, IconLogout, IconSettings, Logo } from "./icons";
+import { IconClose, IconDashboard, IconDialogs, IconJournal, IconLogout, IconMenu, IconSettings, Logo } from "./icons";
 import { DialogsPage } from "./Dialogs";
 import { JournalPage } from "./Journal";
 import { LangSwitch } from "./LangSwitch";
 import { LiveContext, useLiveConnection } from "./live";
-import { linkClick } from "./nav";
+import { linkClick, navigate } from "./nav";
 import { ProfilePage } from "./Profile";
 import { CreateProjectDialog, ProjectSwitcher } from "./Projects";
-import { SECTIONS, type Route, type Section } from "./routes";
+import { allowedSections, fallbackSection, SECTIONS, sectionPath, type Route, type Section } from "./routes";
 import { SettingsPage } from "./Settings";
 import { ProjectsContext, useProjectsState, useSession } from "./state";
 
@@ -28,7 +28,23 @@ export function Shell({ route, onLogout }: { route: Route; onLogout: () => void 
   const projects = useProjectsState();
   const live = useLiveConnection(projects.current, user);
   const [creating, setCreating] = useState(false);
+  // On a phone the menu is a drawer behind a button; it closes on every move.
+  const [menuOpen, setMenuOpen] = useState(false);
   const current = route.kind === "section" ? route.section : null;
+  useEffect(() => setMenuOpen(false), [location.pathname]);
+  // The menu shows what the member's accesses open here; a link (from a mail, say) to a
+  // section they may not open leads to what they may see.
+  const allowed = allowedSections(projects.list === null ? null : projects.current ? projects.current.accesses : null);
+  const closed = projects.list !== null && current !== null && !allowed.includes(current);
+  useEffect(() => {
+    if (closed) navigate(sectionPath(fallbackSection(allowed)), true);
+  }, [closed]);
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setMenuOpen(false);
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  }, [menuOpen]);
   const title = route.kind === "profile" ? t("page.profile") : current ? t(("page." + current) as Key) : t("page.notFound");
   document.title = title + " · " + t("brand");
 
@@ -43,8 +59,12 @@ export function Shell({ route, onLogout }: { route: Route; onLogout: () => void 
   return (
     <ProjectsContext.Provider value={projects}>
       <LiveContext.Provider value={live}>
-        <div class={"shell" + (current === "dialogs" ? " shell-dialogs" : "")}>
-          <aside class="side">
+        <div class={"shell" + (current === "dialogs" ? " shell-dialogs" : "") + (menuOpen ? " menu-open" : "")}>
+          {menuOpen && <div class="side-backdrop" onClick={() => setMenuOpen(false)} />}
+          <aside class="side" id="side-menu">
+            <button type="button" class="btn btn-ghost btn-icon side-close" aria-label={t("shell.menuClose")} title={t("shell.menuClose")} onClick={() => setMenuOpen(false)}>
+              <IconClose />
+            </button>
             <div class="brand side-brand">
               <Logo size={32} />
               <span>{t("brand")}</span>
@@ -52,7 +72,7 @@ export function Shell({ route, onLogout }: { route: Route; onLogout: () => void 
             <ProjectSwitcher onCreate={() => setCreating(true)} />
             <nav aria-label={t("nav.label")}>
               <ul class="menu">
-                {SECTIONS.map((s) => {
+                {SECTIONS.filter((s) => allowed.includes(s.id)).map((s) => {
                   const Icon = ICONS[s.id];
                   return (
                     <li>
@@ -71,6 +91,17 @@ export function Shell({ route, onLogout }: { route: Route; onLogout: () => void 
           </aside>
           <div class="main">
             <header class="top">
+              <button
+                type="button"
+                class="btn btn-ghost btn-icon menu-btn"
+                aria-label={t("shell.menu")}
+                title={t("shell.menu")}
+                aria-expanded={menuOpen}
+                aria-controls="side-menu"
+                onClick={() => setMenuOpen(!menuOpen)}
+              >
+                <IconMenu />
+              </button>
               <h1 class="top-title">{title}</h1>
               <div class="user" role="group" aria-label={t("shell.account")}>
                 <a

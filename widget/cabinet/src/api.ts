@@ -276,8 +276,9 @@ export const login = (email: string, password: string) =>
   api<unknown>("/api/v1/auth/login", { method: "POST", body: { email, password } });
 export const logout = () => api<unknown>("/api/v1/auth/logout", { method: "POST", body: {} });
 export const me = () => api<{ user: User }>("/api/v1/me").then((r) => r.user);
-export const requestPasswordReset = (email: string) =>
-  api<unknown>("/api/v1/auth/password-reset", { method: "POST", body: { email } });
+/** The mail is written in `lang`, the language of the page asking. */
+export const requestPasswordReset = (email: string, lang: "ru" | "en") =>
+  api<unknown>("/api/v1/auth/password-reset", { method: "POST", body: { email, lang } });
 export const confirmPasswordReset = (token: string, password: string, password_again: string) =>
   api<unknown>("/api/v1/auth/password-reset/confirm", { method: "POST", body: { token, password, password_again } });
 export type ProfilePatch = Partial<Pick<User, "first_name" | "last_name" | "phone" | "timezone" | "hide_inactive_projects" | "volumes">>;

@@ -2,6 +2,7 @@
 // in step with what arrives over the WebSocket, messages without duplicates, read marks,
 // list times in the user's time zone, the typing throttle. Unit-tested.
 import type { Dialog, Folder, Message } from "./api";
+import { formatPhone } from "./format";
 import type { Lang } from "./i18n";
 
 export type Lists = Record<Folder, Dialog[]>;
@@ -77,7 +78,7 @@ export function contactName(d: Pick<Dialog, "contact">): string | null {
   const c = d.contact || {};
   for (const k of ["name", "phone", "email"]) {
     const v = c[k];
-    if (typeof v === "string" && v.trim()) return v.trim();
+    if (typeof v === "string" && v.trim()) return k === "phone" ? formatPhone(v.trim()) : v.trim();
   }
   return null;
 }

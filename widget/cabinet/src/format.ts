@@ -44,11 +44,22 @@ export function tzLabel(tz: string): string {
   return (off ? "(" + off + ") " : "") + tz.replace(/_/g, " ");
 }
 
-/** Case-insensitive match on the label, ignoring "_" vs " ". */
-export function tzMatches(tz: string, query: string): boolean {
-  const q = query.trim().toLowerCase().replace(/_/g, " ");
+/**
+ * Case-insensitive match on the label (ignoring "_" vs " "), on the Russian city names and on
+ * «МСК+2» (also typed «мск +2», «msk+2» or with a hyphen for the minus); `russian` is what
+ * tzRussian() gives for the zone.
+ */
+export function tzMatches(tz: string, query: string, russian = ""): boolean {
+  const q = query.trim().toLowerCase().replace(/_/g, " ").replace(/ё/g, "е");
   if (!q) return true;
-  return tzLabel(tz).toLowerCase().includes(q);
+  if (tzLabel(tz).toLowerCase().includes(q)) return true;
+  const ru = russian.toLowerCase().replace(/ё/g, "е");
+  const msk = /^(?:мск|msk)\s*([+\-−–])?\s*(\d{1,2}(?::\d\d)?)?$/.exec(q);
+  if (msk) {
+    const want = "мск" + (msk[2] && msk[2] !== "0" ? (msk[1] && msk[1] !== "+" ? "−" : "+") + msk[2] : "");
+    return ru.split(" ").some((w) => w === want || (!msk[2] && w.startsWith("мск")));
+  }
+  return ru.includes(q);
 }
 
 const locale = (lang: Lang) => (lang === "ru" ? "ru-RU" : "en-GB");

@@ -94,6 +94,11 @@ export const IconClose = () => (
   </Svg>
 );
 
+export const IconMenu = () => (
+  <Svg>
+    <path d="M4 6h16M4 12h16M4 18h16" />
+  </Svg>
+);
 export const IconCopy = () => (
   <Svg size={16}>
     <rect x="9" y="9" width="11" height="11" rx="2" />

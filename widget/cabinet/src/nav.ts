@@ -1,8 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 
-export function navigate(path: string): void {
+export function navigate(path: string, replace = false): void {
   if (path === location.pathname) return;
-  history.pushState(null, "", path);
+  if (replace) history.replaceState(null, "", path);
+  else history.pushState(null, "", path);
   dispatchEvent(new PopStateEvent("popstate"));
 }
 

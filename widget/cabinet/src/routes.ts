@@ -9,6 +9,26 @@ export const SECTIONS: { id: Section; path: string }[] = [
   { id: "settings", path: "/settings" },
 ];
 
+/**
+ * The sections a member's accesses in the project open (access.rs: ЕЖЛ for the administrator
+ * and «Аналитика», Диалоги also for «Оператор», Настройки for the administrator and
+ * «Настройки»); without a project every section is shown (each says what to do first).
+ */
+export function allowedSections(accesses: string[] | null): Section[] {
+  if (!accesses) return SECTIONS.map((s) => s.id);
+  const has = (...a: string[]) => a.some((x) => accesses.includes(x));
+  return SECTIONS.map((s) => s.id).filter(
+    (s) => s === "dashboard" || (s === "journal" ? has("admin", "analytics") : s === "dialogs" ? has("admin", "analytics", "operator") : has("admin", "settings")),
+  );
+}
+
+/** Where a link to a section the member may not open leads instead: Диалоги if open to them, else Панель. */
+export function fallbackSection(allowed: Section[]): Section {
+  return allowed.includes("dialogs") ? "dialogs" : "dashboard";
+}
+
+export const sectionPath = (s: Section) => SECTIONS.find((x) => x.id === s)!.path;
+
 export type Route =
   | { kind: "section"; section: Section }
   | { kind: "profile" }
@@ -30,8 +50,8 @@ export function parseRoute(pathname: string): Route {
 }
 
 /** Tabs of the project settings, each at /settings/<tab> (the first one at /settings). */
-export type SettingsTab = "main" | "team" | "notifications" | "blacklist" | "tariff" | "widget";
-export const SETTINGS_TABS: SettingsTab[] = ["main", "team", "notifications", "blacklist", "tariff", "widget"];
+export type SettingsTab = "main" | "team" | "notifications" | "blacklist" | "advanced" | "tariff" | "widget";
+export const SETTINGS_TABS: SettingsTab[] = ["main", "team", "notifications", "blacklist", "advanced", "tariff", "widget"];
 
 export function settingsTab(pathname: string): SettingsTab | null {
   const p = clean(pathname);

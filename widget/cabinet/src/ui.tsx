@@ -4,14 +4,24 @@ import type { ComponentChildren, PartialInputHTMLAttributes } from "preact";
 import { useEffect, useId, useMemo, useRef, useState } from "preact/hooks";
 import { ApiError } from "./api";
 import { tzLabel, tzMatches } from "./format";
+import { TZ_RU, tzRussian } from "./tzNames";
 import { useI18n, type Key, type T } from "./i18n";
 import { IconAlert, IconCheck, IconClose, IconCopy, IconLock } from "./icons";
 
+/**
+ * An API error in the reader's language, from its code through the translations; a code the
+ * cabinet does not know falls back to the server's (Russian) message for a Russian reader and
+ * to a line for the status otherwise.
+ */
 export function errorText(err: unknown, t: T): string {
   if (err instanceof ApiError) {
-    if (err.message) return err.message;
     if (err.code === "network") return t("error.network");
-    if (err.status === 403) return t("error.forbidden");
+    const key = ("err." + err.code) as Key;
+    const known = t(key);
+    if (known !== key) return known;
+    if (err.message && t("lang.code") === "ru") return err.message;
+    const byStatus = ("err.status." + err.status) as Key;
+    if (t(byStatus) !== byStatus) return t(byStatus);
   }
   return t("error.generic");
 }
@@ -383,13 +393,13 @@ export function TimezoneSelect({
   invalid?: boolean;
   name?: string;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
   const listRef = useRef<HTMLUListElement>(null);
   const all = useMemo(() => (zones.includes(value) || !value ? zones : [value, ...zones]), [zones, value]);
-  const list = useMemo(() => (open ? all.filter((z) => tzMatches(z, query)) : []), [open, all, query]);
+  const list = useMemo(() => (open ? all.filter((z) => tzMatches(z, query, tzRussian(z))) : []), [open, all, query]);
   const listId = id + "-list";
 
   const inputRef = useRef<HTMLInputElement>(null);
@@ -505,6 +515,7 @@ export function TimezoneSelect({
               onMouseMove={() => i !== active && setActive(i)}
             >
               {tzLabel(z)}
+              {lang === "ru" && TZ_RU[z] && <span class="combo-sub">{tzRussian(z)}</span>}
             </li>
           ))}
         </ul>

@@ -381,6 +381,58 @@ export function visibleTabs(s: Settings): Tab[] {
   return s.appearance.tab_order.filter((t) => s[t].enabled && (t !== "contacts" || s.contacts.addresses.length > 0));
 }
 
+/**
+ * The settings being edited as the widget's public config (what `GET /widget/v1/projects/{id}/config`
+ * would send once saved — `public_config` in shared/domain/src/chat.rs), for the preview: every
+ * switched-on tab as within its hours and with an operator online named `operator`.
+ */
+export function previewConfig(s: Settings, operator: string): Record<string, unknown> {
+  const f = s.form;
+  const c = s.callback;
+  return {
+    project_id: "preview",
+    language: s.other.language,
+    color: s.appearance.color,
+    side: s.appearance.side,
+    devices: s.appearance.devices,
+    auto_open_secs: null,
+    tab_order: s.appearance.tab_order,
+    hooks_on_mobile: s.appearance.hooks_on_mobile,
+    icon_mode: s.appearance.icon_mode,
+    initiators: [],
+    hidden: false,
+    operators_online: true,
+    fields: s.fields,
+    chat: {
+      enabled: s.chat.enabled,
+      name: s.chat.name,
+      open_now: true,
+      next_open: null,
+      welcome: s.chat.welcome.split("{NAME}").join(operator),
+      welcome_contact_request: s.chat.welcome_contact_request,
+    },
+    form: {
+      enabled: f.enabled,
+      name: f.name,
+      open_now: true,
+      title: f.title,
+      fields: f.fields,
+      custom_field: f.custom_field,
+      custom_list: f.custom_list,
+      thanks_text: f.thanks_text,
+      button_text: f.button_text,
+    },
+    callback: { enabled: c.enabled, name: c.name, open_now: true, next_open: null, title: c.title, text: c.text, groups: c.groups.map((g) => ({ name: g.name })) },
+    contacts: {
+      enabled: s.contacts.enabled && s.contacts.addresses.length > 0,
+      name: s.contacts.name,
+      addresses: s.contacts.addresses,
+      socials: s.contacts.socials.filter((x) => x.show).map((x) => ({ network: x.network, url: x.url })),
+    },
+    hooks: s.catchers.flatMap((g) => (g.enabled ? g.hooks.filter((h) => h.enabled) : [])),
+  };
+}
+
 /** Text on a colour: white on dark colours, near-black on light ones. */
 export function contrastText(hex: string): string {
   if (!isHexColor(hex)) return "#fff";

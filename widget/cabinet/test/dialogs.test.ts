@@ -77,6 +77,7 @@ test("messages merge without duplicates, oldest first; ✓✓ follows the visito
 test("names: the contact's name, phone or e-mail, else a visitor tag", () => {
   assert.equal(contactName(d("a", { contact: { phone: "+79990000000", name: " Мария " } })), "Мария");
   assert.equal(contactName(d("a", { contact: { email: "a@b.ru" } })), "a@b.ru");
+  assert.equal(contactName(d("a", { contact: { phone: "+79123456789" } })), "+7 912 345-67-89");
   assert.equal(contactName(d("a")), null);
   assert.equal(visitorTag("0190f3a2-7c1d-4f2a"), "4F2A");
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { mskOffset, tzRussian } from "../src/tzNames";
 import { daysLeft, formatPhone, gmtOffset, isValidDomain, normalizeDomain, proPlusPrice, rub, tzLabel, tzMatches } from "../src/format";
 
 test("domains: domain.ru, *.domain.ru and IDN are valid; the rest is not", () => {
@@ -54,4 +55,20 @@ test("Pro+ is priced by visitor volume", () => {
   assert.equal(proPlusPrice(5001), 4000);
   assert.equal(proPlusPrice(12500), 7500);
   assert.equal(proPlusPrice(0), 6000);
+});
+
+test("time zones are found by Russian city names and by «МСК+N»", () => {
+  const ekb = tzRussian("Asia/Yekaterinburg", new Date("2026-11-29T12:00:00Z"));
+  assert.ok(ekb.includes("Екатеринбург") && ekb.endsWith("МСК+2"), ekb);
+  assert.ok(tzMatches("Asia/Yekaterinburg", "Екат", ekb));
+  assert.ok(tzMatches("Asia/Yekaterinburg", "пермь", ekb));
+  assert.ok(tzMatches("Asia/Yekaterinburg", "МСК+2", ekb));
+  assert.ok(tzMatches("Asia/Yekaterinburg", "мск +2", ekb));
+  assert.ok(tzMatches("Asia/Yekaterinburg", "msk+2", ekb));
+  assert.ok(!tzMatches("Asia/Yekaterinburg", "МСК+3", ekb));
+  assert.ok(!tzMatches("Asia/Omsk", "МСК+2", tzRussian("Asia/Omsk")));
+  assert.equal(mskOffset("Europe/Kaliningrad", new Date("2026-11-29T12:00:00Z")), "МСК−1");
+  assert.ok(tzMatches("Europe/Kaliningrad", "мск-1", tzRussian("Europe/Kaliningrad")));
+  assert.equal(mskOffset("Europe/Moscow"), "МСК");
+  assert.ok(tzMatches("Europe/Moscow", "МСК", tzRussian("Europe/Moscow")));
 });

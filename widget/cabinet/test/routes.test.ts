@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { dialogsPath, dialogsRoute, parseRoute, settingsPath, settingsTab, widgetPath, widgetSection } from "../src/routes";
+import { allowedSections, dialogsPath, dialogsRoute, fallbackSection, parseRoute, settingsPath, settingsTab, widgetPath, widgetSection } from "../src/routes";
 
 test("sections, nested paths, forgot and unknown paths", () => {
   assert.deepEqual(parseRoute("/"), { kind: "section", section: "dashboard" });
@@ -48,4 +48,14 @@ test("dialog folders and the open dialog in the path", () => {
   assert.equal(dialogsPath("common"), "/dialogs/common");
   assert.equal(dialogsPath("mine", "d1"), "/dialogs/mine/d1");
   assert.deepEqual(dialogsRoute(dialogsPath("archive", "d 2")), { folder: "archive", id: null }, "ids are plain");
+});
+
+test("the menu shows what the member's accesses open; a closed section falls back", () => {
+  assert.deepEqual(allowedSections(["operator"]), ["dashboard", "dialogs"]);
+  assert.deepEqual(allowedSections(["analytics"]), ["dashboard", "journal", "dialogs"]);
+  assert.deepEqual(allowedSections(["settings"]), ["dashboard", "settings"]);
+  assert.deepEqual(allowedSections(["admin"]), ["dashboard", "journal", "dialogs", "settings"]);
+  assert.deepEqual(allowedSections(null), ["dashboard", "journal", "dialogs", "settings"]);
+  assert.equal(fallbackSection(allowedSections(["operator"])), "dialogs");
+  assert.equal(fallbackSection(allowedSections(["settings"])), "dashboard");
 });

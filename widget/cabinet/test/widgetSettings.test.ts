@@ -14,6 +14,7 @@ import {
   normalizeSettings,
   officeHours,
   paintHours,
+  previewConfig,
   sectionOf,
   setIn,
   summarizeHours,
@@ -106,4 +107,21 @@ test("removing a field also drops it from every contact request", () => {
   assert.ok(!t.fields.some((f) => f.id === "inn"));
   assert.deepEqual(t.chat.unread.contact_request, { fields: [{ field: "phone", required: false }] });
   assert.deepEqual(t.catchers[0]!.hooks[0]!.contact_request, { fields: [] });
+});
+
+test("the preview's config is the public config of the edited settings, as if open and online", () => {
+  const s = defaultSettings();
+  s.chat.welcome = "Я {NAME}, {NAME} поможет";
+  s.contacts.enabled = true;
+  s.contacts.socials[0]!.show = true;
+  s.catchers = [{ name: "g", enabled: true, hooks: [{ ...s.catchers[0]?.hooks[0]!, id: "h1", enabled: true, trigger: "time_on_page", value: "5", text: "Помочь?", contact_request: null, show_on_mobile: true }] }];
+  const c = previewConfig(s, "Анна") as any;
+  assert.equal(c.chat.welcome, "Я Анна, Анна поможет");
+  assert.equal(c.chat.enabled, true);
+  assert.equal(c.contacts.enabled, false); // no address yet
+  assert.deepEqual(c.contacts.socials, [{ network: "vk", url: "https://vk.com/" }]);
+  assert.deepEqual(c.hooks.map((h: any) => h.id), ["h1"]);
+  assert.deepEqual(c.initiators, []);
+  s.catchers[0]!.enabled = false;
+  assert.deepEqual((previewConfig(s, "Анна") as any).hooks, []);
 });

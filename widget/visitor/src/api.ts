@@ -19,6 +19,10 @@ export interface Api {
   call<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   /** ws(s)://host/ws?visitor=…&project=… or null without a token. */
   wsUrl(): string | null;
+  /** The project's public config again (operators' presence and hours change). */
+  config(): Promise<unknown>;
+  /** The URL of an operator's photo. */
+  avatar(userId: string): string;
 }
 
 export function createApi(origin: string, project: string, networkMessage: string): Api {
@@ -103,6 +107,8 @@ export function createApi(origin: string, project: string, networkMessage: strin
         throw e;
       }
     },
+    config: () => raw("GET", "/config", undefined, null),
+    avatar: (id) => base + "/operators/" + encodeURIComponent(id) + "/avatar",
     wsUrl() {
       const t = read();
       return t ? origin.replace(/^http/, "ws") + "/ws?visitor=" + encodeURIComponent(t) + "&project=" + encodeURIComponent(project) : null;

@@ -2,13 +2,15 @@
 // launcher button, fills this object in `window.__beseda` and injects widget.js, which picks
 // it up and mounts the panel into the same shadow root. The loader has already read the project
 // config (it decides whether anything is shown at all) and armed the hooks.
-import type { HookRule, Launch } from "./config";
+import type { HookRule, Launch, TabId } from "./config";
 
 export interface BesedaWidget {
   open(): void;
   close(): void;
   toggle(): void;
   isOpen(): boolean;
+  /** Removes the panel (the cabinet's preview mounts a new one for new settings). */
+  destroy(): void;
 }
 
 export interface BesedaBoot {
@@ -35,6 +37,10 @@ export interface BesedaBoot {
   open(): void;
   /** Set by widget.js once mounted. */
   widget?: BesedaWidget;
+  /** The cabinet's preview: settings come from the parent page, nothing is sent anywhere… */
+  preview?: boolean;
+  /** …and it may ask for a tab. */
+  tab?: TabId;
 }
 
 declare global {
@@ -42,5 +48,7 @@ declare global {
   const __WIDGET_VERSION__: string;
   interface Window {
     __beseda?: BesedaBoot;
+    /** Set by widget.js: mounts the panel for a boot (the loader calls it when widget.js is already there). */
+    __besedaMount?: (boot: BesedaBoot) => void;
   }
 }

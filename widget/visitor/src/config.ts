@@ -117,6 +117,13 @@ const STANDARD_FIELDS: FieldDef[] = [
   { id: "email", label: "E-mail", kind: "email" },
 ];
 
+/** The project's default Russian names, read in English when the visitor chose English. */
+const EN: Record<string, string> = { Чат: "Chat", Заявка: "Request", Звонки: "Calls", Контакты: "Contacts", Имя: "Name", Телефон: "Phone" };
+const named = (v: unknown, max: number, d: string, en: boolean) => {
+  const n = str(v, max, d);
+  return (en && EN[n]) || n;
+};
+
 const on = (t: Obj) => t.enabled === true && t.open_now !== false;
 const addresses = (ct: Obj) => arr(ct.addresses).filter((a) => str(obj(a).address, 300));
 const socials = (ct: Obj) => arr(ct.socials).filter((x) => obj(x).show !== false && str(obj(x).network, 20) && safeUrl(obj(x).url));
@@ -160,9 +167,9 @@ export function normalizeConfig(raw: unknown, fallbackLang: Lang = "ru"): Widget
     const o = obj(f);
     const id = str(o.id, 64);
     if (id && !fields.some((x) => x.id === id))
-      fields.push({ id, label: str(o.label, 60, id), kind: o.kind === "phone" || o.kind === "email" ? o.kind : "text" });
+      fields.push({ id, label: named(o.label, 60, id, en), kind: o.kind === "phone" || o.kind === "email" ? o.kind : "text" });
   }
-  if (!fields.length) fields.push(...STANDARD_FIELDS);
+  if (!fields.length) fields.push(...STANDARD_FIELDS.map((f) => ({ ...f, label: named(f.label, 60, f.id, en) })));
 
   const chat = obj(r.chat);
   const form = obj(r.form);
@@ -181,14 +188,14 @@ export function normalizeConfig(raw: unknown, fallbackLang: Lang = "ru"): Widget
     fields,
     chat: {
       enabled: launch.on.chat,
-      name: str(chat.name, 8, en ? "Chat" : "Чат"),
+      name: named(chat.name, 8, "Чат", en),
       nextOpen: instant(chat.next_open),
       welcome: str(chat.welcome, 1000),
       welcomeRequest: normalizeRequest(chat.welcome_contact_request, fields),
     },
     form: {
       enabled: launch.on.form,
-      name: str(form.name, 8, en ? "Request" : "Заявка"),
+      name: named(form.name, 8, "Заявка", en),
       title: str(form.title, 120),
       fields: {
         name: rule(ff.name, { visible: true, required: true }),
@@ -206,7 +213,7 @@ export function normalizeConfig(raw: unknown, fallbackLang: Lang = "ru"): Widget
     },
     callback: {
       enabled: launch.on.callback,
-      name: str(cb.name, 8, en ? "Calls" : "Звонки"),
+      name: named(cb.name, 8, "Звонки", en),
       nextOpen: instant(cb.next_open),
       title: str(cb.title, 30),
       text: str(cb.text, 500),
@@ -214,7 +221,7 @@ export function normalizeConfig(raw: unknown, fallbackLang: Lang = "ru"): Widget
     },
     contacts: {
       enabled: launch.on.contacts,
-      name: str(ct.name, 8, en ? "Contacts" : "Контакты"),
+      name: named(ct.name, 8, "Контакты", en),
       addresses: addresses(ct).map((a) => ({ address: str(obj(a).address, 300), info: str(obj(a).info, 100) })),
       socials: socials(ct).map((x) => ({ network: str(obj(x).network, 20), url: safeUrl(obj(x).url)! })),
     },

@@ -54,3 +54,15 @@ export function missingRequired(req: ContactRequest | null, contact: Record<stri
   const c = contact || {};
   return (req ? req.fields : []).filter((f) => f.required && !(typeof c[f.field] === "string" && (c[f.field] as string).trim())).map((f) => f.field);
 }
+
+/**
+ * The confirmation after the visitor left contacts: by name, and by the phone (else e-mail) we
+ * will use — «Спасибо, Мария, мы свяжемся с вами по +7 912 345-67-89.» — or "" when neither
+ * a phone nor an e-mail was given.
+ */
+export function confirmText(values: Record<string, string>, s: Strings): string {
+  const name = (values.name || "").trim();
+  const way = (values.phone || values.email || "").trim();
+  if (!way) return "";
+  return (name ? s.confirmNamed : s.confirm).replace("{NAME}", name).replace("{WAY}", way);
+}

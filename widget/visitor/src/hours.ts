@@ -104,12 +104,18 @@ export function offlineNote(grid: HoursGrid | null, date: Date, timeZone: string
  */
 export function nextOpenNote(nextOpen: string | null | undefined, now: Date, lang: Lang, timeZone?: string): string {
   const s = strings[lang];
+  const when = nextOpenWhen(nextOpen, now, lang, timeZone);
+  return when ? fill(s.offlineUntil, { WHEN: when }) : s.offline;
+}
+
+/** "завтра в 09:00" for `next_open`, or "" when it is missing, unreadable or past. */
+export function nextOpenWhen(nextOpen: string | null | undefined, now: Date, lang: Lang, timeZone?: string): string {
   const at = nextOpen ? new Date(nextOpen) : null;
-  if (!at || isNaN(at.getTime()) || at.getTime() <= now.getTime()) return s.offline;
+  if (!at || isNaN(at.getTime()) || at.getTime() <= now.getTime()) return "";
   const a = zonedTime(now, timeZone);
   const b = zonedTime(at, timeZone);
   let days = (b.weekday - a.weekday + 7) % 7;
   // Same weekday a week later, or a jump over a whole week: name the weekday.
   if (at.getTime() - now.getTime() > 6 * 864e5 || (days === 0 && at.getTime() - now.getTime() > 864e5)) days = 7;
-  return fill(s.offlineUntil, { WHEN: formatOpening({ days, weekday: b.weekday, hour: b.hour, minute: b.minute }, lang) });
+  return formatOpening({ days, weekday: b.weekday, hour: b.hour, minute: b.minute }, lang);
 }

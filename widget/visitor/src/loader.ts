@@ -5,8 +5,10 @@
 // the same folder) is loaded only on interaction: hover, focus or touch of the launcher starts
 // the download, a click, an initiator, auto-open or a hook opens the panel. A returning visitor
 // who already has a conversation gets widget.js when the page is idle (unread badge, realtime).
+// With `data-preview` (the cabinet's preview in an iframe) the config comes from the parent page
+// by postMessage, `{ beseda: "preview", config, hook? }`, and each new one redraws the widget open.
 import type { BesedaBoot } from "./boot";
-import { launchConfig, shouldRender, type Launch } from "./config";
+import { launchConfig, shouldRender, type HookRule, type Launch, type TabId } from "./config";
 import { countVisit, watchHooks, type KV } from "./hooks";
 import { launcherCss, chatIcon, closeIcon } from "./launcher-style";
 import { textOn } from "./text";
@@ -50,10 +52,23 @@ import { textOn } from "./text";
       /* ignore */
     }
   };
-  const mobile = w.matchMedia("(max-width: 768px), (pointer: coarse)").matches;
+  let mobile = w.matchMedia("(max-width: 768px), (pointer: coarse)").matches;
   const hasToken = !!get(ls, key);
+  const preview = script.hasAttribute("data-preview");
 
-  fetch(api + "/widget/v1/projects/" + encodeURIComponent(project) + "/config", {
+  if (preview)
+    w.addEventListener("message", (e) => {
+      const m = e.data;
+      if (e.source !== w.parent || !m || m.beseda !== "preview") return;
+      const old = w.__beseda;
+      if (old) {
+        if (old.widget) old.widget.destroy();
+        old.host.remove();
+      }
+      mobile = !!m.mobile;
+      start(m.config, launchConfig(m.config), m);
+    });
+  else fetch(api + "/widget/v1/projects/" + encodeURIComponent(project) + "/config", {
     mode: "cors",
     credentials: "omit",
     headers: { Accept: "application/json" },
@@ -64,7 +79,7 @@ import { textOn } from "./text";
       (e) => console.warn("Beseda: no widget config (" + e + ")"),
     );
 
-  function start(raw: unknown, cfg: Launch) {
+  function start(raw: unknown, cfg: Launch, pv?: { hook?: HookRule; tab?: TabId }) {
     // Blocked IP, a device switched off or nothing to show: render nothing at all.
     if (!shouldRender(cfg, mobile, hasToken)) return;
 
@@ -89,6 +104,7 @@ import { textOn } from "./text";
     function load() {
       if (loading) return;
       loading = true;
+      if (w.__besedaMount) return w.__besedaMount(boot);
       const s = d.createElement("script");
       s.src = base + "widget.js?v=" + __WIDGET_VERSION__;
       s.async = true;
@@ -105,8 +121,15 @@ import { textOn } from "./text";
       launcher.setAttribute("aria-busy", "true");
       load();
     }
-    const boot: BesedaBoot = { project, base, api, raw, launch: cfg, mobile, host, root, launcher, open };
+    const boot: BesedaBoot = { project, base, api, raw, launch: cfg, mobile, host, root, launcher, open, preview };
     w.__beseda = boot;
+    (d.body || d.documentElement).appendChild(host);
+    if (pv) {
+      host.setAttribute("data-preview", "");
+      boot.hook = pv.hook;
+      boot.tab = pv.tab;
+      return open();
+    }
 
     launcher.addEventListener("click", () => (boot.widget ? boot.widget.toggle() : open()));
     launcher.addEventListener("pointerenter", load, { once: true });
@@ -146,7 +169,5 @@ import { textOn } from "./text";
       const idle = (w as any).requestIdleCallback || ((f: () => void) => setTimeout(f, 1500));
       idle(load);
     }
-
-    (d.body || d.documentElement).appendChild(host);
   }
 })();

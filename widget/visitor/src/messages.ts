@@ -25,6 +25,8 @@ export interface Dialog {
   status: "open" | "closed";
   pendingRequest: ContactRequest | null;
   contact: Record<string, string>;
+  /** The operator who took the dialog (their photo is shown), or null. */
+  assignee: string | null;
 }
 
 const LOCAL = "local:";
@@ -60,6 +62,7 @@ export function parseDialog(raw: unknown, fields: FieldDef[]): Dialog | null {
     status: r.status === "closed" ? "closed" : "open",
     pendingRequest: normalizeRequest(r.pending_contact_request, fields),
     contact,
+    assignee: typeof r.assignee === "string" && /^[\w-]{1,64}$/.test(r.assignee) ? r.assignee : null,
   };
 }
 

@@ -22,6 +22,11 @@ box-shadow:0 0 0 2px rgba(255,255,255,.35)}
 cursor:pointer;display:flex;align-items:center;justify-content:center;opacity:.85}
 .bsd-x:hover{background:rgba(255,255,255,.16);opacity:1}
 .bsd-x svg{width:20px;height:20px}
+.bsd-lang{width:auto;padding:0 8px;font:inherit;font-size:12px;font-weight:700;letter-spacing:.04em}
+.bsd-fm{flex:1;min-height:0;display:flex;flex-direction:column}
+.bsd-actions{flex:none;padding:10px 18px 12px;border-top:1px solid #eef1f5;background:#fff}
+.bsd-actions .bsd-err{margin:0 0 8px}
+.bsd-ok{background:#f0fdf4;border-color:#bbf7d0;color:#14532d}
 .bsd-tabs{display:flex;gap:6px;margin:12px 0 0;overflow-x:auto;scrollbar-width:none}
 .bsd-tab{flex:none;border:0;border-radius:999px;padding:6px 13px;font:inherit;font-size:13px;font-weight:550;cursor:pointer;
 color:inherit;background:rgba(255,255,255,.16);transition:background .15s}
@@ -36,7 +41,12 @@ box-shadow:0 1px 2px rgba(15,23,42,.06)}
 .bsd-op{align-self:flex-start;background:#fff;border:1px solid #e6eaf0;border-bottom-left-radius:5px}
 .bsd-me{align-self:flex-end;background:var(--bsd-accent);color:var(--bsd-on-accent);border-bottom-right-radius:5px}
 .bsd-me+.bsd-op,.bsd-op+.bsd-me,.bsd-card+.bsd-me{margin-top:6px}
-.bsd-who{font-size:12px;font-weight:600;color:#64748b;margin-bottom:1px}
+.bsd-who{display:flex;align-items:center;gap:6px;font-size:12px;font-weight:600;color:#64748b;margin-bottom:2px}
+.bsd-face{flex:none;width:20px;height:20px;border-radius:50%;overflow:hidden;display:flex;align-items:center;justify-content:center;
+background:#e2e8f0;color:#475569;font-size:11px;font-weight:700}
+.bsd-face img{width:100%;height:100%;object-fit:cover}
+.bsd-face-l{width:40px;height:40px;margin:-2px 0 0;font-size:16px;background:rgba(255,255,255,.22);color:inherit;
+box-shadow:0 0 0 2px rgba(255,255,255,.35)}
 .bsd-meta{display:flex;justify-content:flex-end;align-items:center;gap:5px;margin-top:2px;font-size:11px;opacity:.7;white-space:nowrap}
 .bsd-failed{background:#fee2e2;color:#7f1d1d;border:1px solid #fecaca}
 .bsd-failed .bsd-meta{opacity:1}
@@ -99,8 +109,9 @@ font:700 14px/1 system-ui,sans-serif;text-decoration:none;box-shadow:0 2px 6px r
 .bsd-badge{position:absolute;top:-3px;right:-3px;min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:#ef4444;
 color:#fff;font:700 11px/20px system-ui,sans-serif;text-align:center;box-shadow:0 0 0 2px #fff}
 @media (max-width:480px){
-.bsd-panel{inset:0;right:0;bottom:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0;animation:none}
+.bsd-panel,:host([data-side=left]) .bsd-panel{inset:0;right:0;left:0;bottom:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0;animation:none}
 :host([data-open]) #beseda-launcher{display:none}
 .bsd-field input,.bsd-field select,.bsd-input{font-size:16px}}
 @media (prefers-reduced-motion:reduce){.bsd-panel,.bsd-icons{animation:none}}
+:host([data-preview]) .bsd-panel,:host([data-preview]) .bsd-icons{animation:none}
 `;

@@ -1,11 +1,11 @@
 // widget.js — loaded by loader.js on interaction; mounts the panel (chat, request form, callback,
 // contacts) into the loader's shadow root. Text from anyone is only ever set with textContent.
-import { ApiError, createApi } from "./api";
+import { ApiError, createApi, type Api } from "./api";
 import type { BesedaBoot, BesedaWidget } from "./boot";
 import { FORM_KEYS, normalizeConfig, shouldRender, useIcons, visibleTabs, type ContactRequest, type FieldKind, type Hook, type TabId } from "./config";
-import { checkValue, missingRequired, requestRows } from "./contact";
-import { nextOpenNote } from "./hours";
-import { fill, strings } from "./i18n";
+import { checkValue, confirmText, missingRequired, requestRows } from "./contact";
+import { nextOpenNote, nextOpenWhen } from "./hours";
+import { fill, pickLang, strings, type Lang } from "./i18n";
 import {
   clientId,
   isLocal,
@@ -58,11 +58,18 @@ interface Fld {
   wrap: HTMLElement;
 }
 
-function mount(boot: BesedaBoot): BesedaWidget {
+/** A mounted panel; `destroy` removes it with its sockets and timers (language switch, preview). */
+interface Instance extends BesedaWidget {
+  destroy(): void;
+}
+
+function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instance {
   const { root, host, launcher, mobile } = boot;
-  const cfg = normalizeConfig(boot.raw, boot.launch.lang);
+  // The visitor's own language choice wins over the project's default.
+  const cfg = normalizeConfig(Object.assign({}, boot.raw, { language: lang }), lang);
   const s = strings[cfg.lang];
-  const api = createApi(boot.api, boot.project, s.network);
+  const api = boot.preview ? previewApi() : createApi(boot.api, boot.project, s.network);
+  let gone = false;
 
   // ---- state
   let dialog: Dialog | null = null;
@@ -155,6 +162,9 @@ function mount(boot: BesedaBoot): BesedaWidget {
   panel.hidden = true;
   const head = el("div", "bsd-head");
   const row = el("div", "bsd-row");
+  const headFace = el("span", "bsd-face bsd-face-l", null, { "aria-hidden": "true" });
+  headFace.hidden = true;
+  let headFaceOf = "";
   const hd = el("div", "bsd-hd");
   const title = el("h2", "bsd-title", cfg.title || s.title, { id: "bsd-title" });
   const sub = el("p", "bsd-sub");
@@ -163,7 +173,11 @@ function mount(boot: BesedaBoot): BesedaWidget {
   closeBtn.innerHTML = ICON_DOWN; // static markup
   closeBtn.setAttribute("aria-label", s.close);
   closeBtn.title = s.close;
-  row.append(hd, closeBtn);
+  const langBtn = button("bsd-x bsd-lang", s.otherLangShort);
+  langBtn.setAttribute("aria-label", s.otherLang);
+  langBtn.title = s.otherLang;
+  langBtn.addEventListener("click", () => relang(cfg.lang === "en" ? "ru" : "en"));
+  row.append(headFace, hd, langBtn, closeBtn);
   const tablist = el("div", "bsd-tabs", null, { role: "tablist", "aria-label": s.tabs });
   head.append(row, tablist);
   panel.setAttribute("aria-labelledby", "bsd-title");
@@ -215,6 +229,9 @@ function mount(boot: BesedaBoot): BesedaWidget {
   const nodes: Record<string, HTMLElement> = {};
   let card: HTMLElement | null = null;
   let cardKey = "";
+  // The confirmation shown where the answered contact request was.
+  let thank: HTMLElement | null = null;
+  let thankKey = "";
 
   /** The local first bubble: the hook that opened the chat, else the welcome message. */
   const introId = () => (hookIntro ? "hook:" + hookIntro.id : "welcome");
@@ -242,15 +259,38 @@ function mount(boot: BesedaBoot): BesedaWidget {
   /** Outside hours the visitor may still write into a dialog that is open (answered later). */
   const canWrite = () => chatOpen() || (!!dialog && dialog.status === "open");
 
+  /** The operator's photo (their initial until it loads, or without one). */
+  function face(into: HTMLElement, userId: string | null, name: string) {
+    into.textContent = (name.trim()[0] || "•").toUpperCase();
+    if (!userId) return;
+    const img = el("img", undefined, null, { alt: "", src: api.avatar(userId) });
+    img.onload = () => ((into.textContent = ""), into.append(img));
+  }
+  /** The name of the operator answering: the author of their last message. */
+  function operatorName(): string {
+    for (let i = msgs.length - 1; i >= 0; i--) if (msgs[i].from === "operator" && msgs[i].author) return msgs[i].author!;
+    return s.operator;
+  }
+
   function msgNode(m: Message): HTMLElement {
     const mine = m.from === "visitor";
     const n = el("div", "bsd-msg " + (mine ? "bsd-me" : "bsd-op"));
-    if (m.from === "operator" && m.author) n.append(el("div", "bsd-who", m.author));
+    if (m.from === "operator" && m.author) {
+      const who = el("div", "bsd-who");
+      const f = el("span", "bsd-face", null, { "aria-hidden": "true" });
+      face(f, dialog && dialog.assignee, m.author);
+      who.append(f, m.author);
+      n.append(who);
+    }
     n.append(el("div", undefined, m.text));
     n.append(el("div", "bsd-meta"));
     return n;
   }
   function updateMeta(n: HTMLElement, m: Message) {
+    // The photo, once it is known who took the dialog.
+    const f = n.querySelector(".bsd-face") as HTMLElement | null;
+    const op = dialog && dialog.assignee;
+    if (f && op && f.getAttribute("data-of") !== op) f.setAttribute("data-of", op), face(f, op, m.author || "");
     const meta = n.lastChild as HTMLElement;
     n.classList.toggle("bsd-failed", m.state === "failed");
     meta.textContent = "";
@@ -313,6 +353,10 @@ function mount(boot: BesedaBoot): BesedaWidget {
           introDone = true;
         }
         Object.assign(contact, v);
+        const text = confirmText(v, s);
+        if (thank) thank.remove();
+        thank = text ? el("div", "bsd-msg bsd-op bsd-ok", text, { role: "status" }) : null;
+        thankKey = cardKey;
         paused = false;
         errText = "";
         render();
@@ -358,7 +402,9 @@ function mount(boot: BesedaBoot): BesedaWidget {
         if (!card) (card = contactCard(req!)), (cardKey = key);
         place(card);
       }
+      if (thank && m.id === thankKey) place(thank);
     }
+    if (thank && !thank.parentNode) place(thank);
     if (showCard && !card && req) {
       card = contactCard(req);
       cardKey = key;
@@ -401,8 +447,15 @@ function mount(boot: BesedaBoot): BesedaWidget {
     tablist.hidden = tabs.length < 2;
     if (!active || tabs.indexOf(active) < 0) select(tabs[0]);
     const on = chatOpen();
-    // Offline: the chat pane has the "we will answer at…" note; without a chat tab it goes here.
-    sub.textContent = on ? s.online : cfg.chat.nextOpen && tabs.indexOf("chat") < 0 ? nextOpenNote(cfg.chat.nextOpen, new Date(), cfg.lang) : "";
+    // The header tells the truth: online, or offline with when we answer.
+    const when = nextOpenWhen(cfg.chat.nextOpen, new Date(), cfg.lang);
+    // Once an operator has the dialog: their photo and name.
+    const op = dialog && dialog.assignee;
+    headFace.hidden = !op;
+    if (op && op !== headFaceOf) face(headFace, op, operatorName());
+    headFaceOf = op || "";
+    title.textContent = op ? operatorName() : on ? cfg.title || s.title : s.titleOff;
+    sub.textContent = on ? s.online : when ? fill(s.answerAt, { WHEN: when }) : s.offNote;
     panel.classList.toggle("bsd-off", !on);
   }
   function select(t: TabId) {
@@ -432,10 +485,13 @@ function mount(boot: BesedaBoot): BesedaWidget {
   {
     const f = cfg.form;
     const p = panes.form!;
+    // The fields scroll; the button stays in view below them.
+    const fm = el("form", "bsd-fm");
     const wrap = el("div", "bsd-scroll");
-    const fm = el("form");
+    const foot = el("div", "bsd-actions");
+    fm.append(wrap, foot);
     fm.noValidate = true;
-    if (f.title) fm.append(el("h3", "bsd-h", f.title));
+    if (f.title) wrap.append(el("h3", "bsd-h", f.title));
     const labels: Record<string, string> = { name: s.name, phone: s.phone, email: s.email, company: s.company };
     const fs: Fld[] = [];
     let rid = "";
@@ -443,15 +499,16 @@ function mount(boot: BesedaBoot): BesedaWidget {
       if (f.fields[k].visible) fs.push(field("f", k, labels[k], k === "phone" ? "phone" : k === "email" ? "email" : "text", f.fields[k].required));
     if (f.custom && f.custom.rule.visible) fs.push(field("f", "custom", f.custom.label, "text", f.custom.rule.required));
     if (f.list && f.list.rule.visible) fs.push(field("f", "list", f.list.label, "select", f.list.rule.required, f.list.options));
-    fs.forEach((x) => fm.append(x.wrap));
-    if (fs.some((x) => x.required)) fm.append(el("p", "bsd-hint", s.requiredNote));
+    fs.forEach((x) => wrap.append(x.wrap));
+    if (fs.some((x) => x.required)) wrap.append(el("p", "bsd-hint", s.requiredNote));
     const ferr = el("p", "bsd-err", null, { role: "alert" });
     const ok = button("bsd-btn", f.button || s.send, "submit");
-    fm.append(ferr, ok);
-    const done = el("div", "bsd-done", null, { role: "status" });
+    foot.append(ferr, ok);
+    const done = el("div", "bsd-scroll bsd-done", null, { role: "status" });
     done.hidden = true;
     const again = button("bsd-btn2", s.again);
-    done.append(el("p", undefined, f.thanks || s.thanks), again);
+    const thanks = el("p");
+    done.append(thanks, again);
     again.addEventListener("click", () => {
       fs.forEach((x) => (x.input.value = ""));
       done.hidden = true;
@@ -465,8 +522,10 @@ function mount(boot: BesedaBoot): BesedaWidget {
       ok.disabled = true;
       try {
         rid = rid || clientId(); // the same id on a retry: one lead
-        await api.call("POST", "/requests", { request_id: rid, values: values(fs), page_url: location.href });
+        const v = values(fs);
+        await api.call("POST", "/requests", { request_id: rid, values: v, page_url: location.href });
         rid = "";
+        thanks.textContent = f.thanks || confirmText(v, s) || s.thanks;
         fm.hidden = true;
         done.hidden = false;
         again.focus();
@@ -476,27 +535,28 @@ function mount(boot: BesedaBoot): BesedaWidget {
         ok.disabled = false;
       }
     });
-    wrap.append(fm, done);
-    p.append(wrap);
+    p.append(fm, done);
   }
 
   // ---- callback (Обратный звонок)
   {
     const c = cfg.callback;
     const p = panes.callback!;
+    const fm = el("form", "bsd-fm");
     const wrap = el("div", "bsd-scroll");
-    const fm = el("form");
+    const foot = el("div", "bsd-actions");
+    fm.append(wrap, foot);
     fm.noValidate = true;
-    if (c.title) fm.append(el("h3", "bsd-h", c.title));
-    if (c.text) fm.append(el("p", "bsd-text", c.text));
+    if (c.title) wrap.append(el("h3", "bsd-h", c.title));
+    if (c.text) wrap.append(el("p", "bsd-text", c.text));
     const fs = [field("cb", "phone", s.phone, "phone", true), field("cb", "name", s.name, "text", false)];
     let rid = "";
     if (c.groups.length) fs.push(field("cb", "group", s.group, "select", false, c.groups));
-    fs.forEach((x) => fm.append(x.wrap));
+    fs.forEach((x) => wrap.append(x.wrap));
     const ferr = el("p", "bsd-err", null, { role: "alert" });
     const ok = button("bsd-btn", s.callMe, "submit");
-    fm.append(ferr, ok);
-    const done = el("div", "bsd-done", null, { role: "status" });
+    foot.append(ferr, ok);
+    const done = el("div", "bsd-scroll bsd-done", null, { role: "status" });
     done.hidden = true;
     const thanks = el("p");
     done.append(thanks);
@@ -509,7 +569,8 @@ function mount(boot: BesedaBoot): BesedaWidget {
         rid = rid || clientId();
         await api.call("POST", "/callbacks", { request_id: rid, ...values(fs) });
         rid = "";
-        thanks.textContent = fill(s.callThanks, { PHONE: fs[0].input.value.trim() });
+        const name = fs[1].input.value.trim();
+        thanks.textContent = fill(name ? s.callThanksNamed : s.callThanks, { PHONE: fs[0].input.value.trim(), NAME: name });
         fm.hidden = true;
         done.hidden = false;
         done.tabIndex = -1;
@@ -520,8 +581,7 @@ function mount(boot: BesedaBoot): BesedaWidget {
         ok.disabled = false;
       }
     });
-    wrap.append(fm, done);
-    p.append(wrap);
+    p.append(fm, done);
   }
 
   // ---- contacts
@@ -576,15 +636,43 @@ function mount(boot: BesedaBoot): BesedaWidget {
     return !shown.hidden;
   }
   function open() {
+    refreshConfig();
     takeHook();
     shown.hidden = false;
     if (!icons) host.setAttribute("data-open", "");
     launcher.setAttribute("aria-expanded", "true");
     render();
     if (active === "chat") markRead();
+    // The preview never takes the focus from the settings being typed.
+    if (boot.preview) return;
     if (!mobile) focusFirst(true);
     else if (!icons) closeBtn.focus({ preventScroll: true });
     schedulePoll();
+  }
+
+  // ---- operators' presence and working hours, live: re-read while the panel is open (often
+  // while the chat is unavailable), and at once when the server pushes a "config" frame.
+  let cfgT: any;
+  async function refreshConfig() {
+    clearTimeout(cfgT);
+    if (gone || boot.preview) return;
+    try {
+      const n = normalizeConfig(Object.assign({}, await api.config(), { language: lang }), lang);
+      if (gone) return;
+      cfg.on = n.on;
+      cfg.operatorsOnline = n.operatorsOnline;
+      cfg.chat.enabled = n.chat.enabled;
+      cfg.chat.nextOpen = n.chat.nextOpen;
+      cfg.chat.welcome = n.chat.welcome;
+      cfg.form.enabled = n.form.enabled;
+      cfg.callback.enabled = n.callback.enabled;
+      cfg.callback.nextOpen = n.callback.nextOpen;
+      cfg.contacts.enabled = n.contacts.enabled;
+      render();
+    } catch {
+      /* next round */
+    }
+    if (isOpen() && !gone) cfgT = setTimeout(refreshConfig, chatOpen() ? 30000 : 10000);
   }
   function close() {
     const had = root.activeElement && shown.contains(root.activeElement);
@@ -626,13 +714,17 @@ function mount(boot: BesedaBoot): BesedaWidget {
     const before: Record<string, 1> = {};
     for (const m of msgs) before[m.id] = 1;
     msgs = mergeMessages(msgs, list);
+    let taken = false;
     for (const m of list)
       if (!before[m.id] && m.from !== "visitor") {
         typing.textContent = "";
         if (m.contactRequest && dialog) dialog.pendingRequest = m.contactRequest;
+        taken = taken || (m.from === "operator" && !!dialog && !dialog.assignee);
       }
     render();
     markRead();
+    // An operator answered a dialog nobody had: learn who (their photo and name).
+    if (taken) refreshDialog().catch(() => {});
   }
   async function refreshDialog() {
     const res = await api.call("GET", "/dialog");
@@ -773,7 +865,7 @@ function mount(boot: BesedaBoot): BesedaWidget {
   let pollT: any;
   let typingT: any;
   function connect() {
-    if (ws || !dialog) return;
+    if (ws || !dialog || gone) return;
     const url = api.wsUrl();
     if (!url || typeof WebSocket === "undefined") return schedulePoll();
     let sock: WebSocket;
@@ -811,7 +903,7 @@ function mount(boot: BesedaBoot): BesedaWidget {
       } else if (f.type === "dialog") {
         const d = parseDialog(f.dialog, cfg.fields);
         if (d) setDialog(d), render();
-      }
+      } else if (f.type === "config") refreshConfig();
     };
     sock.onclose = () => {
       ws = null;
@@ -825,7 +917,7 @@ function mount(boot: BesedaBoot): BesedaWidget {
   /** Polls while the WebSocket is down: every 3 s with the panel open, every 15 s closed. */
   function schedulePoll() {
     const at = Date.now() + (isOpen() ? 3000 : 15000);
-    if (wsUp || !dialog) {
+    if (wsUp || !dialog || gone) {
       clearTimeout(pollT);
       pollAt = 0;
       return;
@@ -852,17 +944,69 @@ function mount(boot: BesedaBoot): BesedaWidget {
 
   // ---- start
   render();
+  if (boot.tab && tabs.indexOf(boot.tab) >= 0) select(boot.tab);
   if (api.token())
     refreshDialog().then(
       () => connect(),
       () => {},
     );
-  return { open, close, isOpen, toggle: () => (isOpen() ? close() : open()) };
+  function destroy() {
+    gone = true;
+    clearTimeout(cfgT);
+    clearTimeout(pollT);
+    clearTimeout(typingT);
+    clearInterval(pingT);
+    if (ws) (ws.onclose = null), ws.close();
+    document.removeEventListener("visibilitychange", markRead);
+    for (const n of [style, panel, iconBox, badgeEl]) n.remove();
+    host.removeAttribute("data-open");
+  }
+  return { open, close, isOpen, toggle: () => (isOpen() ? close() : open()), destroy };
 }
 
-const boot = window.__beseda;
-if (boot && !boot.widget) {
-  boot.widget = mount(boot);
+/** The cabinet's preview: the real panel, talking to nobody. */
+function previewApi(): Api {
+  return {
+    token: () => null,
+    ensureToken: () => Promise.resolve(""),
+    call: () => Promise.resolve(null as any),
+    wsUrl: () => null,
+    config: () => Promise.resolve(null),
+    avatar: () => "",
+  };
+}
+
+/** Mounts the panel for a loader's boot; the ru/en switch mounts it again in the other language. */
+function start(boot: BesedaBoot) {
+  const key = "beseda:" + boot.project + ":lang";
+  let chosen: string | null = null;
+  try {
+    chosen = boot.preview ? null : localStorage.getItem(key);
+  } catch {
+    /* storage blocked: the project's language */
+  }
+  const relang = (l: Lang) => {
+    try {
+      if (!boot.preview) localStorage.setItem(key, l);
+    } catch {
+      /* this page view only */
+    }
+    const was = inst.isOpen();
+    inst.destroy();
+    inst = mount(boot, l, relang);
+    if (was) inst.open();
+  };
+  let inst = mount(boot, pickLang(chosen, boot.launch.lang), relang);
+  boot.widget = {
+    open: () => inst.open(),
+    close: () => inst.close(),
+    toggle: () => inst.toggle(),
+    isOpen: () => inst.isOpen(),
+    destroy: () => inst.destroy(),
+  };
   boot.launcher.removeAttribute("aria-busy");
   if (boot.wantOpen || boot.hook) boot.widget.open();
 }
+
+window.__besedaMount = (b: BesedaBoot) => b.widget || start(b);
+if (window.__beseda) window.__besedaMount(window.__beseda);

@@ -162,3 +162,13 @@ test("malformed fields fall back one by one", () => {
   assert.equal(c.chat.name, "Чат");
   assert.equal(normalizeConfig({ language: "en" }).form.name, "Request");
 });
+
+test("in English the project's default Russian tab and field names read in English; its own names stay", () => {
+  const raw: any = demo();
+  raw.language = "en";
+  raw.contacts.name = "Офисы";
+  const c = normalizeConfig(raw);
+  assert.deepEqual([c.chat.name, c.form.name, c.contacts.name], ["Chat", "Request", "Офисы"]);
+  assert.deepEqual(c.fields.map((f) => f.label), ["Name", "Phone", "E-mail", "ИНН"]);
+  assert.equal(normalizeConfig(demo()).chat.name, "Чат");
+});

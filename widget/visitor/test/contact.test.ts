@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkValue, emailOk, missingRequired, phoneOk, requestRows, validateRequest } from "../src/contact";
+import { checkValue, confirmText, emailOk, missingRequired, phoneOk, requestRows, validateRequest } from "../src/contact";
 import type { FieldDef } from "../src/config";
 import { strings } from "../src/i18n";
 
@@ -46,4 +46,11 @@ test("missingRequired decides whether the chat input is blocked", () => {
   assert.deepEqual(missingRequired(req, { phone: "+79991234567", inn: "7701234567" }), []);
   assert.deepEqual(missingRequired(null, null), []);
   assert.deepEqual(missingRequired({ fields: [{ field: "email", required: false }] }, undefined), []);
+});
+
+test("the confirmation names the visitor and the way we will contact them", () => {
+  assert.equal(confirmText({ name: " Мария ", phone: "+7 912 345-67-89" }, s), "Спасибо, Мария, мы свяжемся с вами по +7 912 345-67-89.");
+  assert.equal(confirmText({ email: "m@mail.ru" }, s), "Спасибо, мы свяжемся с вами по m@mail.ru.");
+  assert.equal(confirmText({ name: "Mary", phone: "+44 20 7946 0958", email: "m@x.uk" }, strings.en), "Thank you, Mary, we will contact you at +44 20 7946 0958.");
+  assert.equal(confirmText({ name: "Мария" }, s), "");
 });

@@ -50,6 +50,8 @@ test("parseDialog keeps the pending request and string contact values", () => {
   assert.deepEqual(d.contact, { phone: "+7" });
   assert.ok(d.pendingRequest);
   assert.equal(parseDialog(null, fields), null);
+  assert.equal(parseDialog({ id: "d", assignee: "u-1" }, fields)!.assignee, "u-1");
+  assert.equal(parseDialog({ id: "d", assignee: "../x" }, fields)!.assignee, null, "only an id goes into the photo's URL");
   assert.equal(parseDialog({ id: "d", status: "weird" }, fields)!.status, "open");
 });
 

@@ -5,6 +5,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use beseda_domain::App;
 use beseda_domain::accounts::{self, Profile};
+use beseda_domain::widget::Language;
 use beseda_http::auth::{clear_cookie, session_cookie};
 use beseda_http::error::ErrorBody;
 use beseda_http::{ApiResult, ClientIp, CurrentUser, Json};
@@ -53,12 +54,15 @@ pub async fn logout(State(app): State<App>, who: CurrentUser) -> ApiResult<Respo
 #[derive(Deserialize, ToSchema)]
 pub struct ResetRequest {
     pub email: String,
+    /// The language of the page asking (the mail is written in it); Russian when absent.
+    #[serde(default)]
+    pub lang: Option<Language>,
 }
 
 /// Mails a one-time link (valid 1 hour) if the account exists; always answers 202.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = ResetRequest, responses((status = 202)))]
 pub async fn request_reset(State(app): State<App>, Json(req): Json<ResetRequest>) -> ApiResult<StatusCode> {
-    accounts::request_reset(&app, &req.email).await?;
+    accounts::request_reset(&app, &req.email, req.lang.unwrap_or(Language::Ru)).await?;
     Ok(StatusCode::ACCEPTED)
 }
 

@@ -7,6 +7,7 @@ import { useI18n, type Key } from "../i18n";
 import { IconUser } from "../icons";
 import { useSession } from "../state";
 import type { Field } from "../widgetSettings";
+import { BlockVisitor } from "./BlockVisitor";
 import { ChannelIcon } from "./ChannelIcon";
 
 const STANDARD: Record<string, Key> = { name: "contact.name", phone: "contact.phone", email: "contact.email" };
@@ -17,7 +18,8 @@ const safeUrl = (u: string) => (/^https?:\/\//i.test(u) ? u : null);
 export function ContactCard({ dialog, fields }: { dialog: Dialog; fields: Field[] }) {
   const { t, lang } = useI18n();
   const { user } = useSession();
-  const label = (id: string) => fields.find((f) => f.id === id)?.label || (STANDARD[id] ? t(STANDARD[id]!) : id);
+  // The standard fields in the reader's language; the project's own fields by their label.
+  const label = (id: string) => (STANDARD[id] ? t(STANDARD[id]!) : fields.find((f) => f.id === id)?.label || id);
   const entries = Object.entries(dialog.contact || {}).filter(([, v]) => typeof v === "string" && v.trim());
   const order = (k: string) => (k in STANDARD ? Object.keys(STANDARD).indexOf(k) : 10);
   entries.sort((a, b) => order(a[0]) - order(b[0]));
@@ -83,6 +85,7 @@ export function ContactCard({ dialog, fields }: { dialog: Dialog; fields: Field[
           <dd>{formatDateTime(dialog.created_at, lang, user.timezone)}</dd>
         </div>
       </dl>
+      <BlockVisitor dialog={dialog} />
     </section>
   );
 }

@@ -42,7 +42,8 @@ export function DialogList({
         <ul class="dlist">
           {items.map((d) => {
             const title = dialogTitle(d, t);
-            const isTyping = !!typing[d.id];
+            // A closed dialog (Архив) shows its last text, never an old «печатает…».
+            const isTyping = !!typing[d.id] && d.status !== "closed" && folder !== "archive";
             return (
               <li>
                 <a

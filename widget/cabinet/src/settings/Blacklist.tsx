@@ -138,12 +138,16 @@ export function BlacklistTab({ project }: TabProps) {
               <tbody>
                 {entries.map((e) => (
                   <tr>
-                    <td class="nowrap">{t(KIND_LABEL[e.kind] || "blacklist.kind.visitor")}</td>
-                    <td>
+                    <td class="nowrap" data-label={t("blacklist.col.kind")}>
+                      {t(KIND_LABEL[e.kind] || "blacklist.kind.visitor")}
+                    </td>
+                    <td data-label={t("blacklist.col.value")}>
                       <code class="value">{e.value}</code>
                     </td>
-                    <td>{e.note || <span class="muted">—</span>}</td>
-                    <td class="nowrap muted">{formatDateTime(e.created_at, lang, user.timezone)}</td>
+                    <td data-label={t("blacklist.note")}>{e.note || <span class="muted">—</span>}</td>
+                    <td class="nowrap muted" data-label={t("blacklist.col.added")}>
+                      {formatDateTime(e.created_at, lang, user.timezone)}
+                    </td>
                     <td class="actions">
                       <button
                         type="button"

@@ -22,6 +22,8 @@ import { IconCheck, IconLock, IconPlus, IconWallet } from "../icons";
 import { linkClick } from "../nav";
 import type { TabProps } from "../Settings";
 import { useSession } from "../state";
+import { ledgerNote } from "../systemText";
+import { connectTerms, PERIOD_DAYS } from "../tariffTerms";
 import { Alert, Confirm, errorFor, errorText, FormAlert, focusField, LoadError, Loading, Modal, TextField, toFormError, type FormError } from "../ui";
 
 const BLOCKER: Record<TrialBlocker, Key> = {
@@ -45,6 +47,7 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
   const [notice, setNotice] = useState<Notice>(null);
   const [refused, setRefused] = useState(false);
   const [dialog, setDialog] = useState<"" | "topup" | "disconnect">("");
+  const [connecting, setConnecting] = useState<Tariff | null>(null);
   const isAdmin = accesses.includes("admin") && !refused;
   const [volume, setVolume] = useState(10000);
   const volumeId = useId();
@@ -82,7 +85,7 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
     } catch (e) {
       if (isForbidden(e)) setRefused(true);
       const insufficient = e instanceof ApiError && e.code === "insufficient_balance";
-      setNotice({ kind: "error", text: (t) => (insufficient ? t("tariff.topUpFirst") + (e instanceof ApiError && e.message ? " " + e.message : "") : errorText(e, t)), topUp: insufficient, at });
+      setNotice({ kind: "error", text: (t) => errorText(e, t), topUp: insufficient, at });
     }
     setBusy("");
   }
@@ -291,14 +294,14 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
                     {t("tariff.messengers")}
                   </li>
                 </ul>
-                {p.description && <p class="muted small plan-desc">{p.description}</p>}
+                {p.id === "pro_plus" && <p class="muted small plan-desc">{t("tariff.proPlusRule")}</p>}
                 <button
                   type="button"
                   class={"btn btn-block " + (p.id === "pro" ? "btn-primary" : "btn-secondary")}
                   disabled={!isAdmin || !!busy || (isCurrent && tariff.status === "active")}
                   title={adminHint}
                   aria-label={t("tariff.connectPlan", { PLAN: p.name })}
-                  onClick={() => act("connect-" + p.id, () => connectTariff(project.id, p.id, p.id === "pro_plus" ? Math.max(volume, 5001) : undefined), (t) => t("tariff.connected", { PLAN: p.name }), "plans")}
+                  onClick={() => setConnecting(p)}
                 >
                   {busy === "connect-" + p.id ? t("common.saving") : t("tariff.connect")}
                 </button>
@@ -332,12 +335,14 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
                   const minus = l.kind === "charge";
                   return (
                     <tr>
-                      <td class="nowrap muted">{formatDateTime(l.at, lang, tz)}</td>
-                      <td>{t(("ledger." + l.kind) as Key)}</td>
-                      <td class={"num nowrap " + (minus ? "minus" : "plus")}>
+                      <td class="nowrap muted" data-label={t("ledger.at")}>
+                        {formatDateTime(l.at, lang, tz)}
+                      </td>
+                      <td data-label={t("ledger.kind")}>{t(("ledger." + l.kind) as Key)}</td>
+                      <td class={"num nowrap " + (minus ? "minus" : "plus")} data-label={t("ledger.amount")}>
                         {(minus ? "− " : "+ ") + rub(Math.abs(l.amount_rub), lang)}
                       </td>
-                      <td>{l.note || <span class="muted">—</span>}</td>
+                      <td data-label={t("ledger.note")}>{ledgerNote(l.note, t) || <span class="muted">—</span>}</td>
                     </tr>
                   );
                 })}
@@ -357,6 +362,24 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
           }}
         />
       )}
+      {connecting && (
+        <ConnectDialog
+          bill={bill}
+          plan={connecting}
+          price={connecting.id === "pro_plus" ? proPlusPrice(volume) : connecting.price_rub || 0}
+          current={planName(tariff.plan)}
+          onClose={() => setConnecting(null)}
+          onTopUp={() => {
+            setConnecting(null);
+            setDialog("topup");
+          }}
+          onConfirm={() => {
+            const p = connecting;
+            setConnecting(null);
+            act("connect-" + p.id, () => connectTariff(project.id, p.id, p.id === "pro_plus" ? Math.max(volume, 5001) : undefined), (t) => t("tariff.connected", { PLAN: p.name }), "plans");
+          }}
+        />
+      )}
       {dialog === "disconnect" && (
         <Confirm
           title={t("tariff.disconnectTitle")}
@@ -372,6 +395,56 @@ export function TariffTab({ project, accesses, onBillingChanged }: TabProps & { 
         />
       )}
     </>
+  );
+}
+
+/** «Подключить»: the price, the period and what happens to a trial or a running tariff, before the charge. */
+function ConnectDialog({
+  bill,
+  plan,
+  price,
+  current,
+  onClose,
+  onTopUp,
+  onConfirm,
+}: {
+  bill: Billing;
+  plan: Tariff;
+  price: number;
+  current: string;
+  onClose: () => void;
+  onTopUp: () => void;
+  onConfirm: () => void;
+}) {
+  const { t, lang } = useI18n();
+  const { user } = useSession();
+  const terms = connectTerms(bill, price);
+  const date = (d: Date) => formatDate(d.toISOString(), lang, user.timezone);
+  const vars = { PLAN: plan.name, PRICE: rub(price, lang), DAYS: String(PERIOD_DAYS), FROM: date(terms.from), UNTIL: date(terms.until), CURRENT: current };
+  return (
+    <Modal title={t("tariff.confirmTitle", { PLAN: plan.name })} onClose={onClose}>
+      <div class="modal-body stack-sm">
+        <p>{t("tariff.confirmCharge", vars)}</p>
+        <p>{t(terms.start === "after_trial" ? "tariff.confirmAfterTrial" : terms.start === "replaces" ? "tariff.confirmReplaces" : "tariff.confirmNow", vars)}</p>
+        {terms.start === "after_trial" && !plan.site_chat && <p>{t("tariff.confirmNoSiteChat")}</p>}
+        {terms.short > 0 && (
+          <Alert>
+            {t("tariff.short", { AMOUNT: rub(terms.short, lang) })}{" "}
+            <button type="button" class="link-btn" onClick={onTopUp}>
+              {t("tariff.topUp")}
+            </button>
+          </Alert>
+        )}
+      </div>
+      <div class="modal-foot">
+        <button type="button" class="btn btn-secondary" onClick={onClose}>
+          {t("common.cancel")}
+        </button>
+        <button type="button" class="btn btn-primary" disabled={terms.short > 0} onClick={onConfirm}>
+          {t("tariff.confirmAction", { PRICE: rub(price, lang) })}
+        </button>
+      </div>
+    </Modal>
   );
 }
 

@@ -130,7 +130,7 @@ export function TeamTab(props: TabProps & { onAccessesChanged: () => void }) {
                   const name = displayName(m);
                   return (
                     <tr>
-                      <td>
+                      <td data-label={t("team.col.member")}>
                         <div class="person">
                           <span class="avatar avatar-sm" aria-hidden="true">
                             {(m.first_name || m.email)[0]!.toUpperCase()}
@@ -145,8 +145,10 @@ export function TeamTab(props: TabProps & { onAccessesChanged: () => void }) {
                           </span>
                         </div>
                       </td>
-                      <td class="nowrap">{formatPhone(m.phone) || <span class="muted">—</span>}</td>
-                      <td>
+                      <td class="nowrap" data-label={t("team.col.phone")}>
+                        {formatPhone(m.phone) || <span class="muted">—</span>}
+                      </td>
+                      <td data-label={t("team.col.accesses")}>
                         <AccessChips accesses={m.accesses} />
                       </td>
                       <td class="actions">

@@ -1,6 +1,6 @@
 // Таб «Чат» (§8): the welcome message ({NAME} is the operator's name), the two auto-messages
-// (not read in N s, read but not answered in N s) each with its contact request, the advanced
-// switches, and operator groups.
+// (not read in N s, read but not answered in N s) each with its contact request, where the
+// advanced switches are (the project's «Расширенные»), and operator groups.
 import { useId, useRef } from "preact/hooks";
 import { displayName } from "../../api";
 import { useI18n } from "../../i18n";
@@ -16,7 +16,6 @@ export function ChatSection() {
   const { s, set } = useEditor();
   const c = s.chat;
   const welcome = useRef<HTMLDivElement>(null);
-  const closeId = useId();
 
   function insertName() {
     const ta = welcome.current?.querySelector("textarea");
@@ -60,20 +59,12 @@ export function ChatSection() {
       </Block>
 
       <Block title={t("ws.chat.advanced")}>
-        <div class="opt-block">
-          <div class="check">
-            <input id={closeId} type="checkbox" checked={c.auto_close_minutes !== null} onChange={(e) => set("chat.auto_close_minutes", e.currentTarget.checked ? 60 : null)} />
-            <label for={closeId}>{t("ws.chat.autoClose")}</label>
-          </div>
-          {c.auto_close_minutes !== null && (
-            <div class="indent">
-              <NumberInput path="chat.auto_close_minutes" label={t("ws.chat.autoCloseAfter")} min={1} suffix={t("ws.minutes")} />
-            </div>
-          )}
-        </div>
-        <Check path="chat.raise_on_request" label={t("ws.chat.raise")} hint={t("ws.chat.raiseHint")} />
-        <Check path="chat.requests_in_feed" label={t("ws.chat.inFeed")} hint={t("ws.chat.inFeedHint")} />
-        <Check path="chat.no_auto_after_reply" label={t("ws.chat.noAuto")} />
+        <p class="muted small">
+          {t("ws.chat.advancedMoved")}{" "}
+          <a href={settingsPath("advanced")} onClick={linkClick}>
+            {t("settings.tab.advanced")}
+          </a>
+        </p>
       </Block>
 
       <OperatorGroups />

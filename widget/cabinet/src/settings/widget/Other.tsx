@@ -12,8 +12,8 @@ export function OtherSection() {
           path="other.language"
           label={t("ws.other.language")}
           options={[
-            { value: "ru", label: "Русский" },
-            { value: "en", label: "English" },
+            { value: "ru", label: t("ws.other.ru") },
+            { value: "en", label: t("ws.other.en") },
           ]}
         />
       </Block>
