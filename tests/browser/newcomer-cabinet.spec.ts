@@ -156,7 +156,7 @@ const PAGES = [
 ];
 const shotName = (p: string) => (p === "/" ? "dashboard" : p.slice(1).replace(/\//g, "-"));
 
-test("10: every page and settings tab in English has no Russian outside user data; screenshots in both languages", async ({ browser }) => {
+test("10: every page and settings tab in English has no Russian outside user data (screenshots)", async ({ browser }) => {
   test.setTimeout(300_000);
   const en = await signedIn(browser, { lang: "en" });
   const theirs = await userWords(pid);
@@ -170,11 +170,14 @@ test("10: every page and settings tab in English has no Russian outside user dat
   }
   expect(left).toEqual([]);
   await en.context().close();
+});
 
+test("screenshots of every page in Russian", async ({ browser }) => {
+  test.setTimeout(300_000);
   const ru = await signedIn(browser, { lang: "ru" });
   for (const p of PAGES) {
     await ru.goto(p);
-    await ru.waitForLoadState("networkidle");
+    await expect(ru.locator(".splash, [aria-busy=true]")).toHaveCount(0, { timeout: 20_000 });
     await screenshot(ru, "cabinet-ru-" + shotName(p));
   }
   await ru.context().close();

@@ -133,7 +133,7 @@ test("4, 5: the form's button is in view at 1366×800 and the visitor gets a con
   await panel.getByRole("textbox", { name: "Имя" }).fill("Мария");
   await panel.getByRole("textbox", { name: "Телефон" }).fill("+7 912 345-67-89");
   await submit.click();
-  await expect(panel.getByRole("status").filter({ hasText: "Спасибо, Мария, мы свяжемся с вами по +7 912 345-67-89." })).toBeVisible();
+  await expect(panel.getByRole("status").filter({ hasText: "Спасибо, Мария, мы свяжемся с вами по +7 912 345-67-89." })).toBeVisible({ timeout: 15_000 });
   await screenshot(page, "widget-desktop-form-sent");
   await page.context().close();
 });

@@ -159,7 +159,7 @@ test("request form: required fields, phone and e-mail shape, submit, thanks text
     list: "День рождения",
   });
   expect(body.request_id).toMatch(/^[\w-]{8,64}$/);
-  await expect(panel.getByText("Спасибо! Флорист перезвонит в течение 15 минут.")).toBeVisible();
+  await expect(panel.getByText("Спасибо! Флорист перезвонит в течение 15 минут.")).toBeVisible({ timeout: 15_000 }); // after the server answered
   await expect(submit).toBeHidden();
   // The visitor got a token on the way (lazily: the first call that needed one).
   expect(await page.evaluate(() => localStorage.getItem("beseda:demo"))).toBeTruthy();
