@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Beseda API", description = "The cabinet and operator API of Beseda."),
-    components(schemas(beseda_http::error::ErrorBody))
+    components(schemas(beseda_http::error::ErrorBody, beseda_domain::chat::Folder))
 )]
 struct ApiDoc;
 

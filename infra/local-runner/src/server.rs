@@ -5,7 +5,7 @@
 use crate::{site, workers, ws};
 use axum::Router;
 use axum::extract::{ConnectInfo, Request};
-use axum::http::HeaderValue;
+use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::routing::{any, get};
 use beseda_domain::{App, Settings, accounts};
@@ -56,7 +56,30 @@ pub fn router(local: Local, static_dir: &std::path::Path) -> Router {
         .route("/widget/v1/{*rest}", any(api_404))
         .route("/webhooks/{*rest}", any(api_404))
         .fallback_service(spa);
-    beseda_http::with_layers(routes).layer(middleware::from_fn(forwarded_for))
+    beseda_http::with_layers(routes).layer(middleware::from_fn(page_policy)).layer(middleware::from_fn(forwarded_for))
+}
+
+/// What the pages (the cabinet, `/demo`, the outbox) may load: scripts and connections from
+/// this origin only, inline styles (the widget's shadow DOM), images also as data/blob URLs;
+/// and no other site may frame them.
+pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; \
+form-action 'self'; frame-ancestors 'none'";
+
+/// Every HTML page gets [`PAGE_CSP`] and `X-Frame-Options: DENY`.
+async fn page_policy(req: Request, next: Next) -> axum::response::Response {
+    let mut response = next.run(req).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        let h = response.headers_mut();
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    response
 }
 
 /// The runner is the edge: the client address is the socket's, whatever a client claims.
@@ -92,8 +115,7 @@ pub async fn run(data: PathBuf, embedded: Embedded, options: Options) -> anyhow:
     println!("  Health:     {base}/healthz");
     if let Some((email, password)) = first {
         let note = data.join("first-login.txt");
-        std::fs::write(&note, format!("{email}\n{password}\n"))?;
-        restrict(&note)?;
+        beseda_embedded::private::write(&note, format!("{email}\n{password}\n").as_bytes())?;
         println!("  First login: {email} / {password}  (also in {}; change it after logging in)", note.display());
     }
     if !options.static_dir.join("cabinet/index.html").exists() {
@@ -109,16 +131,5 @@ pub async fn run(data: PathBuf, embedded: Embedded, options: Options) -> anyhow:
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
-    Ok(())
-}
-
-#[cfg(unix)]
-fn restrict(path: &std::path::Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-}
-
-#[cfg(not(unix))]
-fn restrict(_: &std::path::Path) -> std::io::Result<()> {
     Ok(())
 }

@@ -55,10 +55,18 @@ pub struct ResetRequest {
     pub email: String,
 }
 
-/// Mails a one-time link (valid 1 hour) if the account exists; always answers 202.
-#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = ResetRequest, responses((status = 202)))]
-pub async fn request_reset(State(app): State<App>, Json(req): Json<ResetRequest>) -> ApiResult<StatusCode> {
-    accounts::request_reset(&app, &req.email).await?;
+/// Mails a one-time link (valid 1 hour) if the account exists; always answers 202 alike.
+/// Limited to 5 requests an hour per e-mail and 20 per client IP.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = ResetRequest, responses(
+    (status = 202),
+    (status = 429, description = "too_many_attempts", body = ErrorBody),
+))]
+pub async fn request_reset(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Json(req): Json<ResetRequest>,
+) -> ApiResult<StatusCode> {
+    accounts::request_reset(&app, &req.email, &ip).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
