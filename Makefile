@@ -12,7 +12,7 @@ CARGO_TEST ?= cargo test --workspace --locked
 # Every Lambda function crate under functions/.
 FUNCTIONS := $(notdir $(wildcard functions/*))
 
-.PHONY: run build widget test test-deps rust-test widget-test browser-test template-test lambda-build lambda-release bench load clean
+.PHONY: run build widget test test-deps rust-test widget-test browser-test api-fuzz template-test lambda-build lambda-release bench load clean
 
 run: widget
 	cargo build --release --locked -p beseda-local
@@ -33,6 +33,7 @@ test: test-deps
 	$(MAKE) rust-test
 	$(MAKE) template-test
 	$(MAKE) browser-test
+	$(MAKE) api-fuzz
 	$(MAKE) lambda-build
 	@echo "make test: every suite passed"
 
@@ -61,6 +62,12 @@ template-test:
 browser-test: widget
 	cargo build --locked -p beseda-local
 	bash infra/scripts/browser-tests.sh $(CARGO_TARGET_DIR)/debug/beseda
+
+# The OpenAPI document validated, then a bounded schemathesis pass (--checks all, 90 s) against
+# the local runner: no 5xx, no response outside its schema, no undocumented status code.
+api-fuzz:
+	cargo build --locked -p beseda-local
+	bash infra/scripts/api-fuzz.sh $(CARGO_TARGET_DIR)/debug/beseda
 
 # Proof that every Lambda builds, in make test: the fast `lambda-check` profile, and the host's
 # own linker (`--compiler cargo`): no zig, whose wrapper's path in the venv would change the

@@ -1,6 +1,8 @@
 //! The realtime path end to end on the running binary: a visitor writes over HTTP, the
 //! operator's socket gets it; the operator answers, the visitor's socket gets it; a socket
-//! that sends a frame that is not JSON is closed, and only that one.
+//! that sends a frame that is not JSON is closed, and only that one. The feed ends at once when
+//! the operator logs out or is removed from the project, and a page of another site cannot open
+//! a socket with the operator's cookie.
 
 use beseda_e2e::Runner;
 use futures::{SinkExt, StreamExt};
@@ -121,4 +123,138 @@ async fn messages_go_both_ways_live_and_a_bad_frame_closes_only_its_socket() {
     assert_eq!(reply.status(), 201);
     let got = next_json(&mut visitor_ws, "message").await;
     assert_eq!(got["message"]["text"], "Да, сегодня до 21:00", "the other socket of the visitor still works");
+}
+
+/// Whether a frame of `kind` arrives within a second and a half.
+async fn arrives(ws: &mut Socket, kind: &str) -> bool {
+    tokio::time::timeout(Duration::from_millis(1500), next_json(ws, kind)).await.is_ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_feed_ends_with_logout_and_removal_and_foreign_pages_are_refused() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let data = tempfile::tempdir().unwrap();
+    let runner = Runner::start(data.path()).await;
+    let (email, password) = runner.first_login();
+    let base = runner.base.clone();
+    let ws_base = base.replacen("http", "ws", 1);
+    let http = reqwest::Client::new();
+    let login = |email: String, password: String| {
+        let (http, base) = (http.clone(), base.clone());
+        async move {
+            let r =
+                http.post(format!("{base}/api/v1/auth/login")).json(&json!({ "email": email, "password": password }));
+            let session: Value = r.send().await.unwrap().json().await.unwrap();
+            session["token"].as_str().unwrap().to_owned()
+        }
+    };
+    let admin = login(email, password).await;
+    let me: Value =
+        http.get(format!("{base}/api/v1/me")).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
+    let me = me["user"]["id"].as_str().unwrap().to_owned();
+    for (method, url, body) in [
+        ("PATCH", format!("{base}/api/v1/projects/demo/members/{me}"), json!({ "accesses": ["operator"] })),
+        ("PUT", format!("{base}/api/v1/projects/demo/presence"), json!({ "online": true })),
+    ] {
+        let r = http.request(method.parse().unwrap(), url).bearer_auth(&admin).json(&body).send().await.unwrap();
+        assert!(r.status().is_success(), "{method}: {}", r.status());
+    }
+
+    let mut foreign = format!("{ws_base}/ws").into_client_request().unwrap();
+    foreign.headers_mut().insert("origin", "https://evil.example".parse().unwrap());
+    foreign.headers_mut().insert("cookie", format!("beseda_session={admin}").parse().unwrap());
+    match tokio_tungstenite::connect_async(foreign).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 403),
+        other => panic!("a foreign page got a socket: {:?}", other.map(|(_, r)| r.status())),
+    }
+    let mut own = format!("{ws_base}/ws").into_client_request().unwrap();
+    own.headers_mut().insert("origin", base.parse().unwrap());
+    own.headers_mut().insert("cookie", format!("beseda_session={admin}").parse().unwrap());
+    tokio_tungstenite::connect_async(own).await.expect("the cabinet's own page gets a socket");
+
+    // A second operator, who sets a password through the mailed link.
+    let added: Value = http
+        .post(format!("{base}/api/v1/projects/demo/members"))
+        .bearer_auth(&admin)
+        .json(&json!({ "email": "op2@example.com", "accesses": ["operator"] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let op_id = added["member"]["user_id"].as_str().or(added["user_id"].as_str()).unwrap().to_owned();
+    let mut link_token = String::new();
+    for _ in 0..50 {
+        let mails: Value =
+            http.get(format!("{base}/outbox.json")).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
+        let text =
+            mails.as_array().unwrap().iter().find(|m| m["to"][0] == "op2@example.com").map(|m| m["text"].to_string());
+        if let Some(t) = text.and_then(|t| t.split("token=").nth(1).map(|r| r.split('&').next().unwrap().to_owned())) {
+            link_token = t;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let set = http
+        .post(format!("{base}/api/v1/auth/password-reset/confirm"))
+        .json(&json!({ "token": link_token, "password": "op2-password", "password_again": "op2-password" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), 204);
+    let operator = login("op2@example.com".into(), "op2-password".into()).await;
+
+    let subscribe = |token: String| {
+        let ws_base = ws_base.clone();
+        async move {
+            let (mut ws, _) = tokio_tungstenite::connect_async(format!("{ws_base}/ws?token={token}")).await.unwrap();
+            ws.send(Frame::text(json!({ "action": "subscribe", "project": "demo" }).to_string())).await.unwrap();
+            next_json(&mut ws, "subscribed").await;
+            ws
+        }
+    };
+    let visitor: Value = http
+        .post(format!("{base}/widget/v1/projects/demo/visitors"))
+        .header("origin", &base)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let vtoken = visitor["token"].as_str().unwrap().to_owned();
+    let write = |n: u32| {
+        let (http, base, vtoken) = (http.clone(), base.clone(), vtoken.clone());
+        async move {
+            let r = http
+                .post(format!("{base}/widget/v1/projects/demo/messages"))
+                .header("origin", &base)
+                .bearer_auth(&vtoken)
+                .json(&json!({ "text": format!("Вопрос {n}"), "client_id": format!("e2e-feed-{n}") }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 201);
+        }
+    };
+
+    let mut admin_ws = subscribe(admin.clone()).await;
+    let mut operator_ws = subscribe(operator.clone()).await;
+    write(1).await;
+    assert!(arrives(&mut admin_ws, "message").await && arrives(&mut operator_ws, "message").await);
+
+    let out = http.post(format!("{base}/api/v1/auth/logout")).bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(out.status(), 204);
+    let removed = http
+        .delete(format!("{base}/api/v1/projects/demo/members/{op_id}"))
+        .bearer_auth(&login(runner.first_login().0, runner.first_login().1).await)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), 204, "{}", removed.text().await.unwrap_or_default());
+    write(2).await;
+    assert!(!arrives(&mut admin_ws, "message").await, "the feed outlived the log-out");
+    assert!(!arrives(&mut operator_ws, "message").await, "the feed outlived the removal");
 }

@@ -9,9 +9,9 @@ const rnd = () => Math.random().toString(36).slice(2, 10);
 
 type Mail = { to: string[]; subject: string; text: string };
 
-/** The password from the newest mail to `email` (`Логин: <email>` … `Пароль: <password>`). */
+/** Sets a password through the link of the newest welcome mail to `email` (`Логин: <email>` … `/reset?token=…`). */
 async function mailedPassword(api: APIRequestContext, email: string): Promise<string> {
-  let password = "";
+  let token = "";
   await expect
     .poll(
       async () => {
@@ -21,17 +21,20 @@ async function mailedPassword(api: APIRequestContext, email: string): Promise<st
         for (const m of mails) {
           if (!m.to.some((t) => t.toLowerCase() === email.toLowerCase())) continue;
           if (!m.text.includes("Логин: " + email)) continue;
-          const found = /Пароль:\s*(\S+)/.exec(m.text);
+          const found = /\/reset\?token=([^\s&]+)/.exec(m.text);
           if (found) {
-            password = found[1]!;
-            return password;
+            token = found[1]!;
+            return token;
           }
         }
         return "";
       },
-      { message: "a mail with the login and password for " + email, timeout: 15_000 },
+      { message: "a mail with the login and a link to set the password for " + email, timeout: 15_000 },
     )
     .not.toBe("");
+  const password = "Welcome-" + rnd();
+  const set = await api.post("/api/v1/auth/password-reset/confirm", { data: { token, password, password_again: password } });
+  expect(set.status(), await set.text()).toBe(204);
   return password;
 }
 
@@ -238,7 +241,7 @@ test("account: «Забыл пароль» mails a link that sets a new password
   await expect
     .poll(async () => {
       const mails = (await (await api.get("/outbox.json")).json()) as Mail[];
-      const m = mails.find((x) => x.to.includes(email) && /\/reset\?token=/.test(x.text));
+      const m = mails.find((x) => x.to.includes(email) && /\/reset\?token=/.test(x.text) && !x.text.includes("welcome=1"));
       link = m ? /(\/reset\?token=[^\s]+)/.exec(m.text)![1]! : "";
       return link;
     }, { timeout: 15_000 })

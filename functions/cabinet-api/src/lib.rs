@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Beseda API", description = "The cabinet and operator API of Beseda."),
-    components(schemas(beseda_http::error::ErrorBody))
+    components(schemas(beseda_http::error::ErrorBody, beseda_domain::chat::Folder))
 )]
 struct ApiDoc;
 
@@ -57,7 +57,61 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(journal_api::routes().1);
     doc.merge(operator_api::routes().1);
     doc.merge(widget_api::routes().1);
+    complete_operations(&mut doc);
     doc
+}
+
+/// The answers every route may give besides its own, all in the error envelope: bad input
+/// (400, 413, 422), no session or no right (401, 403), an unknown project or item (404), a
+/// conflict (409) and a throttle (429).
+const COMMON_ERRORS: [(&str, &str); 8] = [
+    ("400", "malformed_json, invalid_body, invalid_query, invalid_path, wrong_content_type"),
+    ("401", "unauthenticated"),
+    ("403", "forbidden, cross_origin"),
+    ("404", "not_found, route_not_found"),
+    ("409", "conflict"),
+    ("413", "payload_too_large"),
+    ("422", "a field is not acceptable"),
+    ("429", "too_many_attempts"),
+];
+
+/// Operation ids unique across the merged document (the handlers' names repeat from one module
+/// to the next): the method and the path, `get_api_v1_projects_pid_billing`; and every
+/// operation lists [`COMMON_ERRORS`].
+fn complete_operations(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let envelope = |description: &str| {
+        let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+        ResponseBuilder::new().description(description).content("application/json", content).build()
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let slug: String = path
+            .chars()
+            .filter(|c| !"{}".contains(*c))
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let operations = [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
+            ("options", &mut item.options),
+            ("head", &mut item.head),
+        ];
+        for (method, operation) in operations {
+            if let Some(operation) = operation {
+                operation.operation_id = Some(format!("{method}{slug}"));
+                for (status, description) in COMMON_ERRORS {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| envelope(description).into());
+                }
+            }
+        }
+    }
 }
 
 /// The router with its state, without a fallback (see `beseda_http::finish`).

@@ -173,3 +173,24 @@ async fn avatars_have_their_own_larger_limit() {
     let (s, _, b) = call(&r, upload(b"GIF89a-not-a-png".to_vec())).await;
     assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("avatar_type")));
 }
+
+#[test]
+fn the_document_defines_every_schema_it_references_and_keeps_statuses_apart() {
+    let doc = serde_json::to_value(cabinet_api::openapi()).unwrap();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let text = doc.to_string();
+    for reference in text.split(r##""$ref":"#/components/schemas/"##).skip(1) {
+        let name = reference.split('"').next().unwrap();
+        assert!(schemas.contains_key(name), "#/components/schemas/{name} is referenced but not defined");
+    }
+    assert!(schemas.contains_key("Folder"));
+    assert_eq!(schemas["TariffStatus"]["enum"], json!(["none", "trial", "active", "expired"]));
+    assert!(!schemas["Status"].to_string().contains("trial"), "the dialog status is not the tariff's");
+    let mut ids = std::collections::BTreeSet::new();
+    for ops in doc["paths"].as_object().unwrap().values() {
+        for op in ops.as_object().unwrap().values() {
+            let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+            assert!(ids.insert(id.clone()), "operationId {id} is not unique");
+        }
+    }
+}

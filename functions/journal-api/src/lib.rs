@@ -2,9 +2,10 @@
 //! «Аналитика» or the administrator's access.
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use beseda_domain::journal::{self, Lead};
 use beseda_domain::{App, projects};
+use beseda_http::Query;
 use beseda_http::error::ErrorBody;
 use beseda_http::{ApiResult, Json, ProjectMember, can};
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,7 @@
 //! Reading needs «Аналитика», «Оператор» or the administrator; answering needs «Оператор».
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use beseda_domain::access::{Action, allows};
 use beseda_domain::chat::{self, Dialog, Folder, Message, Operator, Presence, Status};
@@ -11,6 +11,7 @@ use beseda_domain::widget::Hours;
 use beseda_domain::{App, Error};
 use beseda_http::error::ErrorBody;
 use beseda_http::{ApiResult, Json, ProjectMember, can};
+use beseda_http::{Path, Query};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;

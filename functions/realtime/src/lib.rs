@@ -1,6 +1,7 @@
 //! The WebSocket API's routes: `$connect` registers the socket of a signed-in user (the
 //! session token in `?token=`) or of a visitor (`?visitor=<token>&project=<id>`), or refuses it
-//! with 401; `$disconnect` forgets it, and
+//! with 401, and one from a foreign page (`Origin` not the cabinet's, or not the project's
+//! domain for a visitor) with 403; `$disconnect` forgets it, and
 //! `$default` hands the frame to the domain, which answers through the push port.
 
 use aws_lambda_events::event::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
@@ -18,11 +19,13 @@ pub async fn handle(app: &App, event: ApiGatewayWebsocketProxyRequest) -> ApiGat
     let outcome = match ctx.route_key.as_deref() {
         Some("$connect") => {
             let q = &event.query_string_parameters;
+            let header = |name: &str| event.headers.get(name).and_then(|v| v.to_str().ok());
+            let handshake = realtime::Handshake { origin: header("origin"), host: header("host") };
             match (q.first("visitor"), q.first("project"), q.first("token")) {
                 (Some(visitor), Some(project), _) => {
-                    realtime::connect_visitor(app, connection_id, project, visitor).await
+                    realtime::connect_visitor(app, connection_id, project, visitor, handshake).await
                 }
-                (_, _, Some(token)) => realtime::connect(app, connection_id, token).await.map(|_| ()),
+                (_, _, Some(token)) => realtime::connect(app, connection_id, token, handshake).await.map(|_| ()),
                 _ => Err(Error::Unauthenticated),
             }
         }
@@ -32,6 +35,7 @@ pub async fn handle(app: &App, event: ApiGatewayWebsocketProxyRequest) -> ApiGat
     match outcome {
         Ok(()) => status(200),
         Err(Error::Unauthenticated) => status(401),
+        Err(Error::Forbidden { .. }) => status(403),
         Err(e) => {
             tracing::error!(error = %e, "realtime route failed");
             status(500)

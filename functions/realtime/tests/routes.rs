@@ -15,7 +15,9 @@ fn sample(name: &str) -> ApiGatewayWebsocketProxyRequest {
 async fn connect_ping_disconnect() {
     let dir = tempfile::tempdir().unwrap().keep();
     let e = beseda_embedded::open(&dir, beseda_ports::queue::QUEUES, Arc::new(beseda_ports::SystemClock)).unwrap();
-    let app = App { ports: e.ports, settings: Settings::from_env() };
+    // The cabinet of the sample's `Origin`.
+    let settings = Settings { public_url: "https://app.example.com".into(), ..Settings::from_env() };
+    let app = App { ports: e.ports, settings };
     accounts::create_user(&app, NewUser { email: "op@x.ru".into(), ..Default::default() }, "password1").await.unwrap();
     let session = accounts::login(&app, "op@x.ru", "password1", "ip").await.unwrap();
 
@@ -27,6 +29,9 @@ async fn connect_ping_disconnect() {
     connect.request_context.connection_id = Some(connection_id.clone());
     connect.query_string_parameters =
         std::collections::HashMap::from([("token".to_owned(), vec![session.token.clone()])]).into();
+    let mut foreign = connect.clone();
+    foreign.headers.insert("origin", "https://evil.example".parse().unwrap());
+    assert_eq!(realtime::handle(&app, foreign).await.status_code, 403, "a foreign page is refused");
     assert_eq!(realtime::handle(&app, connect).await.status_code, 200);
 
     let mut ping = sample("default-ping.json");

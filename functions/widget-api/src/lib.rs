@@ -78,8 +78,12 @@ fn cors(response: &mut Response, origin: &str) {
     h.insert(header::VARY, HeaderValue::from_static("Origin"));
 }
 
-/// Only the project's own sites may call; preflights are answered here.
+/// Only the project's own sites may call; preflights are answered here. A method the API has
+/// no route for goes on to its 405.
 async fn origin_guard(State(state): State<WidgetState>, req: Request, next: Next) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::POST | Method::OPTIONS) {
+        return next.run(req).await;
+    }
     let path = req.uri().path().to_owned();
     let Some(project_id) = path.strip_prefix("/widget/v1/projects/").and_then(|rest| rest.split('/').next()) else {
         return next.run(req).await;

@@ -2,13 +2,14 @@
 //! encodes the answer.
 
 use crate::WidgetState;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use beseda_domain::Error;
 use beseda_domain::chat::{self, Dialog, FormValues, Message, PublicConfig, Visitor, VisitorMessage};
 use beseda_http::error::ErrorBody;
 use beseda_http::{ApiError, ApiResult, ClientIp, Json};
+use beseda_http::{Path, Query};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::net::IpAddr;

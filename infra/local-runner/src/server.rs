@@ -5,6 +5,7 @@
 use crate::{site, workers, ws};
 use axum::Router;
 use axum::extract::{ConnectInfo, Request};
+use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::routing::{any, get};
 use beseda_domain::{App, Settings, accounts};
@@ -55,7 +56,30 @@ pub fn router(local: Local, static_dir: &std::path::Path) -> Router {
         .route("/widget/v1/{*rest}", any(api_404))
         .route("/webhooks/{*rest}", any(api_404))
         .fallback_service(spa);
-    beseda_http::with_layers(routes).layer(middleware::from_fn(peer_addr))
+    beseda_http::with_layers(routes).layer(middleware::from_fn(page_policy)).layer(middleware::from_fn(peer_addr))
+}
+
+/// What the pages (the cabinet, `/demo`, the outbox) may load: scripts and connections from
+/// this origin only, inline styles (the widget's shadow DOM), images also as data/blob URLs;
+/// and no other site may frame them.
+pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; \
+form-action 'self'; frame-ancestors 'none'";
+
+/// Every HTML page gets [`PAGE_CSP`] and `X-Frame-Options: DENY`.
+async fn page_policy(req: Request, next: Next) -> axum::response::Response {
+    let mut response = next.run(req).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        let h = response.headers_mut();
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    response
 }
 
 /// The runner is the edge: the peer is the socket's (a proxy in front of it is believed only
@@ -90,8 +114,7 @@ pub async fn run(data: PathBuf, embedded: Embedded, options: Options) -> anyhow:
     println!("  Health:     {base}/healthz");
     let note = data.join("first-login.txt");
     if let Some((email, password)) = first {
-        std::fs::write(&note, format!("{email}\n{password}\n"))?;
-        restrict(&note)?;
+        beseda_embedded::private::write(&note, format!("{email}\n{password}\n").as_bytes())?;
         println!("  First login: {email} / {password}  (also in {}; change it after logging in)", note.display());
     }
     if let Ok(text) = std::fs::read_to_string(&note)
@@ -122,21 +145,10 @@ async fn forget_changed_password(app: App, note: PathBuf, email: String, passwor
         tokio::time::sleep(std::time::Duration::from_secs(10)).await;
         if let Ok(false) = accounts::password_is(&app, &email, &password).await {
             let text = format!("{email}\n(the first password was changed; this file no longer holds it)\n");
-            if let Err(e) = std::fs::write(&note, text) {
+            if let Err(e) = beseda_embedded::private::write(&note, text.as_bytes()) {
                 tracing::warn!(error = %e, "first-login.txt not updated");
             }
             return;
         }
     }
-}
-
-#[cfg(unix)]
-fn restrict(path: &std::path::Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-}
-
-#[cfg(not(unix))]
-fn restrict(_: &std::path::Path) -> std::io::Result<()> {
-    Ok(())
 }

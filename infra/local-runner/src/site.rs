@@ -1,13 +1,16 @@
 //! The local-only pages: the demo site that embeds the widget with the documented snippet,
-//! and the outbox of mails the embedded mail adapter wrote.
+//! and the outbox of mails the embedded mail adapter wrote, which only the installation's
+//! administrator (the first account, `admin@beseda.local`) may read.
 
 use crate::server::Local;
 use axum::Json;
 use axum::extract::State;
+use axum::http::request::Parts;
 use axum::response::Html;
 use beseda_domain::accounts::{self, FIRST_ADMIN_EMAIL};
 use beseda_domain::projects::{self, NewProject};
 use beseda_domain::{App, billing};
+use beseda_http::{ApiError, ApiResult};
 
 /// Escapes text for HTML element content and attribute values.
 fn escape(text: &str) -> String {
@@ -83,8 +86,22 @@ pub async fn demo() -> Html<String> {
     ))
 }
 
+/// 401 without a session, 403 for anyone but the installation's administrator.
+async fn installation_admin(app: &App, parts: &Parts) -> ApiResult<()> {
+    let token = beseda_http::auth::token(parts).ok_or(beseda_domain::Error::Unauthenticated)?;
+    let user = accounts::session_user(app, &token).await?;
+    if user.email != FIRST_ADMIN_EMAIL {
+        return Err(ApiError::from(beseda_domain::Error::forbidden(
+            "not_installation_admin",
+            "Исходящие письма видит только администратор установки",
+        )));
+    }
+    Ok(())
+}
+
 /// The mails the embedded mail adapter "sent", newest first.
-pub async fn outbox(State(local): State<Local>) -> Html<String> {
+pub async fn outbox(State(local): State<Local>, parts: Parts) -> ApiResult<Html<String>> {
+    installation_admin(&local.app, &parts).await?;
     let mails = local.embedded.outbox.list().unwrap_or_default();
     let mut rows = String::new();
     for m in &mails {
@@ -98,13 +115,13 @@ pub async fn outbox(State(local): State<Local>) -> Html<String> {
     if mails.is_empty() {
         rows.push_str("<p>Писем пока нет.</p>");
     }
-    Html(format!(
+    Ok(Html(format!(
         r#"<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Исходящие письма — Беседа</title>
 <style>body{{font:15px/1.5 system-ui,sans-serif;max-width:820px;margin:24px auto;padding:0 16px;color:#111827}}
 article{{border:1px solid #e5e7eb;border-radius:10px;padding:12px 16px;margin:12px 0}}h3{{margin:0}}.to{{color:#6b7280;margin:4px 0}}
 pre{{white-space:pre-wrap;font:inherit;margin:8px 0 0}}</style></head>
 <body><h1>Исходящие письма</h1><p>Почта локального запуска не уходит в сеть: письма лежат в папке outbox.</p>{rows}</body></html>"#
-    ))
+    )))
 }
 
 /// A mail of the outbox, for tests and tools.
@@ -116,9 +133,10 @@ pub struct OutboxMail {
 }
 
 /// The outbox as JSON, newest first.
-pub async fn outbox_json(State(local): State<Local>) -> Json<Vec<OutboxMail>> {
+pub async fn outbox_json(State(local): State<Local>, parts: Parts) -> ApiResult<Json<Vec<OutboxMail>>> {
+    installation_admin(&local.app, &parts).await?;
     let mails = local.embedded.outbox.list().unwrap_or_default();
-    Json(mails.into_iter().map(|m| OutboxMail { to: m.to, subject: m.subject, text: m.text }).collect())
+    Ok(Json(mails.into_iter().map(|m| OutboxMail { to: m.to, subject: m.subject, text: m.text }).collect()))
 }
 
 #[cfg(test)]

@@ -1,15 +1,18 @@
 //! `/ws`: the local twin of the API Gateway WebSocket API. An operator's socket opens with a
-//! session (the cookie, or `?token=`), a visitor's with `?visitor=<token>&project=<id>`; it is
+//! session (the cookie, or `?token=`) from the cabinet's own origin, a visitor's with
+//! `?visitor=<token>&project=<id>` from a page on the project's domains; it is
 //! registered in the hub and the connection registry, and its frames go to the same domain
 //! calls the `realtime` function makes for `$default`.
 
 use crate::server::Local;
+use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Query, State};
+use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use beseda_domain::realtime;
 use beseda_http::ApiError;
+use beseda_http::Query;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -25,11 +28,15 @@ pub async fn upgrade(
     parts: Parts,
     ws: WebSocketUpgrade,
 ) -> Response {
+    let header = |name| parts.headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
+    let handshake = realtime::Handshake { origin: header(header::ORIGIN), host: header(header::HOST) };
     let (id, rx) = local.embedded.hub.connect();
     let registered = match (params.visitor, params.project) {
-        (Some(visitor), Some(project)) => realtime::connect_visitor(&local.app, &id, &project, &visitor).await,
+        (Some(visitor), Some(project)) => {
+            realtime::connect_visitor(&local.app, &id, &project, &visitor, handshake).await
+        }
         _ => match params.token.or_else(|| beseda_http::auth::token(&parts)) {
-            Some(token) => realtime::connect(&local.app, &id, &token).await.map(|_| ()),
+            Some(token) => realtime::connect(&local.app, &id, &token, handshake).await.map(|_| ()),
             None => Err(beseda_domain::Error::Unauthenticated),
         },
     };

@@ -30,6 +30,15 @@ impl Default for Volumes {
     }
 }
 
+/// The language of the cabinet, which service mails to the user follow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    Ru,
+    En,
+}
+
 /// What a user sees of their own account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Profile {
@@ -43,14 +52,19 @@ pub struct Profile {
     pub volumes: Volumes,
     #[serde(default)]
     pub has_avatar: bool,
+    #[serde(default)]
+    pub language: Language,
     pub created_at: DateTime<Utc>,
 }
 
-/// The stored user: the profile and the password hash, which never leaves the domain.
+/// The stored user: the profile and the password hash, which never leaves the domain, and the
+/// generation of the password: every change bumps it, which voids every outstanding link.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Stored {
     profile: Profile,
     password_hash: String,
+    #[serde(default)]
+    generation: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -118,9 +132,10 @@ pub async fn create_user(app: &App, new: NewUser, password: &str) -> Result<Prof
         hide_inactive_projects: false,
         volumes: Volumes::default(),
         has_avatar: false,
+        language: Language::default(),
         created_at: app.now(),
     };
-    let stored = Stored { profile: profile.clone(), password_hash: secrets::hash_password(password) };
+    let stored = Stored { profile: profile.clone(), password_hash: secrets::hash_password(password), generation: 0 };
     let (epk, esk) = keys::email(&email);
     let claim = Item::new(epk, esk, serde_json::json!({ "user_id": profile.id }));
     let writes = vec![
@@ -208,15 +223,27 @@ async fn open_session(app: &App, user_id: &str) -> Result<String> {
 
 /// The user of a live session.
 pub async fn session_user(app: &App, token: &str) -> Result<Profile> {
+    Ok(session_user_until(app, token).await?.0)
+}
+
+/// The user of a live session and when the session ends (epoch seconds).
+pub async fn session_user_until(app: &App, token: &str) -> Result<(Profile, Option<i64>)> {
     let (pk, sk) = keys::session(&secrets::token_hash(token));
     let item = app.ports.table.get(&pk, &sk).await?.ok_or(Error::Unauthenticated)?;
     let user_id = item.body["user_id"].as_str().ok_or(Error::Unauthenticated)?.to_owned();
-    load(app, &user_id).await?.map(|(s, _)| s.profile).ok_or(Error::Unauthenticated)
+    let profile = load(app, &user_id).await?.map(|(s, _)| s.profile).ok_or(Error::Unauthenticated)?;
+    Ok((profile, item.expires_at))
 }
 
+/// Closes the session, and the realtime sockets opened with it.
 pub async fn logout(app: &App, token: &str) -> Result<()> {
-    let (pk, sk) = keys::session(&secrets::token_hash(token));
+    let hash = secrets::token_hash(token);
+    let (pk, sk) = keys::session(&hash);
+    let item = app.ports.table.get(&pk, &sk).await?;
     app.ports.table.delete(&pk, &sk, Condition::Always).await?;
+    if let Some(user_id) = item.as_ref().and_then(|i| i.body["user_id"].as_str()) {
+        crate::realtime::end_sessions(app, user_id, |s| s == hash).await?;
+    }
     Ok(())
 }
 
@@ -224,9 +251,11 @@ fn user_sessions(user_id: &str) -> String {
     format!("user#{user_id}#sessions")
 }
 
-/// Closes every session of a user but the one given.
+/// Closes every session of a user but the one given, and the realtime sockets opened with them.
 async fn revoke_sessions(app: &App, user_id: &str, keep: Option<&str>) -> Result<()> {
-    let keep = keep.map(|t| keys::session(&secrets::token_hash(t)).0);
+    let keep_hash = keep.map(secrets::token_hash);
+    crate::realtime::end_sessions(app, user_id, |s| Some(s) != keep_hash.as_deref()).await?;
+    let keep = keep_hash.map(|h| keys::session(&h).0);
     loop {
         let page = app.ports.table.query(Query::index(user_sessions(user_id)).limit(100)).await?;
         let doomed: Vec<_> = page.items.into_iter().filter(|i| Some(&i.pk) != keep.as_ref()).collect();
@@ -249,6 +278,7 @@ pub struct ProfileChanges {
     pub timezone: Option<String>,
     pub hide_inactive_projects: Option<bool>,
     pub volumes: Option<Volumes>,
+    pub language: Option<Language>,
 }
 
 fn check_name(field: &'static str, name: &str) -> Result<String> {
@@ -290,6 +320,9 @@ pub async fn update_profile(app: &App, user_id: &str, changes: ProfileChanges) -
         }
         p.volumes = v;
     }
+    if let Some(v) = changes.language {
+        p.language = v;
+    }
     save(app, &stored, version).await?;
     Ok(stored.profile)
 }
@@ -316,34 +349,64 @@ pub async fn change_password(
         other => other,
     })?;
     stored.password_hash = secrets::hash_password(new);
+    stored.generation += 1;
     save(app, &stored, version).await?;
     revoke_sessions(app, user_id, Some(current_token)).await
 }
 
+/// What a one-time password link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkPurpose {
+    /// «Забыли пароль?»: valid one hour.
+    Reset,
+    /// A new account made by adding a member: set the first password, valid seven days.
+    Welcome,
+}
+
 /// How long a password-reset link works.
 pub const RESET_SECS: i64 = 3600;
+/// How long the "set your password" link of a new account works.
+pub const WELCOME_SECS: i64 = 7 * 86_400;
+
+impl LinkPurpose {
+    pub fn valid_secs(self) -> i64 {
+        match self {
+            LinkPurpose::Reset => RESET_SECS,
+            LinkPurpose::Welcome => WELCOME_SECS,
+        }
+    }
+}
 
 fn reset_key(token: &str) -> (String, String) {
     (format!("reset#{}", secrets::token_hash(token)), "reset".into())
 }
 
-/// Mails a one-time link to set a new password, if the account exists, in `lang` (the page's
-/// language); says nothing either way, so the form cannot tell which e-mails have accounts.
-pub async fn request_reset(app: &App, email: &str, lang: crate::widget::Language) -> Result<()> {
-    let Some(profile) = find_by_email(app, email).await? else { return Ok(()) };
-    let token = secrets::token();
-    let (pk, sk) = reset_key(&token);
-    let item =
-        Item::new(pk, sk, serde_json::json!({ "user_id": profile.id })).expiring_at(app.now().timestamp() + RESET_SECS);
-    app.ports.table.put(item, Condition::NotExists).await?;
-    let link = format!("{}/reset?token={token}", app.settings.public_url);
-    let template = crate::notify::Template::PasswordReset { link, lang };
-    let job = crate::notify::Job::Mail { to: vec![profile.email], template };
-    crate::notify::enqueue(app, &job).await
+/// Asks for a password-reset link. Requests are limited per client IP and per e-mail, and the
+/// answer is the same work whether the account exists or not: the lookup and the mail happen in
+/// the notifications worker ([`crate::notify::Job::PasswordReset`]), and the queue holds no link.
+pub async fn request_reset(app: &App, email: &str, ip: &str, lang: Option<Language>) -> Result<()> {
+    throttle::take(app, &format!("reset#ip#{ip}"), throttle::RESET_IP).await?;
+    let Ok(email) = normalize_email(email) else { return Ok(()) };
+    throttle::take(app, &format!("reset#email#{email}"), throttle::RESET_ACCOUNT).await?;
+    crate::notify::enqueue(app, &crate::notify::Job::PasswordReset { email, lang }).await
 }
 
-/// Sets a new password with a reset link's token; the link works once, and every session of
-/// the account is closed.
+/// Makes a one-time link that sets the account's password; it works until it expires, is used,
+/// or the password changes in any way. Returns the account and the link, for the mail only.
+pub async fn password_link(app: &App, user_id: &str, purpose: LinkPurpose) -> Result<(Profile, String)> {
+    let (stored, _) = load(app, user_id).await?.ok_or(Error::NotFound("user"))?;
+    let token = secrets::token();
+    let (pk, sk) = reset_key(&token);
+    let body = serde_json::json!({ "user_id": user_id, "generation": stored.generation });
+    let item = Item::new(pk, sk, body).expiring_at(app.now().timestamp() + purpose.valid_secs());
+    app.ports.table.put(item, Condition::NotExists).await?;
+    let welcome = if purpose == LinkPurpose::Welcome { "&welcome=1" } else { "" };
+    Ok((stored.profile, format!("{}/reset?token={token}{welcome}", app.settings.public_url)))
+}
+
+/// Sets a new password with a link's token; the link works once, using it voids every other
+/// link of the account, and every session of the account is closed.
 pub async fn confirm_reset(app: &App, token: &str, password: &str, again: &str) -> Result<()> {
     if password != again {
         return Err(Error::invalid("password_again", "passwords_differ", "Пароли не совпадают"));
@@ -355,7 +418,11 @@ pub async fn confirm_reset(app: &App, token: &str, password: &str, again: &str) 
     let item = app.ports.table.get(&pk, &sk).await?.ok_or_else(bad_link)?;
     let user_id = item.body["user_id"].as_str().ok_or_else(bad_link)?.to_owned();
     let (mut stored, version) = load(app, &user_id).await?.ok_or_else(bad_link)?;
+    if item.body["generation"].as_u64().unwrap_or(0) != stored.generation {
+        return Err(bad_link());
+    }
     stored.password_hash = secrets::hash_password(password);
+    stored.generation += 1;
     let writes = vec![
         Write::Delete { pk, sk, condition: Condition::Version(item.version) },
         Write::Put { item: user_item(&stored)?, condition: Condition::Version(version) },
@@ -428,19 +495,9 @@ pub async fn ensure_first_admin(app: &App) -> Result<Option<(String, String)>> {
 mod tests {
     use super::*;
     use crate::testing;
-    use crate::widget::Language;
 
     async fn user(app: &App, email: &str) -> Profile {
         create_user(app, NewUser { email: email.into(), ..Default::default() }, "password1").await.unwrap()
-    }
-
-    #[tokio::test]
-    async fn password_is_checks_without_a_session() {
-        let (app, _, _) = testing::app();
-        user(&app, "p@x.ru").await;
-        assert!(password_is(&app, "P@x.ru", "password1").await.unwrap());
-        assert!(!password_is(&app, "p@x.ru", "password2").await.unwrap());
-        assert!(!password_is(&app, "nobody@x.ru", "password1").await.unwrap());
     }
 
     #[tokio::test]
@@ -489,22 +546,32 @@ mod tests {
         assert!(login(&app, "c@x.ru", "newpass12", "ip").await.is_ok());
     }
 
+    /// Runs the notifications worker over the queue and returns the link of the last mail.
+    async fn mailed_link(app: &App, outbox: &beseda_embedded::Outbox) -> Option<String> {
+        let got = app.ports.queue.receive("notifications", 10, std::time::Duration::ZERO).await.unwrap();
+        for m in &got {
+            crate::notify::deliver(app, &m.message_id, &m.body).await.unwrap();
+        }
+        let mails = outbox.list().unwrap();
+        let last = mails.last()?;
+        let link = last.text.split_whitespace().find(|w| w.contains("/reset?token="))?.to_owned();
+        Some(link)
+    }
+
+    fn token_of(link: &str) -> String {
+        link.split("token=").nth(1).unwrap().split('&').next().unwrap().to_owned()
+    }
+
     #[tokio::test]
     async fn a_reset_link_works_once_and_for_an_hour() {
-        let (app, clock, _) = testing::app();
+        let (app, clock, outbox) = testing::app();
         user(&app, "r@x.ru").await;
-        request_reset(&app, "nobody@x.ru", Language::Ru).await.unwrap();
-        request_reset(&app, "R@x.ru", Language::En).await.unwrap();
-        let got = app.ports.queue.receive("notifications", 10, std::time::Duration::ZERO).await.unwrap();
-        assert_eq!(got.len(), 1, "only an existing account gets a mail");
-        let job: crate::notify::Job = serde_json::from_str(&got[0].body).unwrap();
-        let crate::notify::Job::Mail { template: crate::notify::Template::PasswordReset { link, lang }, .. } = job
-        else {
-            panic!()
-        };
-        assert_eq!(lang, Language::En, "the language of the page it was asked from");
-        let token = link.split("token=").nth(1).unwrap().to_owned();
+        request_reset(&app, "nobody@x.ru", "ip", None).await.unwrap();
+        assert_eq!(mailed_link(&app, &outbox).await, None, "no account, no mail");
+        request_reset(&app, "R@x.ru", "ip", None).await.unwrap();
+        let link = mailed_link(&app, &outbox).await.unwrap();
         assert!(link.starts_with("http://cabinet.test/reset?token="));
+        let token = token_of(&link);
         confirm_reset(&app, &token, "brand-new-1", "brand-new-1").await.unwrap();
         assert!(matches!(
             confirm_reset(&app, &token, "again-new-1", "again-new-1").await,
@@ -512,15 +579,58 @@ mod tests {
         ));
         assert!(login(&app, "r@x.ru", "brand-new-1", "ip").await.is_ok());
 
-        request_reset(&app, "r@x.ru", Language::Ru).await.unwrap();
-        let got = app.ports.queue.receive("notifications", 10, std::time::Duration::ZERO).await.unwrap();
-        let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
-        let token = body["template"]["link"].as_str().unwrap().split("token=").nth(1).unwrap().to_owned();
+        request_reset(&app, "r@x.ru", "ip", None).await.unwrap();
+        let token = token_of(&mailed_link(&app, &outbox).await.unwrap());
         clock.advance(chrono::Duration::seconds(RESET_SECS + 1));
         assert!(matches!(
             confirm_reset(&app, &token, "late-pass-1", "late-pass-1").await,
             Err(Error::Invalid { code: "invalid_reset_link", .. })
         ));
+    }
+
+    #[tokio::test]
+    async fn using_a_link_or_changing_the_password_voids_every_other_link() {
+        let (app, _, outbox) = testing::app();
+        let u = user(&app, "v@x.ru").await;
+        request_reset(&app, "v@x.ru", "ip", None).await.unwrap();
+        let older = token_of(&mailed_link(&app, &outbox).await.unwrap());
+        request_reset(&app, "v@x.ru", "ip", None).await.unwrap();
+        let newer = token_of(&mailed_link(&app, &outbox).await.unwrap());
+        confirm_reset(&app, &newer, "newer-pass-1", "newer-pass-1").await.unwrap();
+        assert!(matches!(
+            confirm_reset(&app, &older, "older-pass-1", "older-pass-1").await,
+            Err(Error::Invalid { code: "invalid_reset_link", .. })
+        ));
+
+        request_reset(&app, "v@x.ru", "ip", None).await.unwrap();
+        let pending = token_of(&mailed_link(&app, &outbox).await.unwrap());
+        let here = login(&app, "v@x.ru", "newer-pass-1", "ip").await.unwrap().token;
+        change_password(&app, &u.id, &here, "newer-pass-1", "third-pass-1", "third-pass-1").await.unwrap();
+        assert!(matches!(
+            confirm_reset(&app, &pending, "hijack-pass-1", "hijack-pass-1").await,
+            Err(Error::Invalid { code: "invalid_reset_link", .. })
+        ));
+        assert!(login(&app, "v@x.ru", "third-pass-1", "ip").await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn reset_requests_are_limited_and_alike_for_unknown_accounts() {
+        let (app, _, _) = testing::app();
+        user(&app, "w@x.ru").await;
+        for email in ["w@x.ru", "nobody@x.ru"] {
+            for i in 0..throttle::RESET_ACCOUNT.max {
+                request_reset(&app, email, &format!("10.3.0.{i}"), None).await.unwrap();
+            }
+            assert!(matches!(request_reset(&app, email, "10.3.1.1", None).await, Err(Error::RateLimited { .. })));
+        }
+        let queued = app.ports.queue.receive("notifications", 20, std::time::Duration::ZERO).await.unwrap();
+        let shapes: std::collections::BTreeSet<String> =
+            queued.iter().map(|m| m.body.replace("w@x.ru", "E").replace("nobody@x.ru", "E")).collect();
+        assert_eq!(shapes.len(), 1, "one job shape whether the account exists or not: {shapes:?}");
+        for i in 0..throttle::RESET_IP.max {
+            let _ = request_reset(&app, &format!("k{i}@x.ru"), "10.4.0.1", None).await;
+        }
+        assert!(matches!(request_reset(&app, "w@x.ru", "10.4.0.1", None).await, Err(Error::RateLimited { .. })));
     }
 
     #[tokio::test]

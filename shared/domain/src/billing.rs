@@ -89,6 +89,7 @@ fn plan_name(plan: Plan) -> &'static str {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = TariffStatus)]
 pub enum Status {
     None,
     Trial,

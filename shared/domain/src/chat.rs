@@ -487,7 +487,7 @@ pub(crate) fn display_name(p: &Profile) -> String {
 }
 
 fn check_text(text: &str) -> Result<String> {
-    let text = text.trim();
+    let text = crate::text::clean(text);
     if text.is_empty() {
         return Err(Error::invalid("text", "empty_message", "Напишите сообщение"));
     }
@@ -621,7 +621,7 @@ pub async fn send_from_visitor(
             let d = Dialog {
                 pending_contact_request: greeting.as_ref().and_then(|g| g.contact_request.clone()),
                 contact,
-                page_url: input.page_url.clone(),
+                page_url: crate::text::page_url(input.page_url.as_deref()),
                 ip: input.ip.map(|ip| ip.to_string()),
                 ..Dialog::new(project_id, &visitor.id, Channel::Chat, now)
             };

@@ -21,6 +21,7 @@ pub mod projects;
 pub mod realtime;
 pub mod secrets;
 pub mod team;
+pub mod text;
 pub mod throttle;
 pub mod timers;
 pub mod widget;

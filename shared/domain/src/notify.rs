@@ -1,7 +1,7 @@
 //! Notifications (PRODUCT.md §4): the jobs that go through the `notifications` queue, the
 //! service mails they render to, and their delivery, once per queue message.
 
-use crate::widget::Language;
+use crate::accounts::{self, Language, LinkPurpose};
 use crate::{App, Error, Result};
 use beseda_ports::Mail;
 use beseda_ports::queue::NOTIFICATIONS;
@@ -72,11 +72,27 @@ pub fn recipients(members: &[Recipient], extra: &[(String, Groups)], group: Grou
     out
 }
 
-/// One message of the notifications queue.
+/// One message of the notifications queue. No message carries a secret: links that set a
+/// password are made by the worker when it sends the mail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Job {
-    Mail { to: Vec<String>, template: Template },
+    Mail {
+        to: Vec<String>,
+        template: Template,
+    },
+    /// Someone asked for a password-reset link for this e-mail: mailed if the account exists.
+    PasswordReset {
+        email: String,
+        /// The language of the page it was asked from; the account's cabinet language when absent.
+        #[serde(default)]
+        lang: Option<Language>,
+    },
+    /// A member was added as a new account: mailed the login and a link to set the password.
+    Welcome {
+        user_id: String,
+        project_name: String,
+    },
 }
 
 /// The service mails.
@@ -85,26 +101,12 @@ pub enum Job {
 pub enum Template {
     /// A check that mail reaches a project's people.
     Test { project_name: String },
-    /// A new account: the login and the generated password (§3).
-    NewAccount { project_name: String, login: String, password: String },
     /// An existing account was added to a project (§3).
     AddedToProject { project_name: String },
-    /// A link that sets a new password, valid one hour (§1), in the language of the page it
-    /// was asked for from.
-    PasswordReset {
-        link: String,
-        #[serde(default = "russian")]
-        lang: Language,
-    },
     /// A visitor left a request or asked for a call (§4 group 2).
     NewRequest { project_name: String, summary: String },
     /// A tariff or the trial was connected, renewed or disconnected (§4 group 1).
     Tariff { project_name: String, event: TariffEvent, tariff: String, until: Option<String> },
-}
-
-/// Jobs queued before mails had a language are Russian.
-fn russian() -> Language {
-    Language::Ru
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,12 +124,6 @@ pub fn render(template: &Template, public_url: &str) -> (String, String) {
         Template::Test { project_name } => (
             format!("Беседа: проверка уведомлений проекта «{project_name}»"),
             format!("Это проверочное письмо проекта «{project_name}». Уведомления доходят.\n\n{public_url}\n"),
-        ),
-        Template::NewAccount { project_name, login, password } => (
-            format!("Доступ к проекту «{project_name}» в Беседе"),
-            format!(
-                "Вас добавили в команду проекта «{project_name}».\n\nАдрес: {public_url}\nЛогин: {login}\nПароль: {password}\n\nПосле входа смените пароль в профиле.\n"
-            ),
         ),
         Template::AddedToProject { project_name } => (
             format!("Вас добавили в проект «{project_name}» в Беседе"),
@@ -154,16 +150,41 @@ pub fn render(template: &Template, public_url: &str) -> (String, String) {
                 ),
             )
         }
-        Template::PasswordReset { link, lang: Language::En } => (
+    }
+}
+
+/// Subject and text of a mail with a one-time link that sets the password, in the recipient's
+/// cabinet language. `project_name` is the project a new account was added to.
+pub fn render_link(
+    purpose: LinkPurpose,
+    language: Language,
+    login: &str,
+    project_name: &str,
+    link: &str,
+) -> (String, String) {
+    match (purpose, language) {
+        (LinkPurpose::Reset, Language::Ru) => (
+            "Беседа: восстановление пароля".into(),
+            format!(
+                "Чтобы задать новый пароль, откройте ссылку (она действует 1 час):\n{link}\n\nЕсли вы не просили сменить пароль, ничего не делайте.\n"
+            ),
+        ),
+        (LinkPurpose::Reset, Language::En) => (
             "Beseda: password reset".into(),
             format!(
                 "To set a new password, open the link (it works for 1 hour):\n{link}\n\nIf you did not ask to change your password, do nothing.\n"
             ),
         ),
-        Template::PasswordReset { link, lang: Language::Ru } => (
-            "Беседа: восстановление пароля".into(),
+        (LinkPurpose::Welcome, Language::Ru) => (
+            format!("Доступ к проекту «{project_name}» в Беседе"),
             format!(
-                "Чтобы задать новый пароль, откройте ссылку (она действует 1 час):\n{link}\n\nЕсли вы не просили сменить пароль, ничего не делайте.\n"
+                "Вас добавили в команду проекта «{project_name}».\n\nЛогин: {login}\nЧтобы задать пароль, откройте ссылку (она действует 7 дней):\n{link}\n"
+            ),
+        ),
+        (LinkPurpose::Welcome, Language::En) => (
+            format!("Access to the project “{project_name}” in Beseda"),
+            format!(
+                "You have been added to the team of the project “{project_name}”.\n\nLogin: {login}\nTo set your password, open the link (it works for 7 days):\n{link}\n"
             ),
         ),
     }
@@ -187,13 +208,22 @@ pub async fn deliver(app: &App, message_id: &str, body: &str) -> Result<()> {
         tracing::info!(message_id, "already delivered");
         return Ok(());
     }
-    match &job {
-        Job::Mail { to, template } => {
-            let (subject, text) = render(template, &app.settings.public_url);
-            let mail = Mail { from: app.settings.mail_from.clone(), to: to.clone(), subject, text, html: None };
-            app.ports.mail.send(&mail).await?;
+    let (to, (subject, text)) = match &job {
+        Job::Mail { to, template } => (to.clone(), render(template, &app.settings.public_url)),
+        Job::PasswordReset { email, lang } => {
+            let Some(profile) = accounts::find_by_email(app, email).await? else {
+                return Ok(());
+            };
+            let (p, link) = accounts::password_link(app, &profile.id, LinkPurpose::Reset).await?;
+            (vec![p.email.clone()], render_link(LinkPurpose::Reset, lang.unwrap_or(p.language), &p.email, "", &link))
         }
-    }
+        Job::Welcome { user_id, project_name } => {
+            let (p, link) = accounts::password_link(app, user_id, LinkPurpose::Welcome).await?;
+            (vec![p.email.clone()], render_link(LinkPurpose::Welcome, p.language, &p.email, project_name, &link))
+        }
+    };
+    let mail = Mail { from: app.settings.mail_from.clone(), to, subject, text, html: None };
+    app.ports.mail.send(&mail).await?;
     let mark = Item::new(key.0, key.1, serde_json::json!({})).expiring_at(app.now().timestamp() + DEDUP_SECS);
     app.ports.table.put(mark, Condition::Always).await?;
     Ok(())
@@ -237,19 +267,24 @@ mod tests {
         let (app, _, outbox) = testing::app();
         let job = Job::Mail {
             to: vec!["new@example.com".into()],
-            template: Template::NewAccount {
-                project_name: "Ромашка".into(),
-                login: "new@example.com".into(),
-                password: "Pw12345678".into(),
-            },
+            template: Template::AddedToProject { project_name: "Ромашка".into() },
         };
         let body = serde_json::to_string(&job).unwrap();
         deliver(&app, "m-1", &body).await.unwrap();
         deliver(&app, "m-1", &body).await.unwrap();
         let sent = outbox.list().unwrap();
         assert_eq!(sent.len(), 1);
-        assert_eq!(sent[0].subject, "Доступ к проекту «Ромашка» в Беседе");
-        assert!(sent[0].text.contains("Пароль: Pw12345678"));
+        assert_eq!(sent[0].subject, "Вас добавили в проект «Ромашка» в Беседе");
         assert!(matches!(deliver(&app, "m-2", "{not json").await, Err(Error::Invalid { code: "bad_job", .. })));
+    }
+
+    #[test]
+    fn link_mails_follow_the_cabinet_language() {
+        let (subject, text) = render_link(LinkPurpose::Welcome, Language::En, "a@x.ru", "Ромашка", "http://l/reset?t");
+        assert_eq!(subject, "Access to the project “Ромашка” in Beseda");
+        assert!(text.contains("Login: a@x.ru") && text.contains("http://l/reset?t"));
+        let (subject, text) = render_link(LinkPurpose::Reset, Language::Ru, "a@x.ru", "", "http://l/reset?t");
+        assert_eq!(subject, "Беседа: восстановление пароля");
+        assert!(text.contains("1 час") && text.contains("http://l/reset?t"));
     }
 }

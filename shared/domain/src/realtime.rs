@@ -2,10 +2,15 @@
 //! visitor, and which project's dialogs an operator's socket follows, so that a push reaches
 //! every tab concerned. The same calls serve API Gateway's `$connect`, `$disconnect` and
 //! `$default` routes and the local runner's `/ws`.
+//!
+//! Access is not only checked when a socket subscribes: an operator's socket lives no longer
+//! than the session it was opened with (log-out, a password change, expiry), and removing a
+//! member or taking away the access to dialogs ends that member's subscriptions to the project
+//! at once, by deleting the registry items every push is fanned out from.
 
 use crate::access::Action;
 use crate::accounts::{self, Profile};
-use crate::{App, Error, Result, chat, keys, projects};
+use crate::{App, Error, Result, chat, keys, projects, secrets};
 use beseda_ports::PushError;
 use beseda_ports::table::{Condition, Item, Query};
 use futures::StreamExt;
@@ -14,31 +19,77 @@ use serde::Deserialize;
 /// A socket is forgotten after two hours without a reconnect (API Gateway closes idle ones).
 const CONNECTION_SECS: i64 = 2 * 3600;
 
-fn connection_item(app: &App, connection_id: &str, sk: &str, index: String, body: serde_json::Value) -> Item {
+fn connection_item(
+    app: &App,
+    connection_id: &str,
+    sk: &str,
+    index: String,
+    body: serde_json::Value,
+    until: Option<i64>,
+) -> Item {
+    let expires = app.now().timestamp() + CONNECTION_SECS;
     Item::new(keys::connection(connection_id).0, sk, body)
         .with_index(index, connection_id)
-        .expiring_at(app.now().timestamp() + CONNECTION_SECS)
+        .expiring_at(until.map_or(expires, |u| u.min(expires)))
 }
 
-/// Registers an operator's socket opened with a session token.
-pub async fn connect(app: &App, connection_id: &str, token: &str) -> Result<Profile> {
-    let user = accounts::session_user(app, token).await?;
-    let item = connection_item(
-        app,
-        connection_id,
-        "conn",
-        keys::user_connections(&user.id),
-        serde_json::json!({ "user_id": user.id }),
-    );
+/// Where a socket's handshake came from: the page's `Origin` (browsers always send it on a
+/// WebSocket handshake) and the host the request was made to.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Handshake<'a> {
+    pub origin: Option<&'a str>,
+    pub host: Option<&'a str>,
+}
+
+fn origin_host(origin: &str) -> Option<&str> {
+    origin.split_once("://").map(|(_, rest)| rest.split('/').next().unwrap_or_default())
+}
+
+/// Whether an operator's socket comes from the cabinet itself: the page's origin is the
+/// public URL's or the host's the handshake was made to. A client that is not a browser sends
+/// no `Origin` and carries no browser's cookie.
+pub fn cabinet_origin(handshake: Handshake, public_url: &str) -> bool {
+    let Some(origin) = handshake.origin else { return true };
+    let Some(host) = origin_host(origin) else { return false };
+    Some(host) == handshake.host || (origin_host(public_url) == Some(host) && public_url.starts_with(origin))
+}
+
+fn foreign_origin() -> Error {
+    Error::forbidden("origin_not_allowed", "Подключение с чужого сайта отклонено")
+}
+
+/// Registers an operator's socket opened with a session token from the cabinet's own origin;
+/// the socket's registration ends when the session does.
+pub async fn connect(app: &App, connection_id: &str, token: &str, handshake: Handshake<'_>) -> Result<Profile> {
+    if !cabinet_origin(handshake, &app.settings.public_url) {
+        return Err(foreign_origin());
+    }
+    let (user, until) = accounts::session_user_until(app, token).await?;
+    let body = serde_json::json!({ "user_id": user.id, "session": secrets::token_hash(token) });
+    let item = connection_item(app, connection_id, "conn", keys::user_connections(&user.id), body, until);
     app.ports.table.put(item, Condition::Always).await?;
     Ok(user)
 }
 
-/// Registers a visitor's socket opened with the visitor token of a project.
-pub async fn connect_visitor(app: &App, connection_id: &str, project_id: &str, token: &str) -> Result<()> {
+/// Registers a visitor's socket opened with the visitor token of a project, from a page on one
+/// of the project's domains.
+pub async fn connect_visitor(
+    app: &App,
+    connection_id: &str,
+    project_id: &str,
+    token: &str,
+    handshake: Handshake<'_>,
+) -> Result<()> {
+    if let Some(origin) = handshake.origin {
+        let (project, _) = projects::get(app, project_id).await?;
+        if !crate::domains::origin_allowed(&project.domains, origin) {
+            return Err(foreign_origin());
+        }
+    }
     let visitor = chat::visitor_from_token(app, project_id, token).await?;
     let body = serde_json::json!({ "project_id": project_id, "visitor_id": visitor.id });
-    let item = connection_item(app, connection_id, "conn", keys::visitor_connections(project_id, &visitor.id), body);
+    let item =
+        connection_item(app, connection_id, "conn", keys::visitor_connections(project_id, &visitor.id), body, None);
     app.ports.table.put(item, Condition::Always).await?;
     Ok(())
 }
@@ -76,8 +127,66 @@ async fn subscribe(app: &App, connection_id: &str, project_id: &str) -> Result<(
         &format!("sub#{project_id}"),
         keys::operator_connections(project_id),
         serde_json::json!({ "user_id": user_id }),
+        owner.expires_at,
     );
     app.ports.table.put(item, Condition::Always).await?;
+    Ok(())
+}
+
+/// The open sockets of a user: (connection id, hash of the session it was opened with).
+async fn user_sockets(app: &App, user_id: &str) -> Result<Vec<(String, String)>> {
+    let page = app.ports.table.query(Query::index(keys::user_connections(user_id)).limit(1000)).await?;
+    Ok(page
+        .items
+        .into_iter()
+        .map(|i| {
+            let id = i.gsi1.as_ref().map(|g| g.sk.clone()).unwrap_or_default();
+            (id, i.body["session"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect())
+}
+
+/// Tells a socket why its feed ended; a socket that is gone already is fine.
+async fn tell(app: &App, connection_id: &str, payload: serde_json::Value) -> Result<()> {
+    match app.ports.realtime.push(connection_id, &payload.to_string()).await {
+        Ok(()) | Err(PushError::Gone) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Ends every subscription of a user's sockets to a project: the member was removed or lost
+/// the access to dialogs.
+pub async fn end_subscriptions(app: &App, user_id: &str, project_id: &str) -> Result<()> {
+    let sk = format!("sub#{project_id}");
+    for (connection_id, _) in user_sockets(app, user_id).await? {
+        let pk = keys::connection(&connection_id).0;
+        if app.ports.table.get(&pk, &sk).await?.is_some() {
+            app.ports.table.delete(&pk, &sk, Condition::Always).await?;
+            tell(app, &connection_id, serde_json::json!({ "type": "unsubscribed", "project": project_id })).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Ends the subscriptions of a user to a project unless the user may still read its dialogs
+/// (after a change of accesses).
+pub async fn recheck(app: &App, user_id: &str, project_id: &str) -> Result<()> {
+    match projects::authorize(app, project_id, user_id, Action::ViewDialogs).await {
+        Ok(_) => Ok(()),
+        Err(Error::Forbidden { .. } | Error::NotFound(_)) => end_subscriptions(app, user_id, project_id).await,
+        Err(e) => Err(e),
+    }
+}
+
+/// Forgets the sockets of a user whose session has ended (`ended` says which, by the session
+/// token's hash), with every subscription they had.
+pub async fn end_sessions(app: &App, user_id: &str, ended: impl Fn(&str) -> bool) -> Result<()> {
+    for (connection_id, session) in user_sockets(app, user_id).await? {
+        if ended(&session) {
+            disconnect(app, &connection_id).await?;
+            tell(app, &connection_id, serde_json::json!({ "type": "session_ended" })).await?;
+        }
+    }
     Ok(())
 }
 
@@ -179,10 +288,10 @@ mod tests {
         let session = accounts::login(&app, "op@x.ru", "password1", "ip").await.unwrap();
         let (open, mut rx) = hub.connect();
         let (closed, _) = hub.connect();
-        connect(&app, &open, &session.token).await.unwrap();
-        connect(&app, &closed, &session.token).await.unwrap();
+        connect(&app, &open, &session.token, Handshake::default()).await.unwrap();
+        connect(&app, &closed, &session.token, Handshake::default()).await.unwrap();
         hub.disconnect(&closed);
-        assert!(connect(&app, "x", "bad token").await.is_err());
+        assert!(connect(&app, "x", "bad token", Handshake::default()).await.is_err());
 
         let n = push_to_user(&app, &session.user.id, &serde_json::json!({"type": "hello"})).await.unwrap();
         assert_eq!(n, 1);
@@ -219,5 +328,83 @@ mod tests {
         for rx in &mut receivers {
             assert_eq!(rx.try_recv().unwrap(), r#"{"type":"hello"}"#);
         }
+    }
+
+    #[test]
+    fn operator_sockets_come_from_the_cabinet_only() {
+        let at = |origin, host| Handshake { origin, host };
+        let url = "https://app.beseda.ru";
+        assert!(cabinet_origin(at(None, Some("app.beseda.ru")), url), "not a browser");
+        assert!(cabinet_origin(at(Some("https://app.beseda.ru"), None), url));
+        assert!(cabinet_origin(at(Some("http://localhost:8080"), Some("localhost:8080")), url));
+        assert!(!cabinet_origin(at(Some("https://evil.example"), Some("app.beseda.ru")), url));
+        assert!(!cabinet_origin(at(Some("https://app.beseda.ru.evil.example"), None), url));
+        assert!(!cabinet_origin(at(Some("null"), Some("app.beseda.ru")), url));
+    }
+
+    /// Whether a project's dialog feed reaches the socket: a push to the project's operators
+    /// and, if it arrives, the frame.
+    async fn feed_reaches(app: &App, project: &str, rx: &mut tokio::sync::mpsc::UnboundedReceiver<String>) -> bool {
+        while rx.try_recv().is_ok() {}
+        push_to_operators(app, project, &serde_json::json!({"type": "message"})).await.unwrap();
+        matches!(rx.try_recv(), Ok(frame) if frame.contains("message"))
+    }
+
+    #[tokio::test]
+    async fn removal_access_changes_logout_and_expiry_end_the_feed_at_once() {
+        use crate::access::Access;
+        use crate::projects::NewProject;
+        use crate::team::{self, NewMember};
+        let (mut app, clock, _) = testing::app();
+        let hub = std::sync::Arc::new(beseda_embedded::LocalHub::default());
+        app.ports.realtime = hub.clone();
+        let owner =
+            accounts::create_user(&app, NewUser { email: "own@x.ru".into(), ..Default::default() }, "password1")
+                .await
+                .unwrap();
+        let p = projects::create(&app, &owner.id, NewProject { name: "Ромашка".into(), ..Default::default() }, None)
+            .await
+            .unwrap();
+        let new = NewMember { email: "op@x.ru".into(), accesses: vec![Access::Operator], ..Default::default() };
+        let op = team::add(&app, &p.id, new).await.unwrap();
+        let (_, link) = accounts::password_link(&app, &op.user_id, accounts::LinkPurpose::Reset).await.unwrap();
+        let token = link.split("token=").nth(1).unwrap().to_owned();
+        accounts::confirm_reset(&app, &token, "password1", "password1").await.unwrap();
+
+        let open = |app: App, hub: std::sync::Arc<beseda_embedded::LocalHub>, project: String| async move {
+            let session = accounts::login(&app, "op@x.ru", "password1", "ip").await.unwrap();
+            let (id, mut rx) = hub.connect();
+            connect(&app, &id, &session.token, Handshake::default()).await.unwrap();
+            message(&app, &id, &serde_json::json!({"action": "subscribe", "project": project}).to_string())
+                .await
+                .unwrap();
+            assert!(rx.recv().await.unwrap().contains("subscribed"));
+            (session.token, rx)
+        };
+
+        let (_, mut rx) = open(app.clone(), hub.clone(), p.id.clone()).await;
+        assert!(feed_reaches(&app, &p.id, &mut rx).await);
+        team::update(&app, &p.id, &op.user_id, Some(vec![Access::Settings]), None).await.unwrap();
+        assert!(!feed_reaches(&app, &p.id, &mut rx).await, "no access to dialogs any more");
+
+        team::update(&app, &p.id, &op.user_id, Some(vec![Access::Operator]), None).await.unwrap();
+        let (_, mut rx) = open(app.clone(), hub.clone(), p.id.clone()).await;
+        team::remove(&app, &p.id, &op.user_id).await.unwrap();
+        assert!(!feed_reaches(&app, &p.id, &mut rx).await, "removed from the project");
+
+        team::add(
+            &app,
+            &p.id,
+            NewMember { email: "op@x.ru".into(), accesses: vec![Access::Operator], ..Default::default() },
+        )
+        .await
+        .unwrap();
+        let (token, mut rx) = open(app.clone(), hub.clone(), p.id.clone()).await;
+        accounts::logout(&app, &token).await.unwrap();
+        assert!(!feed_reaches(&app, &p.id, &mut rx).await, "logged out");
+
+        let (_, mut rx) = open(app.clone(), hub.clone(), p.id.clone()).await;
+        clock.advance(chrono::Duration::days(accounts::SESSION_DAYS));
+        assert!(!feed_reaches(&app, &p.id, &mut rx).await, "the session expired");
     }
 }

@@ -1,6 +1,6 @@
 //! The team of a project (PRODUCT.md §3, §4): adding members (a new account gets its login
-//! and a generated password by mail, an existing one is attached), their accesses, exactly one
-//! administrator with a transfer, and who receives which notifications.
+//! and a one-time link to set its password by mail, an existing one is attached), their
+//! accesses, exactly one administrator with a transfer, and who receives which notifications.
 
 use crate::access::Access;
 use crate::accounts::{self, NewUser, Profile};
@@ -75,6 +75,28 @@ pub async fn list(app: &App, project_id: &str, search: Option<&str>, access: Opt
     Ok(out)
 }
 
+/// Hides colleagues' e-mails and phones from a viewer who cannot change the team (operators,
+/// analysts): they see names and accesses only; their own entry stays whole.
+pub fn mask(members: Vec<Member>, viewer: &Membership) -> Vec<Member> {
+    if crate::access::allows(&viewer.accesses, crate::access::Action::EditSettings) {
+        return members;
+    }
+    members
+        .into_iter()
+        .map(|m| if m.user_id == viewer.user_id { m } else { Member { email: String::new(), phone: None, ..m } })
+        .collect()
+}
+
+/// The team as a member sees it: [`list`], then [`mask`].
+pub async fn list_for(
+    app: &App,
+    viewer: &Membership,
+    search: Option<&str>,
+    access: Option<Access>,
+) -> Result<Vec<Member>> {
+    Ok(mask(list(app, &viewer.project_id, search, access).await?, viewer))
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct NewMember {
     pub email: String,
@@ -84,8 +106,9 @@ pub struct NewMember {
     pub accesses: Vec<Access>,
 }
 
-/// Adds a member. A new e-mail gets an account and a mail with its login and generated
-/// password; an existing account is attached and told by mail.
+/// Adds a member. A new e-mail gets an account and a mail with its login and a one-time link
+/// to set its password (no password exists anywhere but as its hash); an existing account is
+/// attached and told by mail.
 pub async fn add(app: &App, project_id: &str, new: NewMember) -> Result<Member> {
     let accesses = check_accesses(&new.accesses)?;
     let email = accounts::normalize_email(&new.email)?;
@@ -94,13 +117,17 @@ pub async fn add(app: &App, project_id: &str, new: NewMember) -> Result<Member> 
         None => None,
     };
     let (project, _) = projects::get(app, project_id).await?;
-    let (profile, template) = match accounts::find_by_email(app, &email).await? {
-        Some(existing) => (existing, Template::AddedToProject { project_name: project.name.clone() }),
+    let (profile, job) = match accounts::find_by_email(app, &email).await? {
+        Some(existing) => (
+            existing,
+            Job::Mail { to: vec![email], template: Template::AddedToProject { project_name: project.name.clone() } },
+        ),
         None => {
-            let password = secrets::password();
-            let user = NewUser { email: email.clone(), first_name: new.first_name, last_name: new.last_name, phone };
-            let created = accounts::create_user(app, user, &password).await?;
-            (created, Template::NewAccount { project_name: project.name.clone(), login: email.clone(), password })
+            let user = NewUser { email, first_name: new.first_name, last_name: new.last_name, phone };
+            // A password nobody knows: the account gets its real one through the mailed link.
+            let created = accounts::create_user(app, user, &secrets::token()).await?;
+            let job = Job::Welcome { user_id: created.id.clone(), project_name: project.name.clone() };
+            (created, job)
         }
     };
     let membership = Membership {
@@ -117,7 +144,7 @@ pub async fn add(app: &App, project_id: &str, new: NewMember) -> Result<Member> 
         }
         Err(e) => return Err(e.into()),
     }
-    notify::enqueue(app, &Job::Mail { to: vec![email], template }).await?;
+    notify::enqueue(app, &job).await?;
     Ok(view(&membership, &profile))
 }
 
@@ -149,6 +176,7 @@ pub async fn update(
         m.notifications = groups;
     }
     app.ports.table.put(member_item(&m)?, Condition::Version(version)).await?;
+    crate::realtime::recheck(app, user_id, project_id).await?;
     Ok(view(&m, &accounts::get_profile(app, user_id).await?))
 }
 
@@ -162,7 +190,7 @@ pub async fn remove(app: &App, project_id: &str, user_id: &str) -> Result<()> {
     }
     let (pk, sk) = projects::member_key(project_id, user_id);
     app.ports.table.delete(&pk, &sk, Condition::Version(version)).await?;
-    Ok(())
+    crate::realtime::end_subscriptions(app, user_id, project_id).await
 }
 
 /// Hands the administrator's access to another member; the former administrator keeps
@@ -185,7 +213,8 @@ pub async fn transfer_admin(app: &App, project_id: &str, from: &str, to: &str) -
         Write::Put { item: member_item(&new)?, condition: Condition::Version(new_version) },
     ];
     app.ports.table.transact(writes).await?;
-    Ok(())
+    crate::realtime::recheck(app, from, project_id).await?;
+    crate::realtime::recheck(app, to, project_id).await
 }
 
 /// An e-mail outside the team that receives chosen groups («Только уведомления»).
@@ -252,6 +281,7 @@ mod tests {
     use crate::projects::NewProject;
     use crate::testing;
     use beseda_ports::queue::NOTIFICATIONS;
+    use std::sync::Arc;
     use std::time::Duration;
 
     async fn mails(app: &App) -> Vec<Job> {
@@ -286,9 +316,7 @@ mod tests {
         assert_eq!(added.email, "ann@x.ru");
         assert_eq!(added.phone.as_deref(), Some("+79123456789"));
         let sent = mails(&app).await;
-        let Job::Mail { to, template: Template::NewAccount { password, .. } } = &sent[0] else { panic!("{sent:?}") };
-        assert_eq!(to, &["ann@x.ru"]);
-        assert!(accounts::login(&app, "ann@x.ru", password, "ip").await.is_ok(), "the mailed password works");
+        assert!(matches!(&sent[0], Job::Welcome { user_id, .. } if *user_id == added.user_id), "{sent:?}");
 
         let again = NewMember { email: "ann@x.ru".into(), accesses: vec![Access::Operator], ..Default::default() };
         assert!(matches!(add(&app, &p.id, again).await, Err(Error::Conflict { code: "already_member", .. })));
@@ -321,6 +349,69 @@ mod tests {
         assert_eq!(former.accesses, [Access::Settings]);
         remove(&app, &p.id, &owner.id).await.unwrap();
         assert_eq!(list(&app, &p.id, None, None).await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_new_account_gets_a_link_and_no_queue_message_holds_a_secret() {
+        let (app, _, outbox) = testing::app();
+        let owner =
+            accounts::create_user(&app, NewUser { email: "owner@x.ru".into(), ..Default::default() }, "password1")
+                .await
+                .unwrap();
+        let p = projects::create(&app, &owner.id, NewProject { name: "Ромашка".into(), ..Default::default() }, None)
+            .await
+            .unwrap();
+        let new = NewMember { email: "new@x.ru".into(), accesses: vec![Access::Operator], ..Default::default() };
+        add(&app, &p.id, new).await.unwrap();
+        let queued = app.ports.queue.receive(NOTIFICATIONS.name, 10, Duration::ZERO).await.unwrap();
+        assert_eq!(queued.len(), 1);
+        let body = &queued[0].body;
+        let failing =
+            App { ports: beseda_ports::Ports { mail: Arc::new(FailingMail), ..app.ports.clone() }, ..app.clone() };
+        assert!(notify::deliver(&failing, &queued[0].message_id, body).await.is_err(), "the mail fails: a dead letter");
+        notify::deliver(&app, &queued[0].message_id, body).await.unwrap();
+        let mails = outbox.list().unwrap();
+        let link = mails[0].text.split_whitespace().find(|w| w.contains("/reset?token=")).unwrap();
+        assert!(link.ends_with("&welcome=1"));
+        let token = link.split("token=").nth(1).unwrap().split('&').next().unwrap();
+        assert!(!body.contains(token) && !body.contains("password"), "the queued job holds no secret: {body}");
+        assert!(mails.iter().all(|m| !m.text.contains("Пароль:")));
+        accounts::confirm_reset(&app, token, "chosen-pass-1", "chosen-pass-1").await.unwrap();
+        assert!(accounts::login(&app, "new@x.ru", "chosen-pass-1", "ip").await.is_ok(), "the link sets the password");
+    }
+
+    struct FailingMail;
+
+    #[async_trait::async_trait]
+    impl beseda_ports::Mailer for FailingMail {
+        async fn send(&self, _: &beseda_ports::Mail) -> Result<String, beseda_ports::MailError> {
+            Err(beseda_ports::MailError::Backend("down".into()))
+        }
+    }
+
+    #[test]
+    fn operators_and_analysts_see_names_but_not_contacts() {
+        let member = |id: &str, accesses: Vec<Access>| Member {
+            user_id: id.into(),
+            email: format!("{id}@x.ru"),
+            first_name: id.to_uppercase(),
+            last_name: String::new(),
+            phone: Some("+79123456789".into()),
+            accesses,
+            notifications: Groups::default(),
+        };
+        let team = vec![member("boss", vec![Access::Admin]), member("op", vec![Access::Operator, Access::Analytics])];
+        let viewer = |id: &str, accesses: Vec<Access>| Membership {
+            project_id: "p".into(),
+            user_id: id.into(),
+            accesses,
+            notifications: Groups::default(),
+            joined_at: chrono::Utc::now(),
+        };
+        let seen = mask(team.clone(), &viewer("op", vec![Access::Operator, Access::Analytics]));
+        assert_eq!((seen[0].first_name.as_str(), seen[0].email.as_str(), seen[0].phone.as_deref()), ("BOSS", "", None));
+        assert_eq!(seen[1].email, "op@x.ru", "one's own entry stays whole");
+        assert_eq!(mask(team.clone(), &viewer("s", vec![Access::Settings])), team);
     }
 
     #[tokio::test]

@@ -15,7 +15,7 @@ fn backend(e: impl std::fmt::Display) -> BlobError {
 
 impl FolderBlobs {
     pub fn open(root: &Path) -> std::io::Result<Self> {
-        std::fs::create_dir_all(root.join(".types"))?;
+        crate::private::create_dir(&root.join(".types"))?;
         Ok(Self { root: root.to_owned() })
     }
 
@@ -27,10 +27,10 @@ impl FolderBlobs {
 
 fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::private::create_dir(dir)?;
     }
     let tmp = path.with_extension("part");
-    std::fs::write(&tmp, bytes)?;
+    crate::private::write(&tmp, bytes)?;
     std::fs::rename(tmp, path)
 }
 

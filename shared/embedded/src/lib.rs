@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod blobs;
 pub mod db;
 pub mod outbox;
+pub mod private;
 pub mod queue;
 pub mod realtime;
 pub mod table;
@@ -36,8 +37,9 @@ pub struct Embedded {
 
 /// Opens (creating when missing) every embedded adapter over one data folder.
 pub fn open(data: &Path, queues: &[QueueSpec], clock: Arc<dyn Clock>) -> Result<Embedded, String> {
-    std::fs::create_dir_all(data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
+    private::create_dir(data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
     let db = Db::open(&data.join("beseda.redb")).map_err(|e| e.to_string())?;
+    private::restrict(&data.join("beseda.redb")).map_err(|e| e.to_string())?;
     let table = Arc::new(RedbTable::new(db.clone(), clock.clone()));
     let hub = Arc::new(LocalHub::default());
     let outbox = Arc::new(Outbox::open(&data.join("outbox")).map_err(|e| e.to_string())?);

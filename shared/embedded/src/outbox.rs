@@ -66,7 +66,7 @@ pub fn render(mail: &Mail, message_id: &str) -> Result<Vec<u8>, MailError> {
 
 impl Outbox {
     pub fn open(dir: &Path) -> std::io::Result<Self> {
-        std::fs::create_dir_all(dir)?;
+        crate::private::create_dir(dir)?;
         Ok(Self { dir: dir.to_owned() })
     }
 
@@ -98,7 +98,7 @@ impl Mailer for Outbox {
         let name = format!("{id}.eml");
         tokio::task::spawn_blocking(move || -> std::io::Result<()> {
             let tmp = dir.join(format!(".{name}.tmp"));
-            std::fs::write(&tmp, bytes)?;
+            crate::private::write(&tmp, &bytes)?;
             std::fs::File::open(&tmp)?.sync_all()?;
             std::fs::rename(tmp, dir.join(name))
         })

@@ -22,6 +22,10 @@ pub enum ApiError {
     MalformedJson(String),
     #[error("Тело запроса не подходит: {0}")]
     InvalidBody(String),
+    #[error("Параметры запроса не подходят: {0}")]
+    InvalidQuery(String),
+    #[error("Адрес запроса не подходит: {0}")]
+    InvalidPath(String),
     #[error("Отправьте тело с Content-Type: application/json")]
     WrongContentType,
     #[error("Тело запроса слишком большое")]
@@ -67,6 +71,8 @@ impl ApiError {
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", None),
             ApiError::MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed_json", None),
             ApiError::InvalidBody(_) => (StatusCode::BAD_REQUEST, "invalid_body", None),
+            ApiError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "invalid_query", None),
+            ApiError::InvalidPath(_) => (StatusCode::BAD_REQUEST, "invalid_path", None),
             ApiError::WrongContentType => (StatusCode::BAD_REQUEST, "wrong_content_type", None),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", None),
             ApiError::CrossOrigin => (StatusCode::FORBIDDEN, "cross_origin", None),

@@ -1,11 +1,13 @@
 //! The layers every API router gets: request ids (`x-request-id`, made when absent and echoed
 //! back), a trace span per request, the 256 KiB body limit, panics turned into a 500 envelope,
-//! refusal of state-changing requests from other origins, and JSON answers for 404 and 405.
+//! refusal of state-changing requests from other origins, JSON answers for 404 and 405, and
+//! `X-Content-Type-Options: nosniff` on every response, so a user's file (an avatar) is never
+//! read by a browser as anything but its declared type.
 
 use crate::error::ApiError;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -26,11 +28,18 @@ pub fn with_layers(router: Router) -> Router {
     router
         .layer(middleware::from_fn(same_origin_writes))
         .layer(middleware::from_fn(json_method_not_allowed))
+        .layer(middleware::from_fn(nosniff))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_| ApiError::Panic.into_response()))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+async fn nosniff(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    response.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
 }
 
 /// A 405 that axum made answers with the envelope too (keeping its `Allow` header). Done on

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { logout, me, UNAUTHORIZED_EVENT, type User } from "./api";
+import { logout, me, UNAUTHORIZED_EVENT, updateMe, type User } from "./api";
 import { I18nContext, loadLang, saveLang, translator, type Lang } from "./i18n";
 import { ForgotPage, LoginPage, ResetPage } from "./Login";
 import { usePath } from "./nav";
@@ -23,9 +23,11 @@ export function App() {
       setLang: (l: Lang) => {
         saveLang(l);
         setLangState(l);
+        // Service mails follow the cabinet language of the signed-in user.
+        if (session.state === "in") updateMe({ language: l }).catch(() => {});
       },
     }),
-    [lang],
+    [lang, session.state],
   );
 
   async function refresh() {

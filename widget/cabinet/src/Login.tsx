@@ -155,14 +155,18 @@ export function ForgotPage() {
 /** /reset?token=… from the password-reset mail: set a new password. */
 export function ResetPage() {
   const { t } = useI18n();
-  const token = new URLSearchParams(location.search).get("token") || "";
+  const params = new URLSearchParams(location.search);
+  const token = params.get("token") || "";
+  // The link of a new account's welcome mail sets its first password.
+  const welcome = params.get("welcome") === "1";
+  const title = welcome ? t("welcome.title") : t("reset.title");
   const [password, setPassword] = useState("");
   const [again, setAgain] = useState("");
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<FormError | null>(null);
   const [done, setDone] = useState(false);
   const form = useRef<HTMLFormElement>(null);
-  if (!done) document.title = t("reset.title");
+  if (!done) document.title = title;
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -190,7 +194,7 @@ export function ResetPage() {
 
   return (
     <AuthLayout>
-      <h1>{t("reset.title")}</h1>
+      <h1>{title}</h1>
       {done ? (
         <>
           <p class="muted">{t("reset.doneText")}</p>
@@ -211,7 +215,7 @@ export function ResetPage() {
         </>
       ) : (
         <>
-          <p class="muted">{t("reset.text")}</p>
+          <p class="muted">{welcome ? t("welcome.text") : t("reset.text")}</p>
           <form ref={form} onSubmit={submit} noValidate>
             <FormAlert err={err} fields={["password", "password_again"]} />
             <TextField

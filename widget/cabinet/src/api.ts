@@ -58,6 +58,8 @@ export interface User {
   hide_inactive_projects?: boolean;
   volumes?: Volumes;
   has_avatar?: boolean;
+  /** The cabinet language, which service mails follow. */
+  language?: "ru" | "en";
   created_at?: string;
 }
 
@@ -281,7 +283,7 @@ export const requestPasswordReset = (email: string, lang: "ru" | "en") =>
   api<unknown>("/api/v1/auth/password-reset", { method: "POST", body: { email, lang } });
 export const confirmPasswordReset = (token: string, password: string, password_again: string) =>
   api<unknown>("/api/v1/auth/password-reset/confirm", { method: "POST", body: { token, password, password_again } });
-export type ProfilePatch = Partial<Pick<User, "first_name" | "last_name" | "phone" | "timezone" | "hide_inactive_projects" | "volumes">>;
+export type ProfilePatch = Partial<Pick<User, "first_name" | "last_name" | "phone" | "timezone" | "hide_inactive_projects" | "volumes" | "language">>;
 export const updateMe = (patch: ProfilePatch) => api<{ user: User }>("/api/v1/me", { method: "PATCH", body: patch }).then((r) => r.user);
 export const changePassword = (old_password: string, new_password: string, new_password_again: string) =>
   api<unknown>("/api/v1/me/password", { method: "POST", body: { old_password, new_password, new_password_again } });

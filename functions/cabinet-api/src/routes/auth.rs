@@ -4,8 +4,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use beseda_domain::App;
-use beseda_domain::accounts::{self, Profile};
-use beseda_domain::widget::Language;
+use beseda_domain::accounts::{self, Language, Profile};
 use beseda_http::auth::{clear_cookie, session_cookie};
 use beseda_http::error::ErrorBody;
 use beseda_http::{ApiResult, ClientIp, CurrentUser, Json};
@@ -54,15 +53,24 @@ pub async fn logout(State(app): State<App>, who: CurrentUser) -> ApiResult<Respo
 #[derive(Deserialize, ToSchema)]
 pub struct ResetRequest {
     pub email: String,
-    /// The language of the page asking (the mail is written in it); Russian when absent.
+    /// The language of the page asking: the mail is written in it (the account's cabinet
+    /// language when absent).
     #[serde(default)]
     pub lang: Option<Language>,
 }
 
-/// Mails a one-time link (valid 1 hour) if the account exists; always answers 202.
-#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = ResetRequest, responses((status = 202)))]
-pub async fn request_reset(State(app): State<App>, Json(req): Json<ResetRequest>) -> ApiResult<StatusCode> {
-    accounts::request_reset(&app, &req.email, req.lang.unwrap_or(Language::Ru)).await?;
+/// Mails a one-time link (valid 1 hour) if the account exists; always answers 202 alike.
+/// Limited to 5 requests an hour per e-mail and 20 per client IP.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = ResetRequest, responses(
+    (status = 202),
+    (status = 429, description = "too_many_attempts", body = ErrorBody),
+))]
+pub async fn request_reset(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Json(req): Json<ResetRequest>,
+) -> ApiResult<StatusCode> {
+    accounts::request_reset(&app, &req.email, &ip, req.lang).await?;
     Ok(StatusCode::ACCEPTED)
 }
 

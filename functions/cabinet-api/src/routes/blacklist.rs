@@ -1,9 +1,10 @@
 //! The project's blacklist (PRODUCT.md §2 «Черный список»).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use beseda_domain::App;
 use beseda_domain::blacklist::{self, Entry, Kind};
+use beseda_http::Path;
 use beseda_http::error::ErrorBody;
 use beseda_http::{ApiResult, Json, ProjectMember, can};
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! The team of a project (PRODUCT.md §3) and who receives notifications (§4).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use beseda_domain::access::{Access, Action, allows};
 use beseda_domain::notify::Groups;
@@ -8,6 +8,7 @@ use beseda_domain::team::{self, Member, NewMember, NotifyEmail};
 use beseda_domain::{App, Error};
 use beseda_http::error::ErrorBody;
 use beseda_http::{ApiResult, Json, ProjectMember, can};
+use beseda_http::{Path, Query};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -28,7 +29,8 @@ pub struct MemberEnvelope {
     member: Member,
 }
 
-/// The team, searchable and filtered by access.
+/// The team, searchable and filtered by access. Members without «Настройка проекта» see their
+/// colleagues' names and accesses but not their e-mails and phones.
 #[utoipa::path(get, path = "/api/v1/projects/{pid}/members", tag = "team", params(("pid" = String, Path), MemberFilter), responses(
     (status = 200, body = Members), (status = 403, body = ErrorBody),
 ))]
@@ -37,7 +39,7 @@ pub async fn list(
     who: ProjectMember<can::ViewProject>,
     Query(f): Query<MemberFilter>,
 ) -> ApiResult<Json<Members>> {
-    Ok(Json(Members { members: team::list(&app, &who.project_id, f.q.as_deref(), f.access).await? }))
+    Ok(Json(Members { members: team::list_for(&app, &who.membership, f.q.as_deref(), f.access).await? }))
 }
 
 #[derive(Deserialize, ToSchema)]
