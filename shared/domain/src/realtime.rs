@@ -320,7 +320,7 @@ mod tests {
         let mut receivers = Vec::new();
         for _ in 0..PUSH_PAGE + 30 {
             let (id, rx) = hub.connect();
-            connect(&app, &id, &session.token).await.unwrap();
+            connect(&app, &id, &session.token, Handshake::default()).await.unwrap();
             receivers.push(rx);
         }
         let n = push_to_user(&app, &session.user.id, &serde_json::json!({"type": "hello"})).await.unwrap();
