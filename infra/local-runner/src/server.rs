@@ -8,6 +8,7 @@ use axum::extract::{ConnectInfo, Request};
 use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::routing::{any, get};
+use beseda_domain::secrets::SecretKey;
 use beseda_domain::{App, Settings, accounts};
 use beseda_embedded::Embedded;
 use beseda_http::ApiError;
@@ -73,8 +74,11 @@ pub async fn run(data: PathBuf, embedded: Embedded, options: Options) -> anyhow:
     let listener = tokio::net::TcpListener::bind((options.host.as_str(), options.port)).await?;
     let addr = listener.local_addr()?;
     let base = format!("http://{addr}");
-    let settings =
+    let mut settings =
         Settings { public_url: std::env::var("PUBLIC_URL").unwrap_or_else(|_| base.clone()), ..Settings::from_env() };
+    if settings.secret_key.is_none() {
+        settings.secret_key = Some(secret_key(&data)?);
+    }
     let app = App { ports: embedded.ports.clone(), settings };
     let first = accounts::ensure_first_admin(&app).await?;
     if first.is_some() {
@@ -110,6 +114,18 @@ pub async fn run(data: PathBuf, embedded: Embedded, options: Options) -> anyhow:
         })
         .await?;
     Ok(())
+}
+
+/// The key that encrypts integration secrets when `BESEDA_SECRET_KEY` is not set: generated
+/// into `DATA/secret.key` (0600) on the first start and read from there after.
+fn secret_key(data: &std::path::Path) -> anyhow::Result<SecretKey> {
+    let path = data.join("secret.key");
+    if !path.exists() {
+        std::fs::write(&path, SecretKey::generate())?;
+        restrict(&path)?;
+    }
+    let text = std::fs::read_to_string(&path)?;
+    SecretKey::parse(&text).ok_or_else(|| anyhow::anyhow!("{} is not a valid key", path.display()))
 }
 
 #[cfg(unix)]

@@ -15,7 +15,7 @@ type Handler = fn(App, String, String) -> BoxFuture<'static, Result<()>>;
 
 pub fn spawn(app: App, embedded: Arc<Embedded>) {
     let deliver: Handler = |app, id, body| Box::pin(async move { notify::deliver(&app, &id, &body).await });
-    let fire: Handler = |app, _, body| Box::pin(async move { chat::fire(&app, &body).await.map(|_| ()) });
+    let fire: Handler = |app, _, body| Box::pin(async move { dialogs::fire(&app, &body).await.map(|_| ()) });
     tokio::spawn(consume(app.clone(), NOTIFICATIONS, deliver));
     tokio::spawn(consume(app.clone(), TIMERS, fire));
     tokio::spawn(every(Duration::from_secs(60), move || {
