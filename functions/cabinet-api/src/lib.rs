@@ -6,6 +6,7 @@ mod routes;
 use axum::Router;
 use axum::routing::get;
 use beseda_domain::App;
+use beseda_domain::integrations::ChannelSet;
 use std::sync::Arc;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -47,6 +48,9 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::billing::renew))
         .routes(routes!(routes::billing::disconnect))
         .routes(routes!(routes::widget::get, routes::widget::put))
+        .routes(routes!(routes::integrations::list))
+        .routes(routes!(routes::integrations::put, routes::integrations::delete))
+        .routes(routes!(routes::integrations::check))
         .split_for_parts()
 }
 
@@ -58,6 +62,13 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(operator_api::routes().1);
     doc.merge(widget_api::routes().1);
     doc
+}
+
+/// Gives the integration routes the platforms' clients (the process's
+/// `beseda_channels::Channels`, a test double in tests); without them those routes answer 409
+/// `channels_unavailable`.
+pub fn with_channels(router: Router, channels: Arc<dyn ChannelSet>) -> Router {
+    router.layer(axum::Extension(channels))
 }
 
 /// The router with its state, without a fallback (see `beseda_http::finish`).

@@ -5,7 +5,7 @@
 
 use crate::access::Action;
 use crate::accounts::{self, Profile};
-use crate::{App, Error, Result, chat, keys, projects};
+use crate::{App, Error, Result, dialogs, keys, projects};
 use beseda_ports::PushError;
 use beseda_ports::table::{Condition, Item, Query};
 use serde::Deserialize;
@@ -35,7 +35,7 @@ pub async fn connect(app: &App, connection_id: &str, token: &str) -> Result<Prof
 
 /// Registers a visitor's socket opened with the visitor token of a project.
 pub async fn connect_visitor(app: &App, connection_id: &str, project_id: &str, token: &str) -> Result<()> {
-    let visitor = chat::visitor_from_token(app, project_id, token).await?;
+    let visitor = dialogs::visitor_from_token(app, project_id, token).await?;
     let body = serde_json::json!({ "project_id": project_id, "visitor_id": visitor.id });
     let item = connection_item(app, connection_id, "conn", keys::visitor_connections(project_id, &visitor.id), body);
     app.ports.table.put(item, Condition::Always).await?;
@@ -72,7 +72,7 @@ async fn subscribe(app: &App, connection_id: &str, project_id: &str) -> Result<(
     let item = connection_item(
         app,
         connection_id,
-        &format!("sub#{project_id}"),
+        &keys::subscription(project_id),
         keys::operator_connections(project_id),
         serde_json::json!({ "user_id": user_id }),
     );

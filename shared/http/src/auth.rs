@@ -130,7 +130,8 @@ pub mod can {
         TransferAdmin,
         ViewJournal,
         ViewDialogs,
-        AnswerDialogs
+        AnswerDialogs,
+        ManageIntegrations
     );
 }
 
