@@ -2,7 +2,7 @@
 //! service mails they render to, and their delivery, once per queue message.
 
 use crate::accounts::{self, Language, LinkPurpose};
-use crate::{App, Error, Result};
+use crate::{App, Error, Result, keys};
 use beseda_ports::Mail;
 use beseda_ports::queue::NOTIFICATIONS;
 use beseda_ports::table::{Condition, Item};
@@ -203,7 +203,7 @@ const DEDUP_SECS: i64 = 15 * 86_400;
 /// sends no second mail.
 pub async fn deliver(app: &App, message_id: &str, body: &str) -> Result<()> {
     let job: Job = serde_json::from_str(body).map_err(|e| Error::invalid("body", "bad_job", e.to_string()))?;
-    let key = (format!("delivered#{message_id}"), "notification".to_owned());
+    let key = keys::notification_delivered(message_id);
     if app.ports.table.get(&key.0, &key.1).await?.is_some() {
         tracing::info!(message_id, "already delivered");
         return Ok(());

@@ -6,7 +6,7 @@ use crate::access::Access;
 use crate::accounts::{self, NewUser, Profile};
 use crate::notify::{self, Group, Groups, Job, Recipient, Template};
 use crate::projects::{self, Membership, member_item};
-use crate::{App, Error, Result, phone, secrets};
+use crate::{App, Error, Result, keys, phone, secrets};
 use beseda_ports::table::{Condition, Item, StoreError, Write};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -188,7 +188,7 @@ pub async fn remove(app: &App, project_id: &str, user_id: &str) -> Result<()> {
             "Сначала передайте права администратора другому сотруднику",
         ));
     }
-    let (pk, sk) = projects::member_key(project_id, user_id);
+    let (pk, sk) = keys::member(project_id, user_id);
     app.ports.table.delete(&pk, &sk, Condition::Version(version)).await?;
     crate::realtime::end_subscriptions(app, user_id, project_id).await
 }
@@ -224,12 +224,8 @@ pub struct NotifyEmail {
     pub groups: Groups,
 }
 
-fn emails_key(project_id: &str) -> (String, String) {
-    (format!("project#{project_id}"), "notify-emails".into())
-}
-
 pub async fn notify_emails(app: &App, project_id: &str) -> Result<Vec<NotifyEmail>> {
-    let (pk, sk) = emails_key(project_id);
+    let (pk, sk) = keys::notify_emails(project_id);
     Ok(match app.ports.table.get(&pk, &sk).await? {
         Some(item) => {
             serde_json::from_value(item.body["emails"].clone()).map_err(|e| Error::Internal(e.to_string()))?
@@ -249,7 +245,7 @@ pub async fn set_notify_emails(app: &App, project_id: &str, emails: Vec<NotifyEm
     if clean.len() > 50 {
         return Err(Error::invalid("emails", "too_many_emails", "Не больше 50 адресов"));
     }
-    let (pk, sk) = emails_key(project_id);
+    let (pk, sk) = keys::notify_emails(project_id);
     app.ports.table.put(Item::new(pk, sk, serde_json::json!({ "emails": clean })), Condition::Always).await?;
     Ok(clean)
 }
