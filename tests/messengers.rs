@@ -182,6 +182,7 @@ async fn vk_api() -> Loopback {
     Loopback::start(|method| match method {
         "groups.getById" => json!({ "response": { "groups": [{ "id": 229876543, "name": "Ромашка", "screen_name": "romashka" }], "profiles": [] } }),
         "messages.send" => json!({ "response": 4822 }),
+        "users.get" => json!({ "response": [{ "id": 123456789, "first_name": "Иван", "last_name": "Петров", "photo_100": "https://sun.userapi.com/ivan.jpg", "can_access_closed": true, "is_closed": false }] }),
         _ => json!({ "error": { "error_code": 3, "error_msg": "Unknown method passed" } }),
     })
     .await
@@ -217,6 +218,7 @@ async fn a_vk_community_is_confirmed_duplicates_make_one_message_and_the_answer_
     let answers = futures::future::join_all((0..10).map(|_| post(&hook, &[], &body))).await;
     assert!(answers.iter().all(|(s, t)| *s == StatusCode::OK && t == "ok"), "{answers:?}");
     let dialog = admin.dialogs_of("vk", 1).await.remove(0);
+    assert_eq!(dialog["chat"]["name"], "Иван Петров", "the customer is named by users.get: {dialog}");
     let id = dialog["id"].as_str().unwrap().to_owned();
     let texts: Vec<Value> = admin.messages(&id).await.into_iter().map(|m| m["text"].clone()).collect();
     assert_eq!(texts.iter().filter(|t| *t == "Здравствуйте! Есть в наличии?").count(), 1, "{texts:?}");

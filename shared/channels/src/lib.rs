@@ -253,6 +253,10 @@ pub trait Channel: Send + Sync {
     async fn disconnect(&self, creds: &Credentials) -> Result<(), SendError>;
     /// Sends a reply; returns the platform's message id.
     async fn send(&self, creds: &Credentials, msg: &Outbound) -> Result<Sent, SendError>;
+    /// Fills in what a webhook did not say about the customer who wrote (VK's `message_new`
+    /// names no one), for the operator's list. Best effort: on any failure the user stays as
+    /// the webhook gave it.
+    async fn complete(&self, _creds: &Credentials, _user: &mut User) {}
 }
 
 /// Where each platform's API lives.

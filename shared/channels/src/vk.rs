@@ -36,11 +36,17 @@ const FIELDS: &[Field] = &[
 pub struct Vk {
     client: reqwest::Client,
     base: String,
+    /// The names and photos `users.get` gave, per community and user, so a customer costs one
+    /// lookup per warm process, not one per message.
+    people: std::sync::Mutex<std::collections::HashMap<(String, String), User>>,
 }
+
+/// How many customers' names a process remembers before it starts over.
+const PEOPLE_REMEMBERED: usize = 10_000;
 
 impl Vk {
     pub(crate) fn new(client: reqwest::Client, base: &str) -> Self {
-        Vk { client, base: base.trim_end_matches('/').to_owned() }
+        Vk { client, base: base.trim_end_matches('/').to_owned(), people: Default::default() }
     }
 
     /// Calls an API method with the community's key and returns its `response`.
@@ -275,6 +281,39 @@ impl Channel for Vk {
 
     async fn disconnect(&self, _creds: &Credentials) -> Result<(), SendError> {
         Ok(())
+    }
+
+    async fn complete(&self, creds: &Credentials, user: &mut User) {
+        if user.name.is_some() {
+            return;
+        }
+        let key = (creds.get(COMMUNITY_ID).unwrap_or_default().to_owned(), user.id.clone());
+        let known = self.people.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
+        let found = match known {
+            Some(found) => found,
+            None => {
+                let params = [("user_ids", user.id.as_str()), ("fields", "photo_100,screen_name")];
+                let Ok(response) = self.method(creds, "users.get", &params).await else { return };
+                let Some(person) = response.get(0) else { return };
+                let text = |f: &str| person.get(f).and_then(Value::as_str).filter(|s| !s.is_empty());
+                let name = [text("first_name"), text("last_name")].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                let found = User {
+                    id: user.id.clone(),
+                    name: (!name.is_empty()).then_some(name),
+                    username: text("screen_name").map(str::to_owned),
+                    avatar_url: text("photo_100").map(str::to_owned),
+                };
+                let mut people = self.people.lock().unwrap_or_else(|e| e.into_inner());
+                if people.len() >= PEOPLE_REMEMBERED {
+                    people.clear();
+                }
+                people.insert(key, found.clone());
+                found
+            }
+        };
+        user.name = found.name;
+        user.username = user.username.take().or(found.username);
+        user.avatar_url = user.avatar_url.take().or(found.avatar_url);
     }
 
     async fn send(&self, creds: &Credentials, msg: &Outbound) -> Result<Sent, SendError> {
@@ -513,6 +552,26 @@ mod tests {
         let server = Loopback::start(vec![(503, json!(null))]).await;
         let error = vk(&server.base).send(&stored(), &reply("hi", None)).await.unwrap_err();
         assert!(matches!(error, SendError::Retryable { .. }));
+    }
+
+    #[tokio::test]
+    async fn a_customer_is_named_by_users_get_once_per_process() {
+        let person = json!({"response": [{"id": 123456789, "first_name": "Иван", "last_name": "Петров", "photo_100": "https://sun.userapi.com/photo.jpg", "screen_name": "ivan", "can_access_closed": true, "is_closed": false}]});
+        let server = Loopback::start(vec![(200, person)]).await;
+        let channel = vk(&server.base);
+        for _ in 0..2 {
+            let mut user = User { id: "123456789".into(), ..Default::default() };
+            channel.complete(&stored(), &mut user).await;
+            assert_eq!(user.name.as_deref(), Some("Иван Петров"));
+            assert_eq!(user.avatar_url.as_deref(), Some("https://sun.userapi.com/photo.jpg"));
+        }
+        let [call] = server.received().try_into().unwrap();
+        assert_eq!(call.path, "/users.get");
+        assert!(call.form().contains(&("user_ids".into(), "123456789".into())));
+        let down = Loopback::start(vec![(503, json!(null))]).await;
+        let mut user = User { id: "1".into(), ..Default::default() };
+        vk(&down.base).complete(&stored(), &mut user).await;
+        assert_eq!(user.name, None, "a failed lookup leaves the customer unnamed");
     }
 
     #[tokio::test]

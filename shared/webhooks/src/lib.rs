@@ -17,6 +17,10 @@ use beseda_http::Path;
 use beseda_http::error::{ErrorBody, ErrorDetail};
 use std::sync::Arc;
 
+/// How long a webhook waits for the platform to name a customer it did not name
+/// ([`beseda_channels::Channel::complete`]) before storing the message without the name.
+const NAMING: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The route of a channel's webhook; `{key}` is the integration id (Telegram, Viber) or the
 /// VK community id.
 pub fn path(kind: Kind) -> &'static str {
@@ -96,6 +100,12 @@ async fn handle<I: Inbox>(
             );
         }
     };
+    let mut parsed = parsed;
+    for event in &mut parsed.events {
+        if let Event::Message(m) = event {
+            let _ = tokio::time::timeout(NAMING, channel.complete(creds, &mut m.user)).await;
+        }
+    }
     let count = parsed.events.len();
     if count > 0
         && let Err(Unavailable(e)) = hook.inbox.receive(&target, parsed.events).await
