@@ -10,6 +10,7 @@ pub mod cache;
 pub mod chat;
 pub mod domains;
 pub mod error;
+pub mod invitations;
 pub mod journal;
 pub mod keys;
 pub mod notify;
