@@ -151,7 +151,7 @@ async fn every_documented_route_exists() {
 }
 
 #[tokio::test]
-async fn avatars_have_their_own_larger_limit() {
+async fn avatars_have_their_own_larger_limit_and_are_re_encoded() {
     let (r, _) = app().await;
     let (_, _, b) =
         call(&r, post("/api/v1/auth/login", r#"{"email":"anna@example.ru","password":"s3cret-pass"}"#)).await;
@@ -163,14 +163,24 @@ async fn avatars_have_their_own_larger_limit() {
             .body(Body::from(bytes))
             .unwrap()
     };
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    // A PNG with an HTML page inside and after it, padded past the JSON routes' limit.
+    let mut png = include_bytes!("../../../shared/domain/tests/fixtures/avatar-polyglot.png").to_vec();
     png.resize(1024 * 1024, 0);
     let (s, _, b) = call(&r, upload(png.clone())).await;
     assert_eq!((s, b["user"]["has_avatar"].as_bool()), (StatusCode::OK, Some(true)));
+    let get = Request::get("/api/v1/me/avatar")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let res = r.clone().oneshot(get).await.unwrap();
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "image/jpeg", "served re-encoded");
+    let served = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+    assert!(served.len() < 200_000 && !served.windows(7).any(|w| w == b"<script"), "only pixels survive");
     png.resize(2 * 1024 * 1024 + 1, 0);
     let (s, _, b) = call(&r, upload(png)).await;
     assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
-    let (s, _, b) = call(&r, upload(b"GIF89a-not-a-png".to_vec())).await;
+    let (s, _, b) = call(&r, upload(b"<html><script>alert(1)</script></html>".to_vec())).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("avatar_type")));
     assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("avatar_type")));
 }
 

@@ -274,7 +274,7 @@ pub struct OperatorPath {
 /// who is not an operator of the project or has no photo.
 #[utoipa::path(get, path = "/widget/v1/projects/{pid}/operators/{uid}/avatar", tag = "widget",
     params(("pid" = String, Path), ("uid" = String, Path)),
-    responses((status = 200, content_type = "image/png"), (status = 404, body = ErrorBody)),
+    responses((status = 200, content((Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"))), (status = 404, body = ErrorBody)),
 )]
 pub async fn operator_avatar(
     State(state): State<WidgetState>,
