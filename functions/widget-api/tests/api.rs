@@ -268,3 +268,29 @@ async fn new_visitors_are_limited_per_ip_and_per_project() {
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "the project's five of this minute are taken");
     assert!(retry.is_some());
 }
+
+/// A method a path has no route for is a 405 envelope whoever asks, from a site or not.
+#[tokio::test]
+async fn a_wrong_method_is_a_405_envelope() {
+    let w = world(generous()).await;
+    for (method, path) in [
+        ("GET", "/widget/v1/projects/{pid}/visitors"),
+        ("POST", "/widget/v1/projects/{pid}/config"),
+        ("GET", "/widget/v1/projects/{pid}/requests"),
+        ("DELETE", "/widget/v1/projects/{pid}/dialog"),
+        ("PUT", "/widget/v1/projects/{pid}/messages"),
+        ("PATCH", "/widget/v1/projects/nope/config"),
+    ] {
+        for origin in [None, SITE, Some("https://evil.example")] {
+            let (s, _, b) = call(&w, method, path, origin, None, json!({})).await;
+            assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED, "{method} {path} from {origin:?}: {b}");
+            assert_eq!(b["error"]["code"], "method_not_allowed");
+        }
+    }
+    let (s, _, b) = call(&w, "GET", "/widget/v1/projects/{pid}/config", None, None, Value::Null).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("origin_required")),
+        "routes stay guarded"
+    );
+}
