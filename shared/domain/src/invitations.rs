@@ -102,7 +102,10 @@ async fn load(app: &App, user_id: &str, project_id: &str) -> Result<(Invitation,
 /// Joins the project with the invited accesses; the invitation ends in the same write.
 pub async fn accept(app: &App, user_id: &str, project_id: &str) -> Result<Membership> {
     let (invitation, version) = load(app, user_id, project_id).await?;
-    projects::get(app, project_id).await.map_err(|_| not_found())?;
+    match projects::get(app, project_id).await {
+        Err(Error::NotFound(_)) => return Err(not_found()),
+        other => other?,
+    };
     let membership = Membership {
         project_id: project_id.to_owned(),
         user_id: user_id.to_owned(),
