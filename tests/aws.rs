@@ -137,7 +137,12 @@ impl Deployment {
         let mut app = beseda_lambda::app_from_env().await.expect("the functions start on the template's environment");
         let table = Arc::new(Counting { inner: app.ports.table.clone(), reads: 0.into(), writes: 0.into() });
         app.ports.table = table.clone();
-        let limits = widget_api::Limits { per_visitor: 100, per_ip: 1000 };
+        let limits = widget_api::Limits {
+            per_visitor: 100,
+            per_ip: 1000,
+            new_visitors_per_ip: 1000,
+            new_visitors_per_project: 1000,
+        };
         Deployment {
             moto,
             cabinet: beseda_lambda::edge(cabinet_api::router(app.clone())),

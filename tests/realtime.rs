@@ -160,17 +160,24 @@ async fn the_feed_ends_with_logout_and_removal_and_foreign_pages_are_refused() {
     tokio_tungstenite::connect_async(own).await.expect("the cabinet's own page gets a socket");
 
     // A second operator, who sets a password through the mailed link.
-    let added: Value = http
+    let added = http
         .post(format!("{base}/api/v1/projects/demo/members"))
         .bearer_auth(&admin)
         .json(&json!({ "email": "op2@example.com", "accesses": ["operator"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), 201);
+    let team: Value = http
+        .get(format!("{base}/api/v1/projects/demo/members?q=op2@example.com"))
+        .bearer_auth(&admin)
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    let op_id = added["member"]["user_id"].as_str().or(added["user_id"].as_str()).unwrap().to_owned();
+    let op_id = team["members"][0]["user_id"].as_str().unwrap().to_owned();
     let mut link_token = String::new();
     for _ in 0..50 {
         let mails: Value =

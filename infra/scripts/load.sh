@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a release local runner on a fresh data folder and a free loopback port, with the
-# widget API's per-IP and per-visitor limits raised (every simulated visitor comes from
-# 127.0.0.1), runs beseda-load against it — first the machine's own ceilings (a bare axum
+# widget API's per-IP, per-visitor and new-visitor limits raised (every simulated visitor comes
+# from 127.0.0.1), runs beseda-load against it — first the machine's own ceilings (a bare axum
 # JSON POST, durable 4 KiB writes), then the chat as fast as it answers and at 1 000 messages
 # per second, then Telegram updates posted to the webhook route as fast as they are answered,
 # printed as ratios to the ceilings — and stops it. Bounded: each phase lasts
@@ -13,7 +13,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 port=$(free_port)
 # beseda-load answers as Telegram's Bot API on this port for the webhook scenario.
 tg_port=$(free_port)
-BESEDA_TELEGRAM_API="http://127.0.0.1:$tg_port" WIDGET_LIMIT_IP=100000000 WIDGET_LIMIT_VISITOR=100000 RUST_LOG=warn \
+BESEDA_TELEGRAM_API="http://127.0.0.1:$tg_port" WIDGET_LIMIT_IP=100000000 WIDGET_LIMIT_VISITOR=100000 \
+  WIDGET_NEW_VISITORS_IP=100000000 WIDGET_NEW_VISITORS_PROJECT=100000000 RUST_LOG=warn \
   "$bin/beseda" --data "$data" serve --port "$port" >"$data/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT

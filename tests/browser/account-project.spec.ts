@@ -200,6 +200,23 @@ test("account and project: profile, project, team, refusal, journal, trial", asy
   await expect(analyst.getByRole("heading", { level: 1, name: "Единый журнал лидов" })).toBeVisible();
   for (const col of ["Время", "Канал", "Клиент", "Обращение"]) await expect(analyst.getByRole("columnheader", { name: col })).toBeVisible();
   await shot(analyst, "journal-analyst");
+
+  // --- the analyst's account is invited to «Демо»: the answer tells the inviter nothing, a
+  // mail tells the analyst, and the analyst joins only by accepting in the cabinet.
+  const invited = await api.post(`/api/v1/projects/${demo.id}/members`, { data: { email: analystEmail, accesses: ["operator"] } });
+  expect(invited.status(), await invited.text()).toBe(201);
+  expect(await invited.json()).toEqual({ added: { email: analystEmail, accesses: ["operator"] } });
+  await expect
+    .poll(async () => ((await (await api.get("/outbox.json")).json()) as Mail[]).some((m) => m.to.includes(analystEmail) && m.subject === "Приглашение в проект «Демо» в Беседе"))
+    .toBe(true);
+  await analyst.reload();
+  const invitations = analyst.getByRole("region", { name: "Приглашения в проекты" });
+  await expect(invitations.getByText("Вас пригласили в команду проекта «Демо»")).toBeVisible();
+  await expect(invitations.getByText(/Доступы: Оператор\./)).toBeVisible();
+  await invitations.getByRole("button", { name: "Принять" }).click();
+  await expect(invitations.getByRole("status")).toContainText("Вы в команде проекта «Демо».");
+  await expect(analyst.getByRole("button", { name: /^Проект/ })).toContainText("Демо");
+  expect((await api.get(`/api/v1/projects/${demo.id}/members?q=${encodeURIComponent(analystEmail)}`).then((r) => r.json())).members).toHaveLength(1);
   await analyst.context().close();
 
   // --- back as the owner: start the 7-day trial

@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use beseda_domain::access::{Access, Action, allows};
 use beseda_domain::accounts::{self, NewUser};
+use beseda_domain::invitations;
 use beseda_domain::projects::{self, NewProject};
 use beseda_domain::team::{self, NewMember};
 use beseda_domain::{App, Settings};
@@ -51,6 +52,9 @@ const MATRIX: &[(&str, &str, Need)] = &[
     ("patch", "/api/v1/projects/{pid}/members/{uid}", Project(EditSettings)),
     ("delete", "/api/v1/projects/{pid}/members/{uid}", Project(EditSettings)),
     ("post", "/api/v1/projects/{pid}/admin-transfer", Project(TransferAdmin)),
+    ("get", "/api/v1/invitations", Session),
+    ("post", "/api/v1/invitations/{pid}/accept", Session),
+    ("post", "/api/v1/invitations/{pid}/decline", Session),
     ("get", "/api/v1/projects/{pid}/notification-emails", Project(EditSettings)),
     ("put", "/api/v1/projects/{pid}/notification-emails", Project(EditSettings)),
     ("get", "/api/v1/projects/{pid}/blacklist", Project(EditSettings)),
@@ -137,8 +141,9 @@ async fn world() -> World {
     let mut members = vec![(Access::Admin, admin)];
     for access in [Access::Settings, Access::Analytics, Access::Operator] {
         let email = format!("{access:?}@x.ru").to_lowercase();
-        let (_, token) = user(&app, &email).await;
+        let (id, token) = user(&app, &email).await;
         team::add(&app, &project, NewMember { email, accesses: vec![access], ..Default::default() }).await.unwrap();
+        invitations::accept(&app, &id, &project).await.unwrap();
         members.push((access, token));
     }
     let (outsider_id, outsider) = user(&app, "other@x.ru").await;

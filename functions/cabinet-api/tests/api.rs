@@ -157,7 +157,7 @@ async fn every_documented_route_exists() {
 }
 
 #[tokio::test]
-async fn avatars_have_their_own_larger_limit() {
+async fn avatars_have_their_own_larger_limit_and_are_re_encoded() {
     let (r, _) = app().await;
     let (_, _, b) =
         call(&r, post("/api/v1/auth/login", r#"{"email":"anna@example.ru","password":"s3cret-pass"}"#)).await;
@@ -169,14 +169,24 @@ async fn avatars_have_their_own_larger_limit() {
             .body(Body::from(bytes))
             .unwrap()
     };
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    // A PNG with an HTML page inside and after it, padded past the JSON routes' limit.
+    let mut png = include_bytes!("../../../shared/domain/tests/fixtures/avatar-polyglot.png").to_vec();
     png.resize(1024 * 1024, 0);
     let (s, _, b) = call(&r, upload(png.clone())).await;
     assert_eq!((s, b["user"]["has_avatar"].as_bool()), (StatusCode::OK, Some(true)));
+    let get = Request::get("/api/v1/me/avatar")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let res = r.clone().oneshot(get).await.unwrap();
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "image/jpeg", "served re-encoded");
+    let served = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+    assert!(served.len() < 200_000 && !served.windows(7).any(|w| w == b"<script"), "only pixels survive");
     png.resize(2 * 1024 * 1024 + 1, 0);
     let (s, _, b) = call(&r, upload(png)).await;
     assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
-    let (s, _, b) = call(&r, upload(b"GIF89a-not-a-png".to_vec())).await;
+    let (s, _, b) = call(&r, upload(b"<html><script>alert(1)</script></html>".to_vec())).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("avatar_type")));
     assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("avatar_type")));
 }
 
@@ -199,4 +209,80 @@ fn the_document_defines_every_schema_it_references_and_keeps_statuses_apart() {
             assert!(ids.insert(id.clone()), "operationId {id} is not unique");
         }
     }
+}
+
+/// Adding an e-mail that has an account invites it: the answer is the same as for a new e-mail
+/// and tells nothing about the account; only the invited account can accept, once, within seven
+/// days.
+#[tokio::test]
+async fn an_existing_account_is_invited_and_nobody_else_can_accept() {
+    let clock = std::sync::Arc::new(beseda_ports::FixedClock::new(chrono::Utc::now()));
+    let dir = tempfile::tempdir().unwrap().keep();
+    let ports = beseda_embedded::open(&dir, beseda_ports::queue::QUEUES, clock.clone()).unwrap().ports;
+    let app =
+        App { ports, settings: Settings { mail_from: "noreply@x.ru".into(), public_url: "http://localhost".into() } };
+    let r = beseda_http::finish(cabinet_api::router(app.clone()));
+    for (email, first) in [("admin@x.ru", "Админ"), ("bob@x.ru", "Борис"), ("eve@x.ru", "Ева")] {
+        let new = NewUser {
+            email: email.into(),
+            first_name: first.into(),
+            phone: Some("+79123456789".into()),
+            ..Default::default()
+        };
+        accounts::create_user(&app, new, "s3cret-pass").await.unwrap();
+    }
+    let login = |email: &str| {
+        let (r, body) = (r.clone(), format!(r#"{{"email":"{email}","password":"s3cret-pass"}}"#));
+        async move { call(&r, post("/api/v1/auth/login", &body)).await.2["token"].as_str().unwrap().to_owned() }
+    };
+    let send = |method: &str, path: &str, token: &str, body: Value| {
+        Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let (admin, bob, eve) = (login("admin@x.ru").await, login("bob@x.ru").await, login("eve@x.ru").await);
+    let (_, _, created) = call(&r, send("POST", "/api/v1/projects", &admin, json!({"name": "Ромашка"}))).await;
+    let pid = created["project"]["id"].as_str().unwrap().to_owned();
+    let members = format!("/api/v1/projects/{pid}/members");
+
+    let add = |email: &str| send("POST", &members, &admin, json!({"email": email, "accesses": ["operator"]}));
+    let (s_new, _, new) = call(&r, add("new@x.ru")).await;
+    let (s_old, _, old) = call(&r, add("Bob@X.ru")).await;
+    assert_eq!((s_new, s_old), (StatusCode::CREATED, StatusCode::CREATED));
+    assert_eq!(new, json!({"added": {"email": "new@x.ru", "accesses": ["operator"]}}));
+    assert_eq!(old, json!({"added": {"email": "bob@x.ru", "accesses": ["operator"]}}), "nothing about Bob's account");
+    let (_, _, team) = call(&r, send("GET", &members, &admin, Value::Null)).await;
+    assert!(team["members"].as_array().unwrap().iter().all(|m| m["email"] != "bob@x.ru"), "not attached: {team}");
+
+    let accept = format!("/api/v1/invitations/{pid}/accept");
+    let (s, _, b) = call(&r, send("POST", &accept, &eve, Value::Null)).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "not Eve's invitation");
+    let (_, _, eves) = call(&r, send("GET", "/api/v1/invitations", &eve, Value::Null)).await;
+    assert_eq!(eves["invitations"], json!([]));
+    let (_, _, project) = call(&r, send("GET", &format!("/api/v1/projects/{pid}"), &eve, Value::Null)).await;
+    assert_eq!(project["error"]["code"], "not_found", "Eve did not join");
+
+    let (_, _, bobs) = call(&r, send("GET", "/api/v1/invitations", &bob, Value::Null)).await;
+    assert_eq!(bobs["invitations"][0]["project_name"], "Ромашка");
+    let (s, _, b) = call(&r, send("POST", &accept, &bob, Value::Null)).await;
+    assert_eq!((s, b["membership"]["accesses"].clone()), (StatusCode::OK, json!(["operator"])));
+    let (s, _, _) = call(&r, send("POST", &accept, &bob, Value::Null)).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "accepted once");
+    let (s, _, _) = call(&r, send("GET", &format!("/api/v1/projects/{pid}"), &bob, Value::Null)).await;
+    assert_eq!(s, StatusCode::OK, "Bob is a member now");
+
+    let (s, _, _) = call(&r, add("eve@x.ru")).await;
+    assert_eq!(s, StatusCode::CREATED);
+    clock.advance(chrono::Duration::days(7));
+    let eve = login("eve@x.ru").await;
+    let (s, _, _) = call(&r, send("POST", &accept, &eve, Value::Null)).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "expired");
+    let (s, _, _) = call(&r, send("POST", &format!("/api/v1/invitations/{pid}/decline"), &eve, Value::Null)).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, _, team) = call(&r, send("GET", &members, &admin, Value::Null)).await;
+    assert!(team["members"].as_array().unwrap().iter().all(|m| m["email"] != "eve@x.ru"));
 }

@@ -25,6 +25,8 @@ pub struct WidgetState {
     pub app: App,
     pub limits: Limits,
     pub counter: Arc<limits::Counter>,
+    /// Every route's path template and method, from the OpenAPI document.
+    pub routed: Arc<Vec<(String, String)>>,
 }
 
 impl FromRef<WidgetState> for App {
@@ -50,8 +52,30 @@ pub fn routes() -> (Router<WidgetState>, utoipa::openapi::OpenApi) {
 }
 
 pub fn router(app: App, limits: Limits) -> Router {
-    let state = WidgetState { app, limits, counter: Arc::default() };
-    routes().0.layer(middleware::from_fn_with_state(state.clone(), origin_guard)).with_state(state)
+    let (router, doc) = routes();
+    let routed = doc
+        .paths
+        .paths
+        .iter()
+        .flat_map(|(path, item)| {
+            let methods = [("GET", item.get.is_some()), ("POST", item.post.is_some())];
+            methods.into_iter().filter(|(_, has)| *has).map(|(m, _)| (path.clone(), m.to_owned())).collect::<Vec<_>>()
+        })
+        .collect();
+    let state = WidgetState { app, limits, counter: Arc::default(), routed: Arc::new(routed) };
+    router.layer(middleware::from_fn_with_state(state.clone(), origin_guard)).with_state(state)
+}
+
+/// Whether a path template (`/widget/v1/projects/{pid}/config`) matches a request path.
+fn template_matches(template: &str, path: &str) -> bool {
+    let (mut t, mut p) = (template.split('/'), path.split('/'));
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return true,
+            (Some(ts), Some(ps)) if ts == ps || (ts.starts_with('{') && ts.ends_with('}') && !ps.is_empty()) => {}
+            _ => return false,
+        }
+    }
 }
 
 /// The page's origin: `Origin`, or the origin of `Referer` (browsers omit `Origin` on
@@ -78,13 +102,20 @@ fn cors(response: &mut Response, origin: &str) {
     h.insert(header::VARY, HeaderValue::from_static("Origin"));
 }
 
-/// Only the project's own sites may call; preflights are answered here. A method the API has
-/// no route for goes on to its 405.
+/// Only the project's own sites may call; preflights are answered here. A method a path has
+/// no route for goes on to its 405 envelope, whoever asks.
 async fn origin_guard(State(state): State<WidgetState>, req: Request, next: Next) -> Response {
-    if !matches!(*req.method(), Method::GET | Method::POST | Method::OPTIONS) {
+    let path = req.uri().path().to_owned();
+    let routed = |method: &str| state.routed.iter().any(|(t, m)| m == method && template_matches(t, &path));
+    let guarded = match *req.method() {
+        Method::OPTIONS => true,
+        Method::GET => routed("GET"),
+        Method::POST => routed("POST"),
+        _ => false,
+    };
+    if !guarded {
         return next.run(req).await;
     }
-    let path = req.uri().path().to_owned();
     let Some(project_id) = path.strip_prefix("/widget/v1/projects/").and_then(|rest| rest.split('/').next()) else {
         return next.run(req).await;
     };
@@ -108,4 +139,19 @@ async fn origin_guard(State(state): State<WidgetState>, req: Request, next: Next
         if req.method() == Method::OPTIONS { StatusCode::NO_CONTENT.into_response() } else { next.run(req).await };
     cors(&mut response, &origin);
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::template_matches;
+
+    #[test]
+    fn templates_match_whole_segments() {
+        let t = "/widget/v1/projects/{pid}/operators/{uid}/avatar";
+        assert!(template_matches(t, "/widget/v1/projects/demo/operators/u1/avatar"));
+        assert!(!template_matches(t, "/widget/v1/projects/demo/operators//avatar"));
+        assert!(!template_matches(t, "/widget/v1/projects/demo/operators/u1"));
+        assert!(!template_matches(t, "/widget/v1/projects/demo/operators/u1/avatar/x"));
+        assert!(!template_matches("/widget/v1/projects/{pid}/config", "/widget/v1/projects/demo/dialog"));
+    }
 }

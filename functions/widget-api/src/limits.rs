@@ -1,5 +1,7 @@
-//! Rate limits of the public API, per visitor and per IP address, in fixed 10-second windows
-//! kept in memory (per process; in Lambda per warm instance, which bounds a burst, not a day).
+//! Rate limits of the public API: per visitor and per IP address in fixed 10-second windows
+//! kept in memory (per process; in Lambda per warm instance, which bounds a burst, not a day),
+//! and new visitors per IP address and per project per minute, counted in the table (one
+//! count for every process, see `beseda_domain::throttle::count`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -13,13 +15,25 @@ pub struct Limits {
     pub per_visitor: u32,
     /// Requests per IP address per 10 s.
     pub per_ip: u32,
+    /// New visitors per IP address per minute.
+    pub new_visitors_per_ip: u64,
+    /// New visitors per project per minute.
+    pub new_visitors_per_project: u64,
 }
 
 impl Limits {
-    /// `WIDGET_LIMIT_VISITOR` and `WIDGET_LIMIT_IP`, 20 and 600 by default.
+    /// `WIDGET_LIMIT_VISITOR` and `WIDGET_LIMIT_IP`, 20 and 600 by default;
+    /// `WIDGET_NEW_VISITORS_IP` and `WIDGET_NEW_VISITORS_PROJECT`, 30 and 600 by default.
     pub fn from_env() -> Self {
-        let var = |k: &str, d: u32| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
-        Self { per_visitor: var("WIDGET_LIMIT_VISITOR", 20), per_ip: var("WIDGET_LIMIT_IP", 600) }
+        fn var<T: std::str::FromStr>(k: &str, d: T) -> T {
+            std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
+        }
+        Self {
+            per_visitor: var("WIDGET_LIMIT_VISITOR", 20),
+            per_ip: var("WIDGET_LIMIT_IP", 600),
+            new_visitors_per_ip: var("WIDGET_NEW_VISITORS_IP", 30),
+            new_visitors_per_project: var("WIDGET_NEW_VISITORS_PROJECT", 600),
+        }
     }
 }
 

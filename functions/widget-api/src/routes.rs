@@ -5,8 +5,8 @@ use crate::WidgetState;
 use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use beseda_domain::Error;
 use beseda_domain::dialogs::{self, Dialog, FormValues, Message, PublicConfig, Visitor, VisitorMessage};
+use beseda_domain::{Error, throttle};
 use beseda_http::error::ErrorBody;
 use beseda_http::{ApiError, ApiResult, ClientIp, Json};
 use beseda_http::{Path, Query};
@@ -65,7 +65,8 @@ pub struct NewVisitor {
     token: String,
 }
 
-/// A new anonymous visitor.
+/// A new anonymous visitor. New visitors are limited per IP address and per project per
+/// minute (429 with `Retry-After`).
 #[utoipa::path(post, path = "/widget/v1/projects/{pid}/visitors", tag = "widget", params(("pid" = String, Path)), responses(
     (status = 201, body = NewVisitor), (status = 429, body = ErrorBody),
 ))]
@@ -77,6 +78,10 @@ pub async fn new_visitor(
     if !state.counter.hit(&format!("ip#{ip}"), state.limits.per_ip) {
         return Err(Error::RateLimited { retry_after: 10 }.into());
     }
+    let per_minute = |max| throttle::Rate { max, window_secs: 60 };
+    let (per_ip, per_project) = (state.limits.new_visitors_per_ip, state.limits.new_visitors_per_project);
+    throttle::count(&state.app, &format!("new-visitor#ip#{ip}"), per_minute(per_ip)).await?;
+    throttle::count(&state.app, &format!("new-visitor#project#{}", path.pid), per_minute(per_project)).await?;
     let (visitor_id, token) = dialogs::create_visitor(&state.app, &path.pid).await?;
     Ok((StatusCode::CREATED, Json(NewVisitor { visitor_id, token })))
 }
@@ -280,7 +285,7 @@ pub struct OperatorPath {
 /// who is not an operator of the project or has no photo.
 #[utoipa::path(get, path = "/widget/v1/projects/{pid}/operators/{uid}/avatar", tag = "widget",
     params(("pid" = String, Path), ("uid" = String, Path)),
-    responses((status = 200, content_type = "image/png"), (status = 404, body = ErrorBody)),
+    responses((status = 200, content((Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"))), (status = 404, body = ErrorBody)),
 )]
 pub async fn operator_avatar(
     State(state): State<WidgetState>,

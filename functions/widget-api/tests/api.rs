@@ -63,7 +63,7 @@ async fn world(limits: widget_api::Limits) -> World {
 }
 
 fn generous() -> widget_api::Limits {
-    widget_api::Limits { per_visitor: 100, per_ip: 1000 }
+    widget_api::Limits { per_visitor: 100, per_ip: 1000, new_visitors_per_ip: 1000, new_visitors_per_project: 1000 }
 }
 
 async fn call(
@@ -203,7 +203,7 @@ async fn requests_callbacks_and_the_blacklist() {
 
 #[tokio::test]
 async fn a_visitor_over_the_rate_limit_gets_429() {
-    let w = world(widget_api::Limits { per_visitor: 3, per_ip: 1000 }).await;
+    let w = world(widget_api::Limits { per_visitor: 3, ..generous() }).await;
     let token = visitor(&w).await;
     let mut statuses = Vec::new();
     for i in 0..5 {
@@ -217,7 +217,7 @@ async fn a_visitor_over_the_rate_limit_gets_429() {
 #[tokio::test]
 async fn the_site_shows_an_operators_photo_and_nobody_elses() {
     let w = world(generous()).await;
-    let png = bytes::Bytes::from_static(b"\x89PNG\r\n\x1a\nrest-of-image");
+    let png = bytes::Bytes::from_static(include_bytes!("../../../shared/domain/tests/fixtures/avatar-polyglot.png"));
     accounts::set_avatar(&w.app, &w.operator, png.clone()).await.unwrap();
     accounts::set_avatar(&w.app, &w.owner, png).await.unwrap();
     let path = |uid: &str| format!("/widget/v1/projects/{{pid}}/operators/{uid}/avatar");
@@ -231,11 +231,72 @@ async fn the_site_shows_an_operators_photo_and_nobody_elses() {
     };
     let res = w.router.clone().oneshot(req(&w.operator, "https://romashka.ru/page")).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.headers()[header::CONTENT_TYPE], "image/png");
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "image/jpeg", "stored re-encoded");
     let (s, _, b) = call(&w, "GET", &path(&w.owner), SITE, None, Value::Null).await;
     assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "not an operator");
     let (s, _, _) = call(&w, "GET", &path("nobody"), SITE, None, Value::Null).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let res = w.router.clone().oneshot(req(&w.operator, "https://evil.example/")).await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN, "only the project's sites");
+}
+
+/// New visitors are limited per IP address and per project per minute, with the 429 envelope
+/// and `Retry-After`; the limits are the configuration's.
+#[tokio::test]
+async fn new_visitors_are_limited_per_ip_and_per_project() {
+    let limits = widget_api::Limits { new_visitors_per_ip: 3, new_visitors_per_project: 5, ..generous() };
+    let w = world(limits).await;
+    let new_visitor = |ip: [u8; 4]| {
+        let req = Request::post(format!("/widget/v1/projects/{}/visitors", w.project))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ORIGIN, SITE.unwrap())
+            .extension(beseda_http::PeerAddr(ip.into()))
+            .body(Body::from("{}"))
+            .unwrap();
+        let router = w.router.clone();
+        async move {
+            let res = router.oneshot(req).await.unwrap();
+            let (status, retry) = (res.status(), res.headers().get(header::RETRY_AFTER).cloned());
+            let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+            (status, retry, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
+        }
+    };
+    for _ in 0..3 {
+        assert_eq!(new_visitor([203, 0, 113, 1]).await.0, StatusCode::CREATED);
+    }
+    let (s, retry, b) = new_visitor([203, 0, 113, 1]).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts")));
+    let retry: u64 = retry.expect("Retry-After").to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert_eq!(new_visitor([203, 0, 113, 2]).await.0, StatusCode::CREATED, "another address has its own count");
+    assert_eq!(new_visitor([203, 0, 113, 3]).await.0, StatusCode::CREATED);
+    let (s, retry, _) = new_visitor([203, 0, 113, 4]).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "the project's five of this minute are taken");
+    assert!(retry.is_some());
+}
+
+/// A method a path has no route for is a 405 envelope whoever asks, from a site or not.
+#[tokio::test]
+async fn a_wrong_method_is_a_405_envelope() {
+    let w = world(generous()).await;
+    for (method, path) in [
+        ("GET", "/widget/v1/projects/{pid}/visitors"),
+        ("POST", "/widget/v1/projects/{pid}/config"),
+        ("GET", "/widget/v1/projects/{pid}/requests"),
+        ("DELETE", "/widget/v1/projects/{pid}/dialog"),
+        ("PUT", "/widget/v1/projects/{pid}/messages"),
+        ("PATCH", "/widget/v1/projects/nope/config"),
+    ] {
+        for origin in [None, SITE, Some("https://evil.example")] {
+            let (s, _, b) = call(&w, method, path, origin, None, json!({})).await;
+            assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED, "{method} {path} from {origin:?}: {b}");
+            assert_eq!(b["error"]["code"], "method_not_allowed");
+        }
+    }
+    let (s, _, b) = call(&w, "GET", "/widget/v1/projects/{pid}/config", None, None, Value::Null).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("origin_required")),
+        "routes stay guarded"
+    );
 }

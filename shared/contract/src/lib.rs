@@ -19,6 +19,7 @@ macro_rules! table_contract {
             table,
             [
                 put_then_get,
+                versions_count_parallel_writes,
                 conditional_writes,
                 query_by_prefix_and_range,
                 pagination,

@@ -29,6 +29,21 @@ pub async fn put_then_get(f: Fixture) {
     assert_eq!(s.get("p2#user", "u1").await.unwrap(), None, "another partition sees nothing");
 }
 
+/// Every write bumps the version by exactly one, atomically: parallel unconditional writes to
+/// one item get the numbers 1..=N, each once (the throttle's fixed-window counter rests on it).
+pub async fn versions_count_parallel_writes(f: Fixture) {
+    let writes = (0..20).map(|i| {
+        let s = f.store.clone();
+        tokio::spawn(async move { s.put(Item::new("rate#ip", "window#1", json!({ "i": i })), Condition::Always).await })
+    });
+    let mut versions: Vec<u64> = Vec::new();
+    for w in writes.collect::<Vec<_>>() {
+        versions.push(w.await.unwrap().unwrap());
+    }
+    versions.sort_unstable();
+    assert_eq!(versions, (1..=20).collect::<Vec<u64>>());
+}
+
 pub async fn conditional_writes(f: Fixture) {
     let s = &f.store;
     let item = || Item::new("p1#dialog", "d1", json!({"state": "open"}));

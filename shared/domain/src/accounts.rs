@@ -433,14 +433,40 @@ pub async fn confirm_reset(app: &App, token: &str, password: &str, again: &str) 
 /// The largest avatar accepted.
 pub const AVATAR_MAX: usize = 2 * 1024 * 1024;
 
-/// The image type of an avatar, told by its content: PNG or JPEG only.
-pub fn avatar_type(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
+/// The longest side of a stored avatar, in pixels.
+pub const AVATAR_SIDE: u32 = 512;
+
+/// An uploaded avatar decoded (PNG, JPEG or WebP, told by the content, within sane dimensions)
+/// and encoded anew, no larger than [`AVATAR_SIDE`]: PNG when it has transparency, JPEG
+/// otherwise. Only pixels survive, so no upload can be served as anything but a clean image
+/// (a PNG/HTML polyglot comes out as a plain PNG). Returns the bytes and their content type.
+pub fn reencode_avatar(bytes: &[u8]) -> Result<(Vec<u8>, &'static str)> {
+    use image::{ImageFormat, ImageReader, imageops::FilterType};
+    let not_an_image = || Error::invalid("avatar", "avatar_type", "Аватар — только JPG, PNG или WebP");
+    let mut reader = ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format().map_err(|_| not_an_image())?;
+    if !matches!(reader.format(), Some(ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP)) {
+        return Err(not_an_image());
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(8192);
+    limits.max_image_height = Some(8192);
+    limits.max_alloc = Some(256 << 20);
+    reader.limits(limits);
+    let mut img = reader.decode().map_err(|_| not_an_image())?;
+    if img.width() > AVATAR_SIDE || img.height() > AVATAR_SIDE {
+        img = img.resize(AVATAR_SIDE, AVATAR_SIDE, FilterType::Triangle);
+    }
+    let mut out = Vec::new();
+    if img.color().has_alpha() {
+        img.to_rgba8()
+            .write_to(&mut std::io::Cursor::new(&mut out), ImageFormat::Png)
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        Ok((out, "image/png"))
     } else {
-        None
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+            .encode_image(&img.to_rgb8())
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        Ok((out, "image/jpeg"))
     }
 }
 
@@ -452,9 +478,11 @@ pub async fn set_avatar(app: &App, user_id: &str, bytes: bytes::Bytes) -> Result
     if bytes.len() > AVATAR_MAX {
         return Err(Error::invalid("avatar", "avatar_too_large", "Аватар — не больше 2 МБ"));
     }
-    let content_type =
-        avatar_type(&bytes).ok_or_else(|| Error::invalid("avatar", "avatar_type", "Аватар — только JPG или PNG"))?;
-    app.ports.blobs.put(&avatar_key(user_id), beseda_ports::Blob { bytes, content_type: content_type.into() }).await?;
+    let (clean, content_type) = tokio::task::spawn_blocking(move || reencode_avatar(&bytes))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))??;
+    let blob = beseda_ports::Blob { bytes: clean.into(), content_type: content_type.into() };
+    app.ports.blobs.put(&avatar_key(user_id), blob).await?;
     let (mut stored, version) = load(app, user_id).await?.ok_or(Error::NotFound("user"))?;
     stored.profile.has_avatar = true;
     save(app, &stored, version).await?;
@@ -629,18 +657,60 @@ mod tests {
         assert!(matches!(request_reset(&app, "w@x.ru", "10.4.0.1", None).await, Err(Error::RateLimited { .. })));
     }
 
+    /// A 600×300 PNG that carries an HTML page in a text chunk and after its end.
+    const POLYGLOT: &[u8] = include_bytes!("../tests/fixtures/avatar-polyglot.png");
+
+    fn has(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    #[test]
+    fn a_polyglot_avatar_comes_out_as_a_clean_smaller_image() {
+        assert!(has(POLYGLOT, b"<script>"), "the fixture is a polyglot");
+        let (clean, content_type) = reencode_avatar(POLYGLOT).unwrap();
+        assert_eq!(content_type, "image/jpeg", "no transparency: JPEG");
+        assert!(!has(&clean, b"<script") && !has(&clean, b"<html"));
+        let img = image::load_from_memory(&clean).unwrap();
+        assert_eq!((img.width(), img.height()), (AVATAR_SIDE, AVATAR_SIDE / 2), "capped, proportions kept");
+    }
+
+    #[test]
+    fn avatars_come_in_as_png_jpeg_or_webp_and_out_as_png_or_jpeg() {
+        let encode = |img: image::DynamicImage, format: image::ImageFormat| {
+            let mut out = Vec::new();
+            img.write_to(&mut std::io::Cursor::new(&mut out), format).unwrap();
+            out
+        };
+        let rgba = image::DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(40, 30, image::Rgba([1, 2, 3, 100])));
+        let rgb = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(40, 30, image::Rgb([200, 10, 10])));
+        let (png, kind) = reencode_avatar(&encode(rgba, image::ImageFormat::Png)).unwrap();
+        assert_eq!((kind, image::load_from_memory(&png).unwrap().width()), ("image/png", 40), "transparency kept");
+        let (_, kind) = reencode_avatar(&encode(rgb.clone(), image::ImageFormat::WebP)).unwrap();
+        assert_eq!(kind, "image/jpeg");
+        let (_, kind) = reencode_avatar(&encode(rgb, image::ImageFormat::Jpeg)).unwrap();
+        assert_eq!(kind, "image/jpeg");
+        for bad in [
+            &b"BM6\0\0\0\0\0\0\0"[..],
+            b"II*\0\x08\0\0\0",
+            b"GIF89a....",
+            b"<html><script>alert(1)</script>",
+            b"\x89PNG\r\n\x1a\ntruncated",
+            b"",
+        ] {
+            assert!(matches!(reencode_avatar(bad), Err(Error::Invalid { code: "avatar_type", .. })), "{bad:?}");
+        }
+    }
+
     #[tokio::test]
-    async fn avatars_are_checked_by_content() {
+    async fn avatars_are_stored_re_encoded() {
         let (app, _, _) = testing::app();
         let u = user(&app, "a@x.ru").await;
-        let png = bytes::Bytes::from_static(b"\x89PNG\r\n\x1a\nrest-of-image");
-        assert!(set_avatar(&app, &u.id, png.clone()).await.unwrap().has_avatar);
-        assert_eq!(avatar(&app, &u.id).await.unwrap().content_type, "image/png");
-        let gif_named_png = bytes::Bytes::from_static(b"GIF89a....");
-        assert!(matches!(
-            set_avatar(&app, &u.id, gif_named_png).await,
-            Err(Error::Invalid { code: "avatar_type", .. })
-        ));
+        assert!(set_avatar(&app, &u.id, bytes::Bytes::from_static(POLYGLOT)).await.unwrap().has_avatar);
+        let stored = avatar(&app, &u.id).await.unwrap();
+        assert_eq!(stored.content_type, "image/jpeg");
+        assert!(!has(&stored.bytes, b"<script"));
+        let html = bytes::Bytes::from_static(b"<html><script>alert(1)</script></html>");
+        assert!(matches!(set_avatar(&app, &u.id, html).await, Err(Error::Invalid { code: "avatar_type", .. })));
         let huge = bytes::Bytes::from(vec![0xFF; AVATAR_MAX + 1]);
         assert!(matches!(set_avatar(&app, &u.id, huge).await, Err(Error::Invalid { code: "avatar_too_large", .. })));
         delete_avatar(&app, &u.id).await.unwrap();

@@ -11,6 +11,7 @@ pub mod dialogs;
 pub mod domains;
 pub mod error;
 pub mod integrations;
+pub mod invitations;
 pub mod journal;
 pub mod keys;
 pub mod notify;

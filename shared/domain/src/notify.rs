@@ -93,6 +93,11 @@ pub enum Job {
         user_id: String,
         project_name: String,
     },
+    /// An existing account was invited to a project: mailed where to accept or decline.
+    Invitation {
+        user_id: String,
+        project_name: String,
+    },
     /// A customer's message the team should hear of (§4 group 2), whatever its source; the
     /// recipients and their languages are read when it is sent.
     Customer {
@@ -219,8 +224,6 @@ fn source_name(source: &str, language: Language) -> &'static str {
 pub enum Template {
     /// A check that mail reaches a project's people.
     Test { project_name: String },
-    /// An existing account was added to a project (§3).
-    AddedToProject { project_name: String },
     /// A visitor left a request or asked for a call (§4 group 2).
     NewRequest { project_name: String, summary: String },
     /// A tariff or the trial was connected, renewed or disconnected (§4 group 1).
@@ -242,12 +245,6 @@ pub fn render(template: &Template, public_url: &str) -> (String, String) {
         Template::Test { project_name } => (
             format!("Беседа: проверка уведомлений проекта «{project_name}»"),
             format!("Это проверочное письмо проекта «{project_name}». Уведомления доходят.\n\n{public_url}\n"),
-        ),
-        Template::AddedToProject { project_name } => (
-            format!("Вас добавили в проект «{project_name}» в Беседе"),
-            format!(
-                "Вас добавили в команду проекта «{project_name}». Войдите со своим e-mail и паролем:\n{public_url}\n"
-            ),
         ),
         Template::NewRequest { project_name, summary } => (
             format!("Беседа: новое обращение — проект «{project_name}»"),
@@ -308,6 +305,51 @@ pub fn render_link(
     }
 }
 
+/// Subject, text and HTML of the mail inviting an existing account to a project's team, in the
+/// recipient's cabinet language; `link` opens the cabinet, where the invitation waits.
+pub fn render_invitation(language: Language, project_name: &str, link: &str) -> (String, String, String) {
+    let days = crate::invitations::INVITATION_SECS / 86_400;
+    let (subject, lead, action, note) = match language {
+        Language::Ru => (
+            format!("Приглашение в проект «{project_name}» в Беседе"),
+            format!("Вас пригласили в команду проекта «{project_name}»."),
+            "Принять или отклонить приглашение можно в кабинете",
+            format!("Приглашение действует {days} дней. Если вы его не ждали, ничего не делайте."),
+        ),
+        Language::En => (
+            format!("Invitation to the project “{project_name}” in Beseda"),
+            format!("You have been invited to the team of the project “{project_name}”."),
+            "Accept or decline the invitation in the cabinet",
+            format!("The invitation is valid for {days} days. If you did not expect it, do nothing."),
+        ),
+    };
+    let text = format!("{lead}\n\n{action}:\n{link}\n\n{note}\n");
+    let html = format!(
+        "<!doctype html><html><body><p>{}</p><p><a href=\"{}\">{}</a></p><p>{}</p></body></html>",
+        escape_html(&lead),
+        escape_html(link),
+        escape_html(action),
+        escape_html(&note)
+    );
+    (subject, text, html)
+}
+
+/// Text made safe to put in HTML, inside an element or a quoted attribute.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 pub async fn enqueue(app: &App, job: &Job) -> Result<()> {
     let body = serde_json::to_string(job).map_err(|e| Error::Internal(e.to_string()))?;
     app.ports.queue.send(NOTIFICATIONS.name, &body, Duration::ZERO).await?;
@@ -332,6 +374,7 @@ pub async fn deliver(app: &App, message_id: &str, body: &str) -> Result<()> {
         app.ports.table.put(mark, Condition::Always).await?;
         return Ok(());
     }
+    let mut html = None;
     let (to, (subject, text)) = match &job {
         Job::Mail { to, template } => (to.clone(), render(template, &app.settings.public_url)),
         Job::PasswordReset { email, lang } => {
@@ -345,9 +388,16 @@ pub async fn deliver(app: &App, message_id: &str, body: &str) -> Result<()> {
             let (p, link) = accounts::password_link(app, user_id, LinkPurpose::Welcome).await?;
             (vec![p.email.clone()], render_link(LinkPurpose::Welcome, p.language, &p.email, project_name, &link))
         }
+        Job::Invitation { user_id, project_name } => {
+            let p = accounts::get_profile(app, user_id).await?;
+            let (subject, text, body) =
+                render_invitation(p.language, project_name, &format!("{}/", app.settings.public_url));
+            html = Some(body);
+            (vec![p.email], (subject, text))
+        }
         Job::Customer { .. } => return Ok(()),
     };
-    let mail = Mail { from: app.settings.mail_from.clone(), to, subject, text, html: None };
+    let mail = Mail { from: app.settings.mail_from.clone(), to, subject, text, html };
     app.ports.mail.send(&mail).await?;
     let mark = Item::new(key.0, key.1, serde_json::json!({})).expiring_at(app.now().timestamp() + DEDUP_SECS);
     app.ports.table.put(mark, Condition::Always).await?;
@@ -424,15 +474,27 @@ mod tests {
         let (app, _, outbox) = testing::app();
         let job = Job::Mail {
             to: vec!["new@example.com".into()],
-            template: Template::AddedToProject { project_name: "Ромашка".into() },
+            template: Template::Test { project_name: "Ромашка".into() },
         };
         let body = serde_json::to_string(&job).unwrap();
         deliver(&app, "m-1", &body).await.unwrap();
         deliver(&app, "m-1", &body).await.unwrap();
         let sent = outbox.list().unwrap();
         assert_eq!(sent.len(), 1);
-        assert_eq!(sent[0].subject, "Вас добавили в проект «Ромашка» в Беседе");
+        assert_eq!(sent[0].subject, "Беседа: проверка уведомлений проекта «Ромашка»");
         assert!(matches!(deliver(&app, "m-2", "{not json").await, Err(Error::Invalid { code: "bad_job", .. })));
+    }
+
+    #[test]
+    fn the_invitation_mail_follows_the_cabinet_language_and_escapes_its_html() {
+        let (subject, text, html) = render_invitation(Language::Ru, "<b>Ромашка</b>", "http://l/");
+        assert_eq!(subject, "Приглашение в проект «<b>Ромашка</b>» в Беседе");
+        assert!(text.contains("Принять или отклонить") && text.contains("http://l/") && text.contains("7 дней"));
+        assert!(html.contains("&lt;b&gt;Ромашка&lt;/b&gt;") && !html.contains("<b>"), "{html}");
+        assert!(html.contains("<a href=\"http://l/\">"));
+        let (subject, text, _) = render_invitation(Language::En, "Ромашка", "http://l/");
+        assert_eq!(subject, "Invitation to the project “Ромашка” in Beseda");
+        assert!(text.contains("Accept or decline") && text.contains("7 days"));
     }
 
     #[test]

@@ -399,6 +399,7 @@ mod tests {
         )
         .await
         .unwrap();
+        crate::invitations::accept(&app, &op.user_id, &p.id).await.unwrap();
         let (token, mut rx) = open(app.clone(), hub.clone(), p.id.clone()).await;
         accounts::logout(&app, &token).await.unwrap();
         assert!(!feed_reaches(&app, &p.id, &mut rx).await, "logged out");

@@ -1,9 +1,11 @@
 //! The team of a project (PRODUCT.md §3, §4): adding members (a new account gets its login
-//! and a one-time link to set its password by mail, an existing one is attached), their
-//! accesses, exactly one administrator with a transfer, and who receives which notifications.
+//! and a one-time link to set its password by mail, an existing one is invited and joins when
+//! it accepts, see [`crate::invitations`]), their accesses, exactly one administrator with a
+//! transfer, and who receives which notifications.
 
 use crate::access::Access;
 use crate::accounts::{self, Language, NewUser, Profile};
+use crate::invitations;
 use crate::notify::{self, Group, Groups, Job, Recipient, Template};
 use crate::projects::{self, Membership, member_item};
 use crate::{App, Error, Result, keys, phone, secrets};
@@ -106,10 +108,20 @@ pub struct NewMember {
     pub accesses: Vec<Access>,
 }
 
-/// Adds a member. A new e-mail gets an account and a mail with its login and a one-time link
-/// to set its password (no password exists anywhere but as its hash); an existing account is
-/// attached and told by mail.
-pub async fn add(app: &App, project_id: &str, new: NewMember) -> Result<Member> {
+/// What adding an e-mail did. The caller's answer must not tell the two apart: whether an
+/// e-mail has an account is nobody's business but its owner's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Added {
+    pub user_id: String,
+    /// The e-mail had an account: it was invited, and joins when it accepts.
+    pub invited: bool,
+}
+
+/// Adds a member. A new e-mail gets an account, its membership and a mail with its login and
+/// a one-time link to set its password (no password exists anywhere but as its hash); an
+/// existing account is invited (nothing about it is read or returned) and joins on accept.
+/// Both paths hash a password, so they take as long.
+pub async fn add(app: &App, project_id: &str, new: NewMember) -> Result<Added> {
     let accesses = check_accesses(&new.accesses)?;
     let email = accounts::normalize_email(&new.email)?;
     let phone = match new.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
@@ -117,22 +129,20 @@ pub async fn add(app: &App, project_id: &str, new: NewMember) -> Result<Member> 
         None => None,
     };
     let (project, _) = projects::get(app, project_id).await?;
-    let (profile, job) = match accounts::find_by_email(app, &email).await? {
-        Some(existing) => (
-            existing,
-            Job::Mail { to: vec![email], template: Template::AddedToProject { project_name: project.name.clone() } },
-        ),
-        None => {
-            let user = NewUser { email, first_name: new.first_name, last_name: new.last_name, phone };
-            // A password nobody knows: the account gets its real one through the mailed link.
-            let created = accounts::create_user(app, user, &secrets::token()).await?;
-            let job = Job::Welcome { user_id: created.id.clone(), project_name: project.name.clone() };
-            (created, job)
+    if let Some(existing) = accounts::find_by_email(app, &email).await? {
+        if projects::membership(app, project_id, &existing.id).await?.is_some() {
+            return Err(Error::conflict("already_member", "Этот сотрудник уже в команде проекта"));
         }
-    };
+        secrets::hash_password(&secrets::token());
+        invitations::invite(app, &project, &existing.id, accesses).await?;
+        return Ok(Added { user_id: existing.id, invited: true });
+    }
+    let user = NewUser { email, first_name: new.first_name, last_name: new.last_name, phone };
+    // A password nobody knows: the account gets its real one through the mailed link.
+    let created = accounts::create_user(app, user, &secrets::token()).await?;
     let membership = Membership {
         project_id: project_id.to_owned(),
-        user_id: profile.id.clone(),
+        user_id: created.id.clone(),
         accesses,
         notifications: Groups::member_default(),
         joined_at: app.now(),
@@ -144,8 +154,8 @@ pub async fn add(app: &App, project_id: &str, new: NewMember) -> Result<Member> 
         }
         Err(e) => return Err(e.into()),
     }
-    notify::enqueue(app, &job).await?;
-    Ok(view(&membership, &profile))
+    notify::enqueue(app, &Job::Welcome { user_id: created.id.clone(), project_name: project.name }).await?;
+    Ok(Added { user_id: created.id, invited: false })
 }
 
 async fn load(app: &App, project_id: &str, user_id: &str) -> Result<(Membership, u64)> {
@@ -326,8 +336,10 @@ mod tests {
         )
         .await
         .unwrap();
-        assert_eq!(added.email, "ann@x.ru");
-        assert_eq!(added.phone.as_deref(), Some("+79123456789"));
+        assert!(!added.invited, "a new e-mail joins at once");
+        let ann = &list(&app, &p.id, Some("анна"), None).await.unwrap()[0];
+        assert_eq!((ann.user_id.as_str(), ann.email.as_str()), (added.user_id.as_str(), "ann@x.ru"));
+        assert_eq!(ann.phone.as_deref(), Some("+79123456789"));
         let sent = mails(&app).await;
         assert!(matches!(&sent[0], Job::Welcome { user_id, .. } if *user_id == added.user_id), "{sent:?}");
 
@@ -341,9 +353,10 @@ mod tests {
         let other = projects::create(&app, &owner.id, NewProject { name: "Лютик".into(), ..Default::default() }, None)
             .await
             .unwrap();
-        let attached = NewMember { email: "ann@x.ru".into(), accesses: vec![Access::Operator], ..Default::default() };
-        add(&app, &other.id, attached).await.unwrap();
-        assert!(matches!(&mails(&app).await[0], Job::Mail { template: Template::AddedToProject { .. }, .. }));
+        let invited = NewMember { email: "ann@x.ru".into(), accesses: vec![Access::Operator], ..Default::default() };
+        assert!(add(&app, &other.id, invited).await.unwrap().invited, "an existing account is invited");
+        assert!(matches!(&mails(&app).await[0], Job::Invitation { user_id, .. } if *user_id == added.user_id));
+        assert!(list(&app, &other.id, None, None).await.unwrap().iter().all(|m| m.user_id != added.user_id));
 
         assert_eq!(list(&app, &p.id, Some("анна"), None).await.unwrap().len(), 1);
         assert_eq!(list(&app, &p.id, None, Some(Access::Analytics)).await.unwrap().len(), 1);

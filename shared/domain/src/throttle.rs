@@ -1,7 +1,8 @@
 //! Throttles: at most `max` attempts of one subject (an account, an IP address, a project)
-//! within a sliding window. An attempt is counted atomically *before* the work it guards
-//! (a password check, a reset mail, a new visitor), so N parallel attempts cost N, and past the
-//! limit further attempts are refused until the oldest leaves the window.
+//! within a window. An attempt is counted atomically *before* the work it guards (a password
+//! check, a reset mail, a new visitor), so N parallel attempts cost N. Accounts get a sliding
+//! window ([`take`]); high-volume subjects (new visitors per IP and per project) a fixed-window
+//! counter that costs one write and no read ([`count`]).
 
 use crate::{App, Error, Result};
 use beseda_ports::table::{Condition, Item, StoreError};
@@ -111,9 +112,67 @@ pub async fn give_back(app: &App, subject: &str, limit: Limit, at: i64) -> Resul
     update(app, subject, limit.window_secs, |current, _| Ok(current.forget(at))).await.map(|_| ())
 }
 
+/// A fixed-window rate: at most `max` events per window of `window_secs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub max: u64,
+    pub window_secs: i64,
+}
+
+/// The fixed window `now` falls in: its number and the second it ends.
+pub fn window(now: i64, window_secs: i64) -> (i64, i64) {
+    let number = now.div_euclid(window_secs);
+    (number, (number + 1) * window_secs)
+}
+
+/// Counts one event of `subject` in the current fixed window, or refuses it with
+/// `RateLimited` (retry when the window ends) once the window holds `max` events. One
+/// unconditional write and no read: the table bumps an item's version by one on every write,
+/// atomically in both adapters (redb's write transaction, DynamoDB's `ADD ver :one`), so the
+/// version of the window's item is the event's number in the window; parallel events each get
+/// their own number and none is lost.
+pub async fn count(app: &App, subject: &str, rate: Rate) -> Result<()> {
+    let now = app.now().timestamp();
+    let (number, end) = window(now, rate.window_secs);
+    let item = Item::new(format!("rate#{subject}"), format!("window#{number}"), serde_json::json!({})).expiring_at(end);
+    let nth = app.ports.table.put(item, Condition::Always).await?;
+    if nth > rate.max { Err(Error::RateLimited { retry_after: (end - now).max(1) as u64 }) } else { Ok(()) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_windows_start_and_end_on_their_multiples() {
+        assert_eq!(window(0, 60), (0, 60));
+        assert_eq!(window(119, 60), (1, 120));
+        assert_eq!(window(120, 60), (2, 180));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_fixed_window_counts_parallel_events_and_opens_again_when_it_ends() {
+        let (app, clock, _) = crate::testing::app();
+        let rate = Rate { max: 25, window_secs: 60 };
+        let tasks: Vec<_> = (0..60)
+            .map(|_| {
+                let app = app.clone();
+                tokio::spawn(async move { count(&app, "ip#10.0.0.1", rate).await })
+            })
+            .collect();
+        let mut allowed = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(()) => allowed += 1,
+                Err(Error::RateLimited { retry_after }) => assert!((1..=60).contains(&retry_after)),
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert_eq!(allowed, 25, "exactly the limit, however many race");
+        assert!(count(&app, "ip#10.0.0.2", rate).await.is_ok(), "another subject has its own count");
+        clock.advance(chrono::Duration::seconds(60));
+        assert!(count(&app, "ip#10.0.0.1", rate).await.is_ok(), "a new window");
+    }
 
     #[test]
     fn ten_attempts_in_fifteen_minutes_lock() {

@@ -195,7 +195,8 @@ pub enum StoreError {
 pub trait TableStore: Send + Sync {
     /// The live item at (pk, sk), or None when absent or expired.
     async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError>;
-    /// Writes the item if the condition holds; returns the new version.
+    /// Writes the item if the condition holds; returns the new version, which every write bumps
+    /// by exactly one, atomically (so it counts the item's writes).
     async fn put(&self, item: Item, condition: Condition) -> Result<u64, StoreError>;
     async fn delete(&self, pk: &str, sk: &str, condition: Condition) -> Result<(), StoreError>;
     /// One page of live items of one partition (of the table or the index), in sort-key order.

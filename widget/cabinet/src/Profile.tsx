@@ -125,7 +125,7 @@ function AvatarEditor({ user }: { user: User }) {
     input.value = "";
     if (!file) return;
     setError("");
-    if (file.type !== "image/png" && file.type !== "image/jpeg") return setError(t("profile.avatarType"));
+    if (!["image/png", "image/jpeg", "image/webp"].includes(file.type)) return setError(t("profile.avatarType"));
     if (file.size > AVATAR_MAX) return setError(t("profile.avatarSize"));
     setPreview(URL.createObjectURL(file));
     setBusy(true);
@@ -158,7 +158,7 @@ function AvatarEditor({ user }: { user: User }) {
       <div class={"avatar-big" + (busy ? " is-busy" : "")}>
         {preview ? <img src={preview} alt={t("profile.avatarPreview")} /> : <Avatar user={user} size={112} />}
       </div>
-      <input id={inputId} class="sr-only" type="file" accept="image/png,image/jpeg" onChange={onFile} disabled={busy} />
+      <input id={inputId} class="sr-only" type="file" accept="image/png,image/jpeg,image/webp" onChange={onFile} disabled={busy} />
       <label for={inputId} class="btn btn-secondary btn-sm" aria-disabled={busy}>
         <IconCamera />
         {t("profile.avatarUpload")}

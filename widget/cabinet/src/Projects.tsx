@@ -1,11 +1,23 @@
-// The project switcher of the sidebar and the «Создать проект» dialog.
+// The project switcher of the sidebar, the «Создать проект» dialog, and the signed-in user's
+// invitations to other projects' teams (accepted or declined here).
 import { useEffect, useId, useRef, useState } from "preact/hooks";
-import { createProject, spheres as loadSpheres, timezones as loadTimezones, type Project, type Sphere } from "./api";
+import {
+  acceptInvitation,
+  createProject,
+  declineInvitation,
+  listInvitations,
+  spheres as loadSpheres,
+  timezones as loadTimezones,
+  type Invitation,
+  type Project,
+  type Sphere,
+} from "./api";
+import { formatDate } from "./format";
 import { useI18n, type Key, type T } from "./i18n";
 import { IconCheck, IconChevron, IconFolder, IconPlus } from "./icons";
 import { navigate } from "./nav";
 import { isInactive, useProjects, useSession } from "./state";
-import { errorFor, Field, FormAlert, focusField, Modal, TextField, TimezoneSelect, toFormError, type FormError } from "./ui";
+import { Alert, errorFor, errorText, Field, FormAlert, focusField, Modal, TextField, TimezoneSelect, toFormError, type FormError } from "./ui";
 
 export function ProjectSwitcher({ onCreate }: { onCreate: () => void }) {
   const { t } = useI18n();
@@ -180,5 +192,63 @@ export function CreateProjectDialog({ onClose }: { onClose: () => void }) {
         </div>
       </form>
     </Modal>
+  );
+}
+
+/** The invitations waiting for the user's answer, above every page; nothing when there are none. */
+export function Invitations() {
+  const { t, lang } = useI18n();
+  const { reload, select } = useProjects();
+  const [list, setList] = useState<Invitation[]>([]);
+  const [note, setNote] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    listInvitations().then(setList, () => {});
+  }, []);
+
+  async function answer(inv: Invitation, accept: boolean) {
+    if (busy) return;
+    setBusy(true);
+    try {
+      if (accept) {
+        await acceptInvitation(inv.project_id);
+        await reload();
+        select(inv.project_id);
+      } else {
+        await declineInvitation(inv.project_id);
+      }
+      setNote({ kind: "ok", text: t(accept ? "invite.accepted" : "invite.declined", { PROJECT: inv.project_name }) });
+    } catch (e) {
+      setNote({ kind: "error", text: errorText(e, t) });
+    }
+    setList((l) => l.filter((x) => x.project_id !== inv.project_id));
+    setBusy(false);
+  }
+
+  if (!list.length && !note) return null;
+  return (
+    <section class="card stack invitations" aria-label={t("invite.title")}>
+      <h2>{t("invite.title")}</h2>
+      {note && <Alert kind={note.kind}>{note.text}</Alert>}
+      {list.map((inv) => (
+        <div class="invitation" key={inv.project_id}>
+          <div>
+            <strong>{t("invite.text", { PROJECT: inv.project_name })}</strong>
+            <p class="muted small">
+              {t("invite.details", { ACCESSES: inv.accesses.map((a) => t(("access." + a) as Key)).join(", "), DATE: formatDate(inv.expires_at, lang) })}
+            </p>
+          </div>
+          <div class="row-actions">
+            <button type="button" class="btn btn-primary" disabled={busy} onClick={() => answer(inv, true)}>
+              {t("invite.accept")}
+            </button>
+            <button type="button" class="btn btn-secondary" disabled={busy} onClick={() => answer(inv, false)}>
+              {t("invite.decline")}
+            </button>
+          </div>
+        </div>
+      ))}
+    </section>
   );
 }

@@ -10,7 +10,7 @@ import { LangSwitch } from "./LangSwitch";
 import { LiveContext, useLiveConnection } from "./live";
 import { linkClick, navigate } from "./nav";
 import { ProfilePage } from "./Profile";
-import { CreateProjectDialog, ProjectSwitcher } from "./Projects";
+import { CreateProjectDialog, Invitations, ProjectSwitcher } from "./Projects";
 import { allowedSections, fallbackSection, SECTIONS, sectionPath, type Route, type Section } from "./routes";
 import { SettingsPage } from "./Settings";
 import { ProjectsContext, useProjectsState, useSession } from "./state";
@@ -122,7 +122,10 @@ export function Shell({ route, onLogout }: { route: Route; onLogout: () => void 
                 </button>
               </div>
             </header>
-            <main class="content">{content}</main>
+            <main class="content">
+              <Invitations />
+              {content}
+            </main>
           </div>
         </div>
         {creating && <CreateProjectDialog onClose={() => setCreating(false)} />}

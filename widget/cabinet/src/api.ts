@@ -329,8 +329,25 @@ export const listMembers = (pid: string, q = "", access = "") => {
   const s = qs.toString();
   return api<{ members: Member[] }>(P(pid) + "/members" + (s ? "?" + s : "")).then((r) => r.members);
 };
+/** What the server says of an added e-mail: the same whether it had an account (then invited) or not. */
+export interface Added {
+  email: string;
+  accesses: Access[];
+}
 export const addMember = (pid: string, m: { email: string; first_name: string; last_name: string; phone?: string; accesses: Access[] }) =>
-  api<{ member: Member }>(P(pid) + "/members", { method: "POST", body: m }).then((r) => r.member);
+  api<{ added: Added }>(P(pid) + "/members", { method: "POST", body: m }).then((r) => r.added);
+
+// ---- invitations of the signed-in user to projects' teams (§3)
+export interface Invitation {
+  project_id: string;
+  project_name: string;
+  accesses: Access[];
+  invited_at: string;
+  expires_at: string;
+}
+export const listInvitations = () => api<{ invitations: Invitation[] }>("/api/v1/invitations").then((r) => r.invitations);
+export const acceptInvitation = (pid: string) => api<unknown>("/api/v1/invitations/" + enc(pid) + "/accept", { method: "POST" });
+export const declineInvitation = (pid: string) => api<unknown>("/api/v1/invitations/" + enc(pid) + "/decline", { method: "POST" });
 export const updateMember = (pid: string, uid: string, patch: { accesses?: Access[]; notifications?: Groups }) =>
   api<{ member: Member }>(P(pid) + "/members/" + enc(uid), { method: "PATCH", body: patch }).then((r) => r.member);
 export const removeMember = (pid: string, uid: string) => api<unknown>(P(pid) + "/members/" + enc(uid), { method: "DELETE" });

@@ -29,3 +29,14 @@ test("translator fills placeholders and language choice is validated", () => {
   assert.equal(initialLang("en"), "en");
   assert.equal(initialLang("de"), "ru");
 });
+
+test("an invitation speaks both languages", () => {
+  const ru = translator("ru");
+  const en = translator("en");
+  assert.equal(ru("invite.text", { PROJECT: "Ромашка" }), "Вас пригласили в команду проекта «Ромашка»");
+  assert.equal(en("invite.text", { PROJECT: "Ромашка" }), "You are invited to the team of the project “Ромашка”");
+  assert.deepEqual([ru("invite.accept"), ru("invite.decline")], ["Принять", "Отклонить"]);
+  assert.deepEqual([en("invite.accept"), en("invite.decline")], ["Accept", "Decline"]);
+  assert.match(ru("team.addLead"), /приглашение/);
+  assert.match(en("team.addLead"), /invitation/);
+});

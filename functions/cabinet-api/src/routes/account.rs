@@ -53,7 +53,8 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Sets the avatar: the raw JPG or PNG file as the body, at most 2 MiB (told by content).
+/// Sets the avatar: the raw JPG, PNG or WebP file as the body, at most 2 MiB (told by content);
+/// it is decoded and stored re-encoded, at most 512 px a side, as PNG or JPEG.
 #[utoipa::path(put, path = "/api/v1/me/avatar", tag = "account", request_body(content = Vec<u8>, content_type = "image/png"), responses(
     (status = 200, body = Me), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
 ))]
@@ -64,7 +65,7 @@ pub async fn put_avatar(State(app): State<App>, who: CurrentUser, body: Body) ->
 }
 
 #[utoipa::path(get, path = "/api/v1/me/avatar", tag = "account", responses(
-    (status = 200, content_type = "image/png"), (status = 404, body = ErrorBody),
+    (status = 200, content((Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"))), (status = 404, body = ErrorBody),
 ))]
 pub async fn get_avatar(State(app): State<App>, who: CurrentUser) -> ApiResult<Response> {
     let blob = accounts::avatar(&app, &who.user.id).await?;

@@ -8,6 +8,7 @@ pub mod billing;
 pub mod blacklist;
 pub mod health;
 pub mod integrations;
+pub mod invitations;
 pub mod me;
 pub mod projects;
 pub mod team;

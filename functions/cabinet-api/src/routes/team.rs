@@ -53,15 +53,30 @@ pub struct AddMember {
     accesses: Vec<Access>,
 }
 
-/// Adds a member: a new account gets its login and password by mail; an existing one is attached.
+/// What the caller learns of an added e-mail: what they sent, the same whether the e-mail
+/// had an account (then invited) or not (then an account with a set-password link).
+#[derive(Serialize, ToSchema)]
+pub struct Added {
+    email: String,
+    accesses: Vec<Access>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AddedEnvelope {
+    added: Added,
+}
+
+/// Adds a member: a new e-mail gets an account, joins, and is mailed its login and a link to set
+/// its password; an existing account is invited and joins when it accepts. The answer does not
+/// tell the two apart.
 #[utoipa::path(post, path = "/api/v1/projects/{pid}/members", tag = "team", params(("pid" = String, Path)), request_body = AddMember, responses(
-    (status = 201, body = MemberEnvelope), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+    (status = 201, body = AddedEnvelope), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
 ))]
 pub async fn add(
     State(app): State<App>,
     who: ProjectMember<can::EditSettings>,
     Json(req): Json<AddMember>,
-) -> ApiResult<(StatusCode, Json<MemberEnvelope>)> {
+) -> ApiResult<(StatusCode, Json<AddedEnvelope>)> {
     let new = NewMember {
         email: req.email,
         first_name: req.first_name,
@@ -69,7 +84,12 @@ pub async fn add(
         phone: req.phone,
         accesses: req.accesses,
     };
-    Ok((StatusCode::CREATED, Json(MemberEnvelope { member: team::add(&app, &who.project_id, new).await? })))
+    let (raw_email, mut accesses) = (new.email.clone(), new.accesses.clone());
+    team::add(&app, &who.project_id, new).await?;
+    let email = beseda_domain::accounts::normalize_email(&raw_email)?;
+    accesses.sort();
+    accesses.dedup();
+    Ok((StatusCode::CREATED, Json(AddedEnvelope { added: Added { email, accesses } })))
 }
 
 /// `{pid}` is checked by `ProjectMember`; `{uid}` names the member.

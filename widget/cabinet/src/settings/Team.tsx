@@ -1,7 +1,7 @@
 // Команда (§3): members with their accesses, search and filter, add, edit, remove, transfer
 // the administrator's role; below, the operators' working hours (§10).
 import { useEffect, useId, useRef, useState } from "preact/hooks";
-import { ACCESSES, addMember, displayName, listMembers, removeMember, transferAdmin, updateMember, type Access, type Member } from "../api";
+import { ACCESSES, addMember, displayName, type Added, listMembers, removeMember, transferAdmin, updateMember, type Access, type Member } from "../api";
 import { formatPhone } from "../format";
 import { useI18n, type Key } from "../i18n";
 import { IconCrown, IconEdit, IconPlus, IconSearch, IconTrash } from "../icons";
@@ -278,7 +278,7 @@ function AccessCheckboxes({ value, onChange, locked, error }: { value: Access[];
   );
 }
 
-function AddMemberDialog({ projectId, onClose, onAdded }: { projectId: string; onClose: () => void; onAdded: (m: Member) => void }) {
+function AddMemberDialog({ projectId, onClose, onAdded }: { projectId: string; onClose: () => void; onAdded: (m: Added) => void }) {
   const { t } = useI18n();
   const [email, setEmail] = useState("");
   const [first, setFirst] = useState("");
