@@ -185,7 +185,8 @@ pub async fn list(app: &App, project_id: &str) -> Result<Vec<View>> {
 }
 
 /// Applies the cabinet's change to a record: unknown fields refused, secrets sealed (an empty
-/// one keeps the stored value), the Telegram username checked.
+/// one keeps the stored value), the Telegram username checked. An error names the setting
+/// (`username`, `token`…) so the cabinet shows it at its input.
 fn apply(r: &mut Record, change: &Change, fields: &[beseda_channels::Field], key: &SecretKey) -> Result<()> {
     for (name, value) in &change.settings {
         let field = fields
@@ -211,7 +212,7 @@ fn apply(r: &mut Record, change: &Change, fields: &[beseda_channels::Field], key
             *u = u.trim_start_matches('@').to_owned();
             if !u.to_lowercase().ends_with("_bot") || !u.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 return Err(Error::invalid(
-                    "settings",
+                    TELEGRAM_USERNAME,
                     "invalid_bot_username",
                     "Имя бота — латиница, цифры и _, оканчивается на _bot",
                 ));
@@ -224,7 +225,7 @@ fn apply(r: &mut Record, change: &Change, fields: &[beseda_channels::Field], key
     if let Some(missing) =
         fields.iter().find(|f| f.required && !r.settings.contains_key(f.name) && !r.sealed.contains_key(f.name))
     {
-        return Err(Error::invalid("settings", "field_required", format!("Заполните поле «{}»", missing.name)));
+        return Err(Error::invalid(missing.name, "field_required", format!("Заполните поле «{}»", missing.name)));
     }
     Ok(())
 }

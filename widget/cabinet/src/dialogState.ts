@@ -74,13 +74,17 @@ export function readByVisitor(m: Message, d: Pick<Dialog, "visitor_read_up_to">)
 }
 
 /** The contact's name, phone or e-mail; null for an anonymous visitor. */
-export function contactName(d: Pick<Dialog, "contact">): string | null {
+export function contactName(d: Pick<Dialog, "contact" | "chat">): string | null {
   const c = d.contact || {};
   for (const k of ["name", "phone", "email"]) {
     const v = c[k];
     if (typeof v === "string" && v.trim()) return k === "phone" ? formatPhone(v.trim()) : v.trim();
   }
-  return null;
+  // A messenger customer without a card yet: the name or @username the platform shows.
+  const name = d.chat?.name?.trim();
+  if (name) return name;
+  const username = d.chat?.username?.trim();
+  return username ? "@" + username.replace(/^@/, "") : null;
 }
 
 /** A short stable number for an anonymous visitor: «Посетитель 4F2A». */

@@ -79,6 +79,11 @@ test("names: the contact's name, phone or e-mail, else a visitor tag", () => {
   assert.equal(contactName(d("a", { contact: { email: "a@b.ru" } })), "a@b.ru");
   assert.equal(contactName(d("a", { contact: { phone: "+79123456789" } })), "+7 912 345-67-89");
   assert.equal(contactName(d("a")), null);
+  const chat = { integration_id: "i", chat_id: "42", name: null, username: null, avatar_url: null };
+  assert.equal(contactName(d("a", { chat: { ...chat, name: "Пётр" }, contact: { name: "Пётр Иванов" } })), "Пётр Иванов");
+  assert.equal(contactName(d("a", { chat: { ...chat, name: " Пётр " } })), "Пётр");
+  assert.equal(contactName(d("a", { chat: { ...chat, username: "petr" } })), "@petr");
+  assert.equal(contactName(d("a", { chat })), null);
   assert.equal(visitorTag("0190f3a2-7c1d-4f2a"), "4F2A");
 });
 

@@ -56,6 +56,7 @@ export function ContactCard({ dialog, fields }: { dialog: Dialog; fields: Field[
           <dd class="fact-chan">
             <ChannelIcon channel={dialog.channel} />
             {t(("channel." + dialog.channel) as Key) || dialog.channel}
+            {dialog.chat?.username && <span class="muted">@{dialog.chat.username.replace(/^@/, "")}</span>}
           </dd>
         </div>
         {url && (

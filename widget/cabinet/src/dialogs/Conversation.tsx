@@ -1,5 +1,6 @@
 // The open dialog: messages of the visitor, the operators and the system (auto-messages) as
-// bubbles with read marks (✓ sent, ✓✓ read by the visitor), «Посетитель печатает…», and the
+// bubbles with read marks (✓ sent, ✓✓ read by the visitor; a messenger reply: queued, sent,
+// delivered, read, or failed with the platform's reason and «Отправить ещё раз»), «Посетитель печатает…», and the
 // reply box — Enter sends, Shift+Enter is a new line, at most 4000 characters, typing pings at
 // most every 3 s, a failed reply keeps its client_id so «Повторить» never doubles it.
 import type { ComponentChildren } from "preact";
@@ -12,6 +13,7 @@ import { IconAlert, IconArchive, IconBack, IconDialogs, IconReopen, IconSend, Ic
 import { useSession } from "../state";
 import { errorText, LoadError, Loading } from "../ui";
 import { MESSAGE_MAX, type Field } from "../widgetSettings";
+import { reasonText } from "../integrations";
 import { ChannelIcon } from "./ChannelIcon";
 import { dialogTitle } from "./List";
 
@@ -314,7 +316,7 @@ function Bubble({
             <>
               <IconAlert />
               <span class="delivery-failed">
-                {t("dialogs.failed")}: {failed}
+                {t("dialogs.failed")}: {reasonText(failed, t)}
               </span>
               <button type="button" class="link-btn" disabled={busy} onClick={again}>
                 {t("dialogs.sendAgain")}
@@ -325,8 +327,16 @@ function Bubble({
             <span class="marks" role="img" aria-label={t("dialogs.queued")} title={t("dialogs.queued")}>
               ⏱
             </span>
+          ) : m.delivery?.state === "sent" ? (
+            <span class="marks" role="img" aria-label={t("dialogs.sent")} title={t("dialogs.sent")}>
+              ✓
+            </span>
+          ) : m.delivery?.state === "delivered" ? (
+            <span class="marks" role="img" aria-label={t("dialogs.delivered")} title={t("dialogs.delivered")}>
+              ✓✓
+            </span>
           ) : m.delivery ? (
-            <DeliveryMarks read={m.delivery.state === "read"} />
+            <DeliveryMarks read />
           ) : (
             m.from !== "visitor" && <DeliveryMarks read={read} />
           )}
