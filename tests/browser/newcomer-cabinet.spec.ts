@@ -143,6 +143,7 @@ const PAGES = [
   "/settings/notifications",
   "/settings/blacklist",
   "/settings/advanced",
+  "/settings/integrations",
   "/settings/tariff",
   "/settings/widget",
   "/settings/widget/chat",

@@ -1,7 +1,7 @@
 // Pure helpers of the Dialogs page (§10): which folder a dialog is in, keeping the three lists
 // in step with what arrives over the WebSocket, messages without duplicates, read marks,
 // list times in the user's time zone, the typing throttle. Unit-tested.
-import type { Dialog, Folder, Message } from "./api";
+import type { Delivery, Dialog, Folder, Message } from "./api";
 import { formatPhone } from "./format";
 import type { Lang } from "./i18n";
 
@@ -57,10 +57,22 @@ export function findDialog(lists: Lists, id: string): Dialog | undefined {
 /** How many dialogs of a folder have unread visitor messages. */
 export const unreadDialogs = (list: Dialog[]) => list.filter((d) => d.unread > 0).length;
 
-/** Messages with `m` added or replaced (same id), oldest first. */
+const DELIVERY_RANK = { queued: 0, sent: 1, delivered: 2, read: 3 } as const;
+
+/**
+ * The delivery state to show when two copies of a message meet: snapshots race (the reply's
+ * response, still «queued», may come after the frame that says it was sent), so a state only
+ * moves forward; a failure stands, and a failed message may be queued again («Отправить ещё раз»).
+ */
+export function laterDelivery(old: Delivery | undefined, next: Delivery | undefined): Delivery | undefined {
+  if (!old || !next || next.state === "failed" || old.state === "failed") return next || old;
+  return DELIVERY_RANK[next.state] >= DELIVERY_RANK[old.state] ? next : old;
+}
+
+/** Messages with `m` added or replaced (same id; its delivery state never goes back), oldest first. */
 export function mergeMessage(list: Message[], m: Message): Message[] {
   const i = list.findIndex((x) => x.id === m.id);
-  const out = i >= 0 ? list.map((x, j) => (j === i ? m : x)) : [...list, m];
+  const out = i >= 0 ? list.map((x, j) => (j === i ? { ...m, delivery: laterDelivery(x.delivery, m.delivery) } : x)) : [...list, m];
   return i >= 0 ? out : out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 

@@ -10,6 +10,7 @@ import {
   folderOf,
   freshest,
   listTime,
+  laterDelivery,
   mergeMessage,
   newClientId,
   readByVisitor,
@@ -72,6 +73,22 @@ test("messages merge without duplicates, oldest first; ✓✓ follows the visito
   assert.equal(readByVisitor(m("04", "operator", ""), { visitor_read_up_to: "03" }), false);
   assert.equal(readByVisitor(m("04", "operator", "", { read: true }), { visitor_read_up_to: null }), true);
   assert.equal(readByVisitor(m("01", "visitor", "", { read: true }), { visitor_read_up_to: "09" }), false);
+});
+
+test("a messenger reply's delivery state only moves forward when copies race", () => {
+  const at = "2026-11-20T10:02:00Z";
+  let list = [m("03", "operator", at, { delivery: { state: "sent" } })];
+  list = mergeMessage(list, m("03", "operator", at, { delivery: { state: "queued" } }));
+  assert.deepEqual(list[0]!.delivery, { state: "sent" }, "the reply's late response does not take «sent» back");
+  list = mergeMessage(list, m("03", "operator", at, { delivery: { state: "read" } }));
+  list = mergeMessage(list, m("03", "operator", at, { delivery: { state: "delivered" } }));
+  assert.deepEqual(list[0]!.delivery, { state: "read" });
+  list = mergeMessage(list, m("03", "operator", at, { delivery: { state: "failed", reason: "blocked_by_user" } }));
+  assert.deepEqual(list[0]!.delivery, { state: "failed", reason: "blocked_by_user" });
+  list = mergeMessage(list, m("03", "operator", at, { delivery: { state: "queued" } }));
+  assert.deepEqual(list[0]!.delivery, { state: "queued" }, "sent again");
+  assert.equal(laterDelivery(undefined, { state: "sent" })?.state, "sent");
+  assert.equal(laterDelivery({ state: "sent" }, undefined)?.state, "sent");
 });
 
 test("names: the contact's name, phone or e-mail, else a visitor tag", () => {
