@@ -3,7 +3,7 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { baseURL, DemoAdmin, PROJECT, adminEmail, adminPassword, type Json } from "./support";
-import { screenshot } from "./shots";
+import { screenshot, SHOTS } from "./shots";
 
 // A Telegram dialog end to end in the cabinet (PRODUCT.md §6, §10; issue 7): the administrator
 // sets the bot in Настройки → Синхронизации, a Telegram user writes to the bot, the dialog
@@ -270,7 +270,8 @@ test("«Синхронизации» and the Telegram dialog in English and on a
     await expect(card.getByRole("switch")).toHaveAttribute("aria-checked", "true");
     await expect(card.getByRole("status")).toContainText(lang === "en" ? "Connected" : "Подключено");
     if (lang === "en") await expect(card.getByRole("switch")).toHaveText("Sync: On");
-    await screenshot(page, "messengers-settings-" + suffix);
+    await expect(page.getByRole("tab", { name: lang === "en" ? "Integrations" : "Синхронизации" })).toBeInViewport();
+    await page.screenshot({ path: path.join(SHOTS, "messengers-settings-" + suffix + ".png"), fullPage: true, animations: "disabled" });
     await page.goto("/dialogs");
     const list = page.getByRole("navigation", { name: lang === "en" ? "Dialogs" : "Диалоги" });
     const row = list.getByRole("link").filter({ has: page.getByRole("img", { name: "Telegram" }) }).first();
