@@ -17,8 +17,11 @@ import { screenshot, SHOTS } from "./shots";
 // recorded. "The user writes" is a real-shaped Update (events/telegram-webhook/text.json)
 // posted to the webhook address the card shows, with the secret the fake got in setWebhook.
 //
+// VK the same way against a fake VK API at BESEDA_VK_API: the address to paste, the
+// confirmation answer, a `message_new` (events/vk-webhook/message-new.json) and `messages.send`.
+//
 // SETTINGS: the administrator takes the operator access on `demo` and goes online; the Telegram
-// integration is removed and everything put back after the file.
+// and VK integrations are removed and everything put back after the file.
 
 const TOKEN = "123456789:AAE-browser-test-token";
 const BOT = "beseda_test_bot";
@@ -98,10 +101,50 @@ class FakeBotApi {
 
 const bot = new FakeBotApi();
 
+/** The fake VK API (`<base>/<method>`, form-encoded with `access_token` and `v`), as https://dev.vk.com documents it. */
+class FakeVkApi {
+  calls: { method: string; form: Record<string, string> }[] = [];
+  private server = http.createServer((req, res) => {
+    let raw = "";
+    req.on("data", (c) => (raw += c));
+    req.on("end", () => {
+      const form = Object.fromEntries(new URLSearchParams(raw));
+      const method = (req.url || "").replace(/^\//, "");
+      this.calls.push({ method, form });
+      const answer = (body: Json) => {
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
+      if (form.access_token !== VK_KEY) return answer({ error: { error_code: 5, error_msg: "User authorization failed: invalid access_token (4)." } });
+      if (method === "groups.getById") return answer({ response: { groups: [{ id: Number(form.group_id), name: "Ромашка", screen_name: "romashka", is_closed: 0, type: "group" }], profiles: [] } });
+      if (method === "messages.send") return answer({ response: 4900 + this.calls.length });
+      answer({ error: { error_code: 3, error_msg: "Unknown method passed." } });
+    });
+  });
+
+  async start() {
+    const api = new URL(process.env.BESEDA_VK_API || "http://127.0.0.1:18082");
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(Number(api.port), api.hostname, resolve);
+    });
+  }
+
+  stop() {
+    this.server.closeAllConnections();
+    return new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+const VK_KEY = "vk1.a.browser-test-key";
+const VK_COMMUNITY = "229876543";
+const vkApi = new FakeVkApi();
+
 test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async () => {
   await bot.start();
+  await vkApi.start();
   await demo.open();
   await demo.grantOperator();
   await demo.setOnline(true);
@@ -110,9 +153,11 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await demo.close(async () => {
     await demo.api.delete(PROJECT + "/integrations/telegram");
+    await demo.api.delete(PROJECT + "/integrations/vk");
     await demo.api.put(PROJECT + "/presence", { data: { online: false } });
   });
   await bot.stop();
+  await vkApi.stop();
 });
 
 /** The administrator signed in on project `demo`, in `lang`, on a desktop or a phone screen. */
@@ -252,6 +297,55 @@ test("the administrator connects a Telegram bot; a customer writes; the operator
   await expect(failed).not.toContainText("Не доставлено");
   expect(bot.accepted.filter((m) => m.text === second)).toHaveLength(1);
   expect(bot.calls.filter((c) => c.method === "sendMessage" && c.body.text === second)).toHaveLength(2);
+  await api.dispose();
+  await page.context().close();
+});
+
+test("a VK community: the address to paste, the confirmation, a customer's message and the reply", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const page = await cabinet(browser);
+  await page.goto("/settings/integrations");
+  const card = page.getByRole("region", { name: "ВКонтакте" });
+  await card.getByLabel("ID сообщества").fill(VK_COMMUNITY);
+  await card.getByLabel("Строка подтверждения").fill("a1b2c3d4");
+  await card.getByLabel("Ключ доступа").fill(VK_KEY);
+  await card.getByLabel("Секретный ключ (необязательно)").fill("mYs3cr3tK3y");
+  await card.getByRole("switch", { name: /Синхронизация/ }).click();
+  await card.getByRole("button", { name: "Сохранить" }).click();
+  await expect(card.getByRole("status")).toContainText("Подключено. Вставьте адрес в настройки Callback API сообщества.");
+  await expect(card.getByText(/Вставьте этот адрес в настройках сообщества/)).toBeVisible();
+  const url = (await card.locator(".id-box code").innerText()).trim();
+  expect(url).toBe(baseURL + "/mp/webhooks/vk/" + VK_COMMUNITY);
+  expect(vkApi.calls[0]).toMatchObject({ method: "groups.getById", form: { group_id: VK_COMMUNITY, access_token: VK_KEY, v: "5.199" } });
+  await expect(card.getByText("Сохранён: " + VK_KEY.slice(0, 2) + "…" + VK_KEY.slice(-2) + ". Оставьте поле пустым, чтобы не менять.")).toHaveCount(1);
+
+  // VK confirms the address: the answer is the confirmation string; then a customer writes.
+  const api = await request.newContext();
+  const confirmation = await api.post(url, { data: { type: "confirmation", group_id: Number(VK_COMMUNITY), event_id: "c" + rnd(), v: "5.199", secret: "mYs3cr3tK3y" } });
+  expect(await confirmation.text()).toBe("a1b2c3d4");
+  const sample = JSON.parse(JSON.parse(fs.readFileSync(path.resolve("../events/vk-webhook/message-new.json"), "utf8")).body);
+  const peer = 100000000 + Math.floor(Math.random() * 1e6);
+  const question = "Здравствуйте! Есть в наличии? " + rnd();
+  sample.event_id = "e" + rnd() + rnd();
+  sample.secret = "mYs3cr3tK3y";
+  sample.object.message = { ...sample.object.message, from_id: peer, peer_id: peer, text: question, date: Math.floor(Date.now() / 1000) };
+  const posted = await api.post(url, { data: JSON.stringify(sample), headers: { "Content-Type": "application/json" } });
+  expect(await posted.text()).toBe("ok");
+
+  await page.goto("/dialogs");
+  const row = page.getByRole("navigation", { name: "Диалоги" }).getByRole("link").filter({ hasText: question });
+  await expect(row.getByRole("img", { name: "ВКонтакте" })).toBeVisible({ timeout: 15_000 });
+  await row.click();
+  const answer = "Да, есть " + rnd();
+  const reply = page.getByRole("textbox", { name: "Ответ посетителю" });
+  await reply.fill(answer);
+  await reply.press("Enter");
+  const mine = page.getByRole("log", { name: "Сообщения диалога" }).locator(".msg-operator").filter({ hasText: answer });
+  await expect(mine.getByRole("img", { name: "Отправлено" })).toBeVisible({ timeout: 15_000 });
+  const sent = vkApi.calls.find((c) => c.method === "messages.send" && c.form.message === answer);
+  expect(sent?.form).toMatchObject({ peer_id: String(peer), access_token: VK_KEY });
+  expect(sent?.form.random_id).toMatch(/^-?\d+$/);
+  await screenshot(page, "messengers-vk-dialog-ru");
   await api.dispose();
   await page.context().close();
 });
