@@ -23,6 +23,14 @@ const TELEGRAM_SECRET_TOKEN: &str = "secret_token";
 const VK_COMMUNITY_ID: &str = "community_id";
 const TELEGRAM_USERNAME: &str = "username";
 
+/// A Telegram bot's @username as BotFather allows it: 5–32 latin letters, digits and `_`,
+/// ending in `bot` (`shop_bot`, `ShopBot`).
+fn bot_username_ok(u: &str) -> bool {
+    (5..=32).contains(&u.len())
+        && u.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && u.to_ascii_lowercase().ends_with("bot")
+}
+
 /// An enabled integration, resolved for a webhook or a delivery, with its secrets decrypted.
 #[derive(Debug, Clone)]
 pub struct Resolved {
@@ -210,11 +218,11 @@ fn apply(r: &mut Record, change: &Change, fields: &[beseda_channels::Field], key
     if r.kind == Kind::Telegram {
         if let Some(u) = r.settings.get_mut(TELEGRAM_USERNAME) {
             *u = u.trim_start_matches('@').to_owned();
-            if !u.to_lowercase().ends_with("_bot") || !u.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            if !bot_username_ok(u) {
                 return Err(Error::invalid(
                     TELEGRAM_USERNAME,
                     "invalid_bot_username",
-                    "Имя бота — латиница, цифры и _, оканчивается на _bot",
+                    "Имя бота — 5–32 латинских букв, цифр и _, оканчивается на bot (как shop_bot или ShopBot)",
                 ));
             }
         }
@@ -439,17 +447,25 @@ mod tests {
         let (w, _) = world().await;
         let channels = FakeChannels(Default::default());
         let save_tg = |c| save(&w.app, &channels, &w.project, Kind::Telegram, c);
-        assert!(matches!(
-            save_tg(change(&[("token", "1:x"), ("username", "shop")])).await,
-            Err(Error::Invalid { code: "invalid_bot_username", .. })
-        ));
+        for bad in ["shop", "bot", "shop-bot", "магазин_bot", "a_very_long_name_of_a_shop_is_bot"] {
+            assert!(
+                matches!(
+                    save_tg(change(&[("token", "1:x"), ("username", bad)])).await,
+                    Err(Error::Invalid { field: "username", code: "invalid_bot_username", .. })
+                ),
+                "{bad}"
+            );
+        }
+        for good in ["ShopBot", "@shop_bot", "TestNameBot"] {
+            assert!(bot_username_ok(good.trim_start_matches('@')), "{good}");
+        }
         assert!(matches!(
             save_tg(change(&[("token", "1:x"), ("username", "shop_bot"), ("color", "red")])).await,
             Err(Error::Invalid { code: "unknown_field", .. })
         ));
         assert!(matches!(
             save_tg(change(&[("username", "shop_bot")])).await,
-            Err(Error::Invalid { code: "field_required", .. })
+            Err(Error::Invalid { field: "token", code: "field_required", .. })
         ));
         assert!(matches!(
             save_tg(change(&[("token", "bad"), ("username", "shop_bot")])).await,
