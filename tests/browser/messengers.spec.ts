@@ -210,14 +210,14 @@ test("the administrator connects a Telegram bot; a customer writes; the operator
   const sw = card.getByRole("switch", { name: /Синхронизация/ });
   await expect(sw).toHaveAttribute("aria-checked", "false");
 
-  // Checked before asking the server: the username must end in _bot.
+  // Checked before asking the server: the username must end in bot.
   await card.getByLabel("Токен бота").fill("1:wrong-token");
   await card.getByLabel("Имя бота").fill("beseda_test");
   await sw.click();
   await expect(sw).toHaveAttribute("aria-checked", "true");
   await expect(sw).toHaveText("Синхронизация: Включено");
   await card.getByRole("button", { name: "Сохранить" }).click();
-  await expect(card.getByText("Имя бота — латиница, цифры и _, оканчивается на _bot")).toBeVisible();
+  await expect(card.getByText("Имя бота — 5–32 латинских букв, цифр и _, оканчивается на bot (как shop_bot или ShopBot)")).toBeVisible();
   await expect(card.getByLabel("Имя бота")).toBeFocused();
 
   // A token Telegram refuses: the card says so, nothing is registered.

@@ -1,6 +1,7 @@
 // «Синхронизации» without the page: each platform's settings form (the field names the server
 // expects, beseda_channels' `FIELDS`), the form's values from a saved integration, the change
-// to send (an empty secret keeps the stored one), the checks before sending, the status line,
+// to send (an empty secret keeps the stored one), the checks before sending (the same as the
+// server's in integrations.rs), the status line,
 // and a platform's failure reason in the reader's language.
 import type { Integration, IntegrationChange, IntegrationKind } from "./api";
 import type { Key, T } from "./i18n";
@@ -50,7 +51,8 @@ export function toChange(kind: IntegrationKind, values: Record<string, string>, 
   return { enabled, show_operator_name: showOperatorName, settings };
 }
 
-export const isBotUsername = (v: string) => /^[A-Za-z0-9_]+_bot$/i.test(v.trim().replace(/^@/, ""));
+/** A bot's @username as BotFather allows it: 5–32 latin letters, digits and _, ending in bot. */
+export const isBotUsername = (v: string) => /^[A-Za-z0-9_]{2,29}bot$/i.test(v.trim().replace(/^@/, ""));
 
 /**
  * The first problem the server would refuse, before asking it: a required field empty (a

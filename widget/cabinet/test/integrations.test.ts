@@ -46,6 +46,10 @@ test("the form is checked before asking the server", () => {
   assert.equal(checkForm(tg({ settings: { token: "12…xY" } }), { token: "", username: "shop_bot" }), null, "a stored token counts");
   assert.deepEqual(checkForm(tg(), { token: "1:x", username: "shop" }), { field: "username", key: "int.badUsername" });
   assert.equal(checkForm(tg(), { token: "1:x", username: "@Shop_Bot" }), null);
+  for (const good of ["ShopBot", "TestNameBot", "abbot"]) assert.equal(checkForm(tg(), { token: "1:x", username: good }), null, good);
+  for (const bad of ["bot", "shop-bot", "магазин_bot", "a_very_long_name_of_a_shop_is_bot"]) {
+    assert.deepEqual(checkForm(tg(), { token: "1:x", username: bad }), { field: "username", key: "int.badUsername" }, bad);
+  }
   const vk = tg({ kind: "vk" });
   assert.equal(checkForm(vk, { community_id: "1", confirmation_code: "c", access_token: "k", secret_key: "" }), null, "the secret key is optional");
   assert.deepEqual(checkForm(vk, { community_id: "1", confirmation_code: "", access_token: "k" }), { field: "confirmation_code", key: "int.required" });
