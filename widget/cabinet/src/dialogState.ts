@@ -1,7 +1,7 @@
 // Pure helpers of the Dialogs page (§10): which folder a dialog is in, keeping the three lists
 // in step with what arrives over the WebSocket, messages without duplicates, read marks,
 // list times in the user's time zone, the typing throttle. Unit-tested.
-import type { Delivery, Dialog, Folder, Message } from "./api";
+import type { Dialog, Folder, Message } from "./api";
 import { formatPhone } from "./format";
 import type { Lang } from "./i18n";
 
@@ -57,22 +57,15 @@ export function findDialog(lists: Lists, id: string): Dialog | undefined {
 /** How many dialogs of a folder have unread visitor messages. */
 export const unreadDialogs = (list: Dialog[]) => list.filter((d) => d.unread > 0).length;
 
-const DELIVERY_RANK = { queued: 0, sent: 1, delivered: 2, read: 3 } as const;
-
 /**
- * The delivery state to show when two copies of a message meet: snapshots race (the reply's
- * response, still «queued», may come after the frame that says it was sent), so a state only
- * moves forward; a failure stands, and a failed message may be queued again («Отправить ещё раз»).
+ * Messages with `m` added or replaced (same id), oldest first. Frames arrive in the server's
+ * order and replace; an HTTP answer (a reply's, «Отправить ещё раз»'s) races them, so with
+ * `keepDelivery` — a frame about the message came after the request was made — the copy held
+ * keeps its delivery state (the answer's «queued» never takes back a «sent» or a failure).
  */
-export function laterDelivery(old: Delivery | undefined, next: Delivery | undefined): Delivery | undefined {
-  if (!old || !next || next.state === "failed" || old.state === "failed") return next || old;
-  return DELIVERY_RANK[next.state] >= DELIVERY_RANK[old.state] ? next : old;
-}
-
-/** Messages with `m` added or replaced (same id; its delivery state never goes back), oldest first. */
-export function mergeMessage(list: Message[], m: Message): Message[] {
+export function mergeMessage(list: Message[], m: Message, keepDelivery = false): Message[] {
   const i = list.findIndex((x) => x.id === m.id);
-  const out = i >= 0 ? list.map((x, j) => (j === i ? { ...m, delivery: laterDelivery(x.delivery, m.delivery) } : x)) : [...list, m];
+  const out = i >= 0 ? list.map((x, j) => (j === i ? (keepDelivery ? { ...m, delivery: x.delivery } : m) : x)) : [...list, m];
   return i >= 0 ? out : out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 

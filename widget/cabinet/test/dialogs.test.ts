@@ -10,7 +10,6 @@ import {
   folderOf,
   freshest,
   listTime,
-  laterDelivery,
   mergeMessage,
   newClientId,
   readByVisitor,
@@ -75,20 +74,16 @@ test("messages merge without duplicates, oldest first; ✓✓ follows the visito
   assert.equal(readByVisitor(m("01", "visitor", "", { read: true }), { visitor_read_up_to: "09" }), false);
 });
 
-test("a messenger reply's delivery state only moves forward when copies race", () => {
+test("a late HTTP answer keeps the delivery state a newer frame gave", () => {
   const at = "2026-11-20T10:02:00Z";
   let list = [m("03", "operator", at, { delivery: { state: "sent" } })];
-  list = mergeMessage(list, m("03", "operator", at, { delivery: { state: "queued" } }));
-  assert.deepEqual(list[0]!.delivery, { state: "sent" }, "the reply's late response does not take «sent» back");
-  list = mergeMessage(list, m("03", "operator", at, { delivery: { state: "read" } }));
-  list = mergeMessage(list, m("03", "operator", at, { delivery: { state: "delivered" } }));
-  assert.deepEqual(list[0]!.delivery, { state: "read" });
+  list = mergeMessage(list, m("03", "operator", at, { delivery: { state: "queued" }, text: "edited" }), true);
+  assert.deepEqual([list[0]!.delivery, list[0]!.text], [{ state: "sent" }, "edited"]);
   list = mergeMessage(list, m("03", "operator", at, { delivery: { state: "failed", reason: "blocked_by_user" } }));
-  assert.deepEqual(list[0]!.delivery, { state: "failed", reason: "blocked_by_user" });
+  assert.deepEqual(list[0]!.delivery, { state: "failed", reason: "blocked_by_user" }, "a frame replaces");
   list = mergeMessage(list, m("03", "operator", at, { delivery: { state: "queued" } }));
   assert.deepEqual(list[0]!.delivery, { state: "queued" }, "sent again");
-  assert.equal(laterDelivery(undefined, { state: "sent" })?.state, "sent");
-  assert.equal(laterDelivery({ state: "sent" }, undefined)?.state, "sent");
+  assert.deepEqual(mergeMessage([], m("04", "operator", at, { delivery: { state: "queued" } }), true)[0]!.delivery, { state: "queued" });
 });
 
 test("names: the contact's name, phone or e-mail, else a visitor tag", () => {

@@ -59,7 +59,8 @@ export function Conversation({
   actionErr: string;
   onClose: () => void;
   onReopen: () => void;
-  onSent: (m: Message, d: Dialog, clientId: string) => void;
+  /** An HTTP answer about a message; `since`: when its request was made. */
+  onSent: (m: Message, d: Dialog, clientId: string, since: number) => void;
   onBack: () => void;
   onRetryLoad: () => void;
   fields: Field[];
@@ -110,8 +111,9 @@ export function Conversation({
     ]);
     stick.current = true;
     try {
+      const since = Date.now();
       const r = await sendReply(pid, dialogId, text, clientId);
-      onSent(r.message, r.dialog, clientId);
+      onSent(r.message, r.dialog, clientId, since);
     } catch (e) {
       setPending((p) => p.map((x) => (x.clientId === clientId ? { ...x, state: "failed", error: errorText(e, t) } : x)));
     }
@@ -138,7 +140,7 @@ export function Conversation({
       );
       lastDay = day;
     }
-    rows.push(<Bubble m={m} d={d} label={label} pid={pid} onChanged={(x) => d && onSent(x, d, "")} />);
+    rows.push(<Bubble m={m} d={d} label={label} pid={pid} onChanged={(x, since) => d && onSent(x, d, "", since)} />);
   }
 
   return (
@@ -270,7 +272,7 @@ function Bubble({
   d: Dialog | null;
   label: (id: string) => string;
   pid: string;
-  onChanged: (m: Message) => void;
+  onChanged: (m: Message, since: number) => void;
 }) {
   const { t, lang } = useI18n();
   const { user } = useSession();
@@ -284,7 +286,8 @@ function Bubble({
     setBusy(true);
     setErr("");
     try {
-      onChanged(await sendAgain(pid, m.dialog_id, m.id));
+      const since = Date.now();
+      onChanged(await sendAgain(pid, m.dialog_id, m.id), since);
     } catch (e) {
       setErr(errorText(e, t));
     } finally {
