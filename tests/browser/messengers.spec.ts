@@ -198,7 +198,7 @@ function update(text: string, userId: number, firstName: string): string {
 }
 
 test("the administrator connects a Telegram bot; a customer writes; the operator answers and sees it sent", async ({ browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const page = await cabinet(browser);
   await page.getByRole("navigation", { name: "Главное меню" }).getByRole("link", { name: "Настройки" }).click();
   await page.getByRole("tab", { name: "Синхронизации" }).click();
@@ -263,7 +263,7 @@ test("the administrator connects a Telegram bot; a customer writes; the operator
   await page.getByRole("navigation", { name: "Главное меню" }).getByRole("link", { name: "Диалоги" }).click();
   const list = page.getByRole("navigation", { name: "Диалоги" });
   const row = list.getByRole("link").filter({ hasText: name });
-  await expect(row).toBeVisible({ timeout: 15_000 });
+  await expect(row).toBeVisible({ timeout: 30_000 });
   await expect(row.getByRole("img", { name: "Telegram" })).toBeVisible();
   await expect(row).toContainText(question);
   await row.click();
@@ -279,7 +279,7 @@ test("the administrator connects a Telegram bot; a customer writes; the operator
   await reply.fill(answer);
   await reply.press("Enter");
   const mine = log.locator(".msg-operator").filter({ hasText: answer });
-  await expect(mine.getByRole("img", { name: "Отправлено" })).toBeVisible({ timeout: 15_000 });
+  await expect(mine.getByRole("img", { name: "Отправлено" })).toBeVisible({ timeout: 30_000 });
   expect(bot.accepted).toContainEqual(expect.objectContaining({ chat_id: userId, text: answer }));
   await screenshot(page, "messengers-dialog-ru");
 
@@ -289,11 +289,11 @@ test("the administrator connects a Telegram bot; a customer writes; the operator
   await reply.fill(second);
   await reply.press("Enter");
   const failed = log.locator(".msg-operator").filter({ hasText: second });
-  await expect(failed).toContainText("Не доставлено: клиент заблокировал бота", { timeout: 15_000 });
+  await expect(failed).toContainText("Не доставлено: клиент заблокировал бота", { timeout: 30_000 });
   await screenshot(page, "messengers-failed-ru");
   bot.blocked = false;
   await failed.getByRole("button", { name: "Отправить ещё раз" }).click();
-  await expect(failed.getByRole("img", { name: "Отправлено" })).toBeVisible({ timeout: 15_000 });
+  await expect(failed.getByRole("img", { name: "Отправлено" })).toBeVisible({ timeout: 30_000 });
   await expect(failed).not.toContainText("Не доставлено");
   expect(bot.accepted.filter((m) => m.text === second)).toHaveLength(1);
   expect(bot.calls.filter((c) => c.method === "sendMessage" && c.body.text === second)).toHaveLength(2);
@@ -302,7 +302,7 @@ test("the administrator connects a Telegram bot; a customer writes; the operator
 });
 
 test("a VK community: the address to paste, the confirmation, a customer's message and the reply", async ({ browser }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(150_000);
   const page = await cabinet(browser);
   await page.goto("/settings/integrations");
   const card = page.getByRole("region", { name: "ВКонтакте" });
@@ -334,14 +334,14 @@ test("a VK community: the address to paste, the confirmation, a customer's messa
 
   await page.goto("/dialogs");
   const row = page.getByRole("navigation", { name: "Диалоги" }).getByRole("link").filter({ hasText: question });
-  await expect(row.getByRole("img", { name: "ВКонтакте" })).toBeVisible({ timeout: 15_000 });
+  await expect(row.getByRole("img", { name: "ВКонтакте" })).toBeVisible({ timeout: 30_000 });
   await row.click();
   const answer = "Да, есть " + rnd();
   const reply = page.getByRole("textbox", { name: "Ответ посетителю" });
   await reply.fill(answer);
   await reply.press("Enter");
   const mine = page.getByRole("log", { name: "Сообщения диалога" }).locator(".msg-operator").filter({ hasText: answer });
-  await expect(mine.getByRole("img", { name: "Отправлено" })).toBeVisible({ timeout: 15_000 });
+  await expect(mine.getByRole("img", { name: "Отправлено" })).toBeVisible({ timeout: 30_000 });
   const sent = vkApi.calls.find((c) => c.method === "messages.send" && c.form.message === answer);
   expect(sent?.form).toMatchObject({ peer_id: String(peer), access_token: VK_KEY });
   expect(sent?.form.random_id).toMatch(/^-?\d+$/);
@@ -351,7 +351,7 @@ test("a VK community: the address to paste, the confirmation, a customer's messa
 });
 
 test("«Синхронизации» and the Telegram dialog in English and on a phone (screenshots)", async ({ browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   for (const [lang, phone] of [
     ["en", false],
     ["ru", true],
