@@ -143,6 +143,7 @@ const PAGES = [
   "/settings/notifications",
   "/settings/blacklist",
   "/settings/advanced",
+  "/settings/integrations",
   "/settings/tariff",
   "/settings/widget",
   "/settings/widget/chat",
@@ -157,7 +158,7 @@ const PAGES = [
 const shotName = (p: string) => (p === "/" ? "dashboard" : p.slice(1).replace(/\//g, "-"));
 
 test("10: every page and settings tab in English has no Russian outside user data (screenshots)", async ({ browser }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(420_000);
   const en = await signedIn(browser, { lang: "en" });
   const theirs = await userWords(pid);
   const left: string[] = [];

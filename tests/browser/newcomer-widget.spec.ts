@@ -102,8 +102,11 @@ test("3, 2: the header tells the truth offline, and the chat comes when an opera
   await expect(head).toContainText("Онлайн");
   await page.context().close();
 
-  // Outside working hours: the header says when we answer.
-  await configure((s) => (s.chat.hours = Array.from({ length: 7 }, () => Array<boolean>(24).fill(false).map((_, h) => h === 3))));
+  // Outside working hours (one hour a day, twelve hours from now in the project's Moscow time):
+  // the header says when we answer.
+  const moscowHour = (new Date().getUTCHours() + 3) % 24;
+  const open = (moscowHour + 12) % 24;
+  await configure((s) => (s.chat.hours = Array.from({ length: 7 }, () => Array<boolean>(24).fill(false).map((_, h) => h === open))));
   const late = await visitor(browser, false);
   const p2 = await openPanel(late);
   await expect(p2.locator(".bsd-head").getByRole("heading")).toHaveText("Сейчас нас нет в сети");

@@ -133,7 +133,7 @@ async fn a_telegram_bot_is_saved_with_its_secret_masked_and_removed() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         (e["error"]["code"].as_str(), e["error"]["field"].as_str()),
-        (Some("invalid_bot_username"), Some("settings"))
+        (Some("invalid_bot_username"), Some("username"))
     );
     let (status, e) =
         call(&r, "PUT", &format!("/api/v1/projects/{pid}/integrations/icq"), &token, json!({"enabled": false})).await;

@@ -193,7 +193,8 @@ pub async fn list(app: &App, project_id: &str) -> Result<Vec<View>> {
 }
 
 /// Applies the cabinet's change to a record: unknown fields refused, secrets sealed (an empty
-/// one keeps the stored value), the Telegram username checked.
+/// one keeps the stored value), the Telegram username checked. An error names the setting
+/// (`username`, `token`…) so the cabinet shows it at its input.
 fn apply(r: &mut Record, change: &Change, fields: &[beseda_channels::Field], key: &SecretKey) -> Result<()> {
     for (name, value) in &change.settings {
         let field = fields

@@ -92,6 +92,8 @@ function Workspace({ pid, accesses }: { pid: string; accesses: Access[] }) {
   const [sideOpen, setSideOpen] = useState(false);
 
   const openRef = useRef(open);
+  // When the last frame about each message came: an HTTP answer older than it keeps its delivery state.
+  const frameAt = useRef(new Map<string, number>());
   openRef.current = open;
   const listsRef = useRef(lists);
   listsRef.current = lists;
@@ -173,6 +175,7 @@ function Workspace({ pid, accesses }: { pid: string; accesses: Access[] }) {
           first = false;
           break;
         case "message": {
+          frameAt.current.set(f.message.id, Date.now());
           const o = openRef.current;
           const viewing = !!o && o.id === f.dialog.id;
           const dialog = viewing && answer && f.message.from === "visitor" && document.visibilityState === "visible" ? { ...f.dialog, unread: 0 } : f.dialog;
@@ -266,9 +269,10 @@ function Workspace({ pid, accesses }: { pid: string; accesses: Access[] }) {
     }
   }
 
-  function onSent(m: Message, d: Dialog, clientId: string) {
+  function onSent(m: Message, d: Dialog, clientId: string, since: number) {
     setPending((p) => p.filter((x) => x.clientId !== clientId));
-    setOpen((cur) => (cur && cur.id === d.id ? { ...cur, dialog: freshest(cur.dialog, d), messages: mergeMessage(cur.messages, m) } : cur));
+    const framed = (frameAt.current.get(m.id) || 0) >= since;
+    setOpen((cur) => (cur && cur.id === d.id ? { ...cur, dialog: freshest(cur.dialog, d), messages: mergeMessage(cur.messages, m, framed) } : cur));
     setLists((l) => (l ? applyDialog(l, d, me) : l));
   }
 

@@ -1,5 +1,5 @@
 // /settings — project settings (§2–§5, §8–§10): tabs Основные, Чат на сайте, Команда, Уведомления,
-// Черный список, Расширенные, Тариф.
+// Черный список, Расширенные, Синхронизации, Тариф.
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import {
   canManage,
@@ -20,6 +20,7 @@ import { settingsPath, settingsTab, type SettingsTab } from "./routes";
 import { sphereName } from "./Projects";
 import { AdvancedTab } from "./settings/Advanced";
 import { BlacklistTab } from "./settings/Blacklist";
+import { IntegrationsTab } from "./settings/Integrations";
 import { NotificationsTab } from "./settings/Notifications";
 import { TariffTab } from "./settings/Tariff";
 import { TeamTab } from "./settings/Team";
@@ -53,6 +54,7 @@ const TABS: { id: SettingsTab; title: Key }[] = [
   { id: "notifications", title: "settings.tab.notifications" },
   { id: "blacklist", title: "settings.tab.blacklist" },
   { id: "advanced", title: "settings.tab.advanced" },
+  { id: "integrations", title: "settings.tab.integrations" },
   { id: "tariff", title: "settings.tab.tariff" },
 ];
 
@@ -135,6 +137,7 @@ export function SettingsPage({ onCreate }: { onCreate: () => void }) {
         {tab === "notifications" && <NotificationsTab {...props} />}
         {tab === "blacklist" && <BlacklistTab {...props} />}
         {tab === "advanced" && <AdvancedTab {...props} />}
+        {tab === "integrations" && <IntegrationsTab {...props} />}
         {tab === "tariff" && <TariffTab {...props} onBillingChanged={reload} />}
         {tab === "widget" && <WidgetTab {...props} />}
       </div>

@@ -404,6 +404,34 @@ export const operators = (pid: string) => api<{ operators: Operator[] }>(P(pid) 
 export const setSchedule = (pid: string, user_ids: string[], schedule: boolean[][] | null) =>
   api<{ operators: Operator[] }>(P(pid) + "/operators/schedule", { method: "PUT", body: { user_ids, schedule } }).then((r) => r.operators || []);
 
+// ---- messenger integrations («Синхронизации», §6)
+export type IntegrationKind = "telegram" | "vk" | "viber";
+export const INTEGRATION_KINDS: IntegrationKind[] = ["telegram", "vk", "viber"];
+
+/** An integration as the server shows it: secret settings masked like `12…xY`. */
+export interface Integration {
+  kind: IntegrationKind;
+  enabled: boolean;
+  enabled_at: string | null;
+  show_operator_name: boolean;
+  /** Where the platform sends webhooks (pasted by hand for VK); null until saved. */
+  webhook_url: string | null;
+  settings: Record<string, string>;
+  status: { webhook_registered: boolean; last_inbound_at: string | null; last_error: string | null };
+}
+
+/** What the cabinet saves: a secret setting left empty keeps its stored value. */
+export interface IntegrationChange {
+  enabled: boolean;
+  show_operator_name: boolean;
+  settings: Record<string, string>;
+}
+
+export const integrations = (pid: string) => api<{ integrations: Integration[] }>(P(pid) + "/integrations").then((r) => r.integrations || []);
+export const saveIntegration = (pid: string, kind: IntegrationKind, change: IntegrationChange) =>
+  api<Integration>(P(pid) + "/integrations/" + kind, { method: "PUT", body: change });
+export const checkIntegration = (pid: string, kind: IntegrationKind) => api<Integration>(P(pid) + "/integrations/" + kind + "/check", { method: "POST", body: {} });
+
 // ---- website widget (§8, §9)
 export const widgetSettings = (pid: string) => api<WidgetSettings>(P(pid) + "/widget-settings");
 export const saveWidgetSettings = (pid: string, s: WidgetSettings) => api<WidgetSettings>(P(pid) + "/widget-settings", { method: "PUT", body: s });

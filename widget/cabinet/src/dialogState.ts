@@ -57,10 +57,15 @@ export function findDialog(lists: Lists, id: string): Dialog | undefined {
 /** How many dialogs of a folder have unread visitor messages. */
 export const unreadDialogs = (list: Dialog[]) => list.filter((d) => d.unread > 0).length;
 
-/** Messages with `m` added or replaced (same id), oldest first. */
-export function mergeMessage(list: Message[], m: Message): Message[] {
+/**
+ * Messages with `m` added or replaced (same id), oldest first. Frames arrive in the server's
+ * order and replace; an HTTP answer (a reply's, «Отправить ещё раз»'s) races them, so with
+ * `keepDelivery` — a frame about the message came after the request was made — the copy held
+ * keeps its delivery state (the answer's «queued» never takes back a «sent» or a failure).
+ */
+export function mergeMessage(list: Message[], m: Message, keepDelivery = false): Message[] {
   const i = list.findIndex((x) => x.id === m.id);
-  const out = i >= 0 ? list.map((x, j) => (j === i ? m : x)) : [...list, m];
+  const out = i >= 0 ? list.map((x, j) => (j === i ? (keepDelivery ? { ...m, delivery: x.delivery } : m) : x)) : [...list, m];
   return i >= 0 ? out : out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
@@ -74,13 +79,17 @@ export function readByVisitor(m: Message, d: Pick<Dialog, "visitor_read_up_to">)
 }
 
 /** The contact's name, phone or e-mail; null for an anonymous visitor. */
-export function contactName(d: Pick<Dialog, "contact">): string | null {
+export function contactName(d: Pick<Dialog, "contact" | "chat">): string | null {
   const c = d.contact || {};
   for (const k of ["name", "phone", "email"]) {
     const v = c[k];
     if (typeof v === "string" && v.trim()) return k === "phone" ? formatPhone(v.trim()) : v.trim();
   }
-  return null;
+  // A messenger customer without a card yet: the name or @username the platform shows.
+  const name = d.chat?.name?.trim();
+  if (name) return name;
+  const username = d.chat?.username?.trim();
+  return username ? "@" + username.replace(/^@/, "") : null;
 }
 
 /** A short stable number for an anonymous visitor: «Посетитель 4F2A». */

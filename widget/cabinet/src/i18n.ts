@@ -3,6 +3,7 @@ import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { dialogsEn, dialogsRu } from "./strings-dialogs";
 import { errorsEn, errorsRu } from "./strings-errors";
+import { integrationsEn, integrationsRu } from "./strings-integrations";
 import { widgetEn, widgetRu } from "./strings-widget";
 
 export type Lang = "ru" | "en";
@@ -384,6 +385,7 @@ export const ru = {
   ...dialogsRu,
   ...widgetRu,
   ...errorsRu,
+  ...integrationsRu,
 };
 
 export type Key = keyof typeof ru;
@@ -764,6 +766,7 @@ export const en: Record<Key, string> = {
   ...dialogsEn,
   ...widgetEn,
   ...errorsEn,
+  ...integrationsEn,
 };
 
 export const dictionaries: Record<Lang, Record<Key, string>> = { ru, en };

@@ -50,8 +50,8 @@ export function parseRoute(pathname: string): Route {
 }
 
 /** Tabs of the project settings, each at /settings/<tab> (the first one at /settings). */
-export type SettingsTab = "main" | "team" | "notifications" | "blacklist" | "advanced" | "tariff" | "widget";
-export const SETTINGS_TABS: SettingsTab[] = ["main", "team", "notifications", "blacklist", "advanced", "tariff", "widget"];
+export type SettingsTab = "main" | "team" | "notifications" | "blacklist" | "advanced" | "tariff" | "widget" | "integrations";
+export const SETTINGS_TABS: SettingsTab[] = ["main", "team", "notifications", "blacklist", "advanced", "tariff", "widget", "integrations"];
 
 export function settingsTab(pathname: string): SettingsTab | null {
   const p = clean(pathname);

@@ -544,6 +544,11 @@ export function Tabs<K extends string>({
 }) {
   const { t } = useI18n();
   const refs = useRef<(HTMLAnchorElement | null)[]>([]);
+  // On a narrow screen the bar scrolls sideways: keep the current tab in sight.
+  useEffect(() => {
+    const el = refs.current[tabs.findIndex((x) => x.id === current)];
+    if (el && el.scrollIntoView) el.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }, [current]);
   function onKey(e: KeyboardEvent, i: number) {
     const d = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
     if (!d) return;

@@ -74,11 +74,28 @@ test("messages merge without duplicates, oldest first; ✓✓ follows the visito
   assert.equal(readByVisitor(m("01", "visitor", "", { read: true }), { visitor_read_up_to: "09" }), false);
 });
 
+test("a late HTTP answer keeps the delivery state a newer frame gave", () => {
+  const at = "2026-11-20T10:02:00Z";
+  let list = [m("03", "operator", at, { delivery: { state: "sent" } })];
+  list = mergeMessage(list, m("03", "operator", at, { delivery: { state: "queued" }, text: "edited" }), true);
+  assert.deepEqual([list[0]!.delivery, list[0]!.text], [{ state: "sent" }, "edited"]);
+  list = mergeMessage(list, m("03", "operator", at, { delivery: { state: "failed", reason: "blocked_by_user" } }));
+  assert.deepEqual(list[0]!.delivery, { state: "failed", reason: "blocked_by_user" }, "a frame replaces");
+  list = mergeMessage(list, m("03", "operator", at, { delivery: { state: "queued" } }));
+  assert.deepEqual(list[0]!.delivery, { state: "queued" }, "sent again");
+  assert.deepEqual(mergeMessage([], m("04", "operator", at, { delivery: { state: "queued" } }), true)[0]!.delivery, { state: "queued" });
+});
+
 test("names: the contact's name, phone or e-mail, else a visitor tag", () => {
   assert.equal(contactName(d("a", { contact: { phone: "+79990000000", name: " Мария " } })), "Мария");
   assert.equal(contactName(d("a", { contact: { email: "a@b.ru" } })), "a@b.ru");
   assert.equal(contactName(d("a", { contact: { phone: "+79123456789" } })), "+7 912 345-67-89");
   assert.equal(contactName(d("a")), null);
+  const chat = { integration_id: "i", chat_id: "42", name: null, username: null, avatar_url: null };
+  assert.equal(contactName(d("a", { chat: { ...chat, name: "Пётр" }, contact: { name: "Пётр Иванов" } })), "Пётр Иванов");
+  assert.equal(contactName(d("a", { chat: { ...chat, name: " Пётр " } })), "Пётр");
+  assert.equal(contactName(d("a", { chat: { ...chat, username: "petr" } })), "@petr");
+  assert.equal(contactName(d("a", { chat })), null);
   assert.equal(visitorTag("0190f3a2-7c1d-4f2a"), "4F2A");
 });
 

@@ -21,6 +21,8 @@ test("profile, reset and the settings tabs", () => {
   assert.equal(settingsTab("/settings"), "main");
   assert.equal(settingsTab("/settings/"), "main");
   assert.equal(settingsTab("/settings/tariff"), "tariff");
+  assert.equal(settingsTab("/settings/integrations"), "integrations");
+  assert.equal(settingsPath("integrations"), "/settings/integrations");
   assert.equal(settingsTab("/settings/blacklist?x=1"), "blacklist");
   assert.equal(settingsTab("/settings/nope"), null);
   assert.equal(settingsPath("main"), "/settings");

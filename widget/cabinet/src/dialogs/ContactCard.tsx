@@ -26,6 +26,9 @@ export function ContactCard({ dialog, fields }: { dialog: Dialog; fields: Field[
   const url = dialog.page_url || "";
   const requested = dialog.pending_contact_request?.fields || [];
   const name = contactName(dialog);
+  // A messenger customer's @username, when the platform gives one and it is not the title.
+  const username = dialog.chat?.username?.replace(/^@/, "");
+  const handle = username && name !== "@" + username ? "@" + username : null;
 
   return (
     <section class="contact" aria-labelledby="contact-title">
@@ -35,7 +38,7 @@ export function ContactCard({ dialog, fields }: { dialog: Dialog; fields: Field[
         </span>
         <div class="contact-who">
           <h2 id="contact-title">{name || t("dialogs.visitor", { TAG: visitorTag(dialog.visitor_id) })}</h2>
-          <p class="muted small">{name ? t("dialogs.visitor", { TAG: visitorTag(dialog.visitor_id) }) : t("contact.anonymous")}</p>
+          <p class="muted small">{handle || (name ? t("dialogs.visitor", { TAG: visitorTag(dialog.visitor_id) }) : t("contact.anonymous"))}</p>
         </div>
       </div>
       <dl class="facts">

@@ -1,5 +1,6 @@
 // The open dialog: messages of the visitor, the operators and the system (auto-messages) as
-// bubbles with read marks (✓ sent, ✓✓ read by the visitor), «Посетитель печатает…», and the
+// bubbles with read marks (✓ sent, ✓✓ read by the visitor; a messenger reply: queued, sent,
+// delivered, read, or failed with the platform's reason and «Отправить ещё раз»), «Посетитель печатает…», and the
 // reply box — Enter sends, Shift+Enter is a new line, at most 4000 characters, typing pings at
 // most every 3 s, a failed reply keeps its client_id so «Повторить» never doubles it.
 import type { ComponentChildren } from "preact";
@@ -12,6 +13,7 @@ import { IconAlert, IconArchive, IconBack, IconDialogs, IconReopen, IconSend, Ic
 import { useSession } from "../state";
 import { errorText, LoadError, Loading } from "../ui";
 import { MESSAGE_MAX, type Field } from "../widgetSettings";
+import { reasonText } from "../integrations";
 import { ChannelIcon } from "./ChannelIcon";
 import { dialogTitle } from "./List";
 
@@ -57,7 +59,8 @@ export function Conversation({
   actionErr: string;
   onClose: () => void;
   onReopen: () => void;
-  onSent: (m: Message, d: Dialog, clientId: string) => void;
+  /** An HTTP answer about a message; `since`: when its request was made. */
+  onSent: (m: Message, d: Dialog, clientId: string, since: number) => void;
   onBack: () => void;
   onRetryLoad: () => void;
   fields: Field[];
@@ -108,8 +111,9 @@ export function Conversation({
     ]);
     stick.current = true;
     try {
+      const since = Date.now();
       const r = await sendReply(pid, dialogId, text, clientId);
-      onSent(r.message, r.dialog, clientId);
+      onSent(r.message, r.dialog, clientId, since);
     } catch (e) {
       setPending((p) => p.map((x) => (x.clientId === clientId ? { ...x, state: "failed", error: errorText(e, t) } : x)));
     }
@@ -136,7 +140,7 @@ export function Conversation({
       );
       lastDay = day;
     }
-    rows.push(<Bubble m={m} d={d} label={label} pid={pid} onChanged={(x) => d && onSent(x, d, "")} />);
+    rows.push(<Bubble m={m} d={d} label={label} pid={pid} onChanged={(x, since) => d && onSent(x, d, "", since)} />);
   }
 
   return (
@@ -268,7 +272,7 @@ function Bubble({
   d: Dialog | null;
   label: (id: string) => string;
   pid: string;
-  onChanged: (m: Message) => void;
+  onChanged: (m: Message, since: number) => void;
 }) {
   const { t, lang } = useI18n();
   const { user } = useSession();
@@ -282,7 +286,8 @@ function Bubble({
     setBusy(true);
     setErr("");
     try {
-      onChanged(await sendAgain(pid, m.dialog_id, m.id));
+      const since = Date.now();
+      onChanged(await sendAgain(pid, m.dialog_id, m.id), since);
     } catch (e) {
       setErr(errorText(e, t));
     } finally {
@@ -314,7 +319,7 @@ function Bubble({
             <>
               <IconAlert />
               <span class="delivery-failed">
-                {t("dialogs.failed")}: {failed}
+                {t("dialogs.failed")}: {reasonText(failed, t)}
               </span>
               <button type="button" class="link-btn" disabled={busy} onClick={again}>
                 {t("dialogs.sendAgain")}
@@ -325,8 +330,16 @@ function Bubble({
             <span class="marks" role="img" aria-label={t("dialogs.queued")} title={t("dialogs.queued")}>
               ⏱
             </span>
+          ) : m.delivery?.state === "sent" ? (
+            <span class="marks" role="img" aria-label={t("dialogs.sent")} title={t("dialogs.sent")}>
+              ✓
+            </span>
+          ) : m.delivery?.state === "delivered" ? (
+            <span class="marks" role="img" aria-label={t("dialogs.delivered")} title={t("dialogs.delivered")}>
+              ✓✓
+            </span>
           ) : m.delivery ? (
-            <DeliveryMarks read={m.delivery.state === "read"} />
+            <DeliveryMarks read />
           ) : (
             m.from !== "visitor" && <DeliveryMarks read={read} />
           )}
