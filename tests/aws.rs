@@ -10,6 +10,7 @@
 //! stage's management endpoint is a recorder on loopback: the real SDK client signs and posts
 //! to it, it keeps every frame per connection and answers 410 Gone for closed connections.
 //! The table is wrapped in a counter of the calls each step makes (the README's cost figures).
+//! Last, the project moves to the one-server mode: `beseda --aws export`, `beseda import`.
 
 use async_trait::async_trait;
 use aws_lambda_events::event::apigw::ApiGatewayWebsocketProxyRequest;
@@ -22,7 +23,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use beseda_aws::testing::Moto;
 use beseda_domain::App;
-use beseda_ports::table::{Condition, Item, Page, Query, StoreError, TableStore, Write};
+use beseda_ports::table::{Condition, Cursor, Item, Page, Query, StoreError, TableStore, Write};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -97,6 +98,10 @@ impl TableStore for Counting {
         self.writes.fetch_add(items.len(), Ordering::SeqCst);
         self.inner.put_batch(items).await
     }
+    async fn scan(&self, pk_prefix: &str, after: Option<Cursor>, limit: usize) -> Result<Page, StoreError> {
+        self.reads.fetch_add(1, Ordering::SeqCst);
+        self.inner.scan(pk_prefix, after, limit).await
+    }
 }
 
 /// The deployment: the functions' routers as their Lambdas serve them, the realtime and
@@ -115,6 +120,8 @@ struct Deployment {
 }
 
 const SITE: &str = "https://shop.example";
+/// The front door: the cabinet's origin, which API Gateway does not see as its host.
+const PUBLIC_URL: &str = "https://chat.example.ru";
 const SOURCE_IP: &str = "198.51.100.7";
 
 impl Deployment {
@@ -128,7 +135,7 @@ impl Deployment {
 
         // A private server: the sent mail is read back from its global record.
         let moto = Moto::start();
-        let env = moto.deployment(&ws_endpoint, "https://chat.example.ru").await;
+        let env = moto.deployment(&ws_endpoint, PUBLIC_URL).await;
         for (name, value) in &env {
             // SAFETY: this test binary holds one test, and it sets the environment before
             // anything in it reads the environment.
@@ -140,10 +147,10 @@ impl Deployment {
         let limits = widget_api::Limits { per_visitor: 100, per_ip: 1000 };
         Deployment {
             moto,
-            cabinet: beseda_lambda::edge(cabinet_api::router(app.clone())),
-            operator: beseda_lambda::edge(operator_api::router(app.clone())),
-            journal: beseda_lambda::edge(journal_api::router(app.clone())),
-            widget: beseda_lambda::edge(widget_api::router(app.clone(), limits)),
+            cabinet: beseda_lambda::edge(cabinet_api::router(app.clone()), PUBLIC_URL),
+            operator: beseda_lambda::edge(operator_api::router(app.clone()), PUBLIC_URL),
+            journal: beseda_lambda::edge(journal_api::router(app.clone()), PUBLIC_URL),
+            widget: beseda_lambda::edge(widget_api::router(app.clone(), limits), PUBLIC_URL),
             app,
             env,
             sockets,
@@ -167,15 +174,19 @@ impl Deployment {
     async fn http(&self, method: &str, path: &str, auth: Auth<'_>, body: Option<Value>) -> (StatusCode, Value) {
         self.invocations.fetch_add(1, Ordering::SeqCst);
         let (path, query) = path.split_once('?').unwrap_or((path, ""));
-        let mut headers = json!({ "host": "chat.example.ru", "user-agent": "e2e", "x-forwarded-for": "1.1.1.1" });
+        let host = "abc123.execute-api.us-east-1.amazonaws.com";
+        let mut headers = json!({ "host": host, "user-agent": "e2e", "x-forwarded-for": "1.1.1.1" });
         match auth {
-            Auth::Operator(token) => headers["authorization"] = json!(format!("Bearer {token}")),
+            Auth::Operator(token) => {
+                headers["authorization"] = json!(format!("Bearer {token}"));
+                headers["origin"] = json!(PUBLIC_URL);
+            }
             Auth::Visitor(token) => {
                 headers["authorization"] = json!(format!("Bearer {token}"));
                 headers["origin"] = json!(SITE);
             }
             Auth::Site => headers["origin"] = json!(SITE),
-            Auth::None => {}
+            Auth::None => headers["origin"] = json!(PUBLIC_URL),
         }
         if body.is_some() {
             headers["content-type"] = json!("application/json");
@@ -187,8 +198,8 @@ impl Deployment {
             "rawQueryString": query,
             "headers": headers,
             "requestContext": {
-                "accountId": "123456789012", "apiId": "api", "domainName": "chat.example.ru",
-                "domainPrefix": "chat", "requestId": "e2e", "routeKey": "$default", "stage": "$default",
+                "accountId": "123456789012", "apiId": "abc123", "domainName": host,
+                "domainPrefix": "abc123", "requestId": "e2e", "routeKey": "$default", "stage": "$default",
                 "time": "29/Nov/2026:10:00:00 +0000", "timeEpoch": 1_795_860_000_000u64,
                 "http": { "method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": SOURCE_IP, "userAgent": "e2e" }
             },
@@ -414,6 +425,31 @@ async fn the_aws_deployment_serves_the_whole_chat() {
         mails.iter().any(|m| m.contains("owner@shop.example")),
         "SES sent the notification to the administrator: {mails:?}"
     );
+
+    // The project moves to the one-server mode: exported from AWS, imported into a data folder.
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("project.jsonl");
+    let beseda = |args: &[&str], aws_env: bool| {
+        let mut command = std::process::Command::new(beseda_e2e::binary());
+        command.args(args);
+        if aws_env {
+            command.envs(aws.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        let out = command.output().expect("beseda runs");
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "beseda {args:?}: {text}");
+        text
+    };
+    let file_arg = file.to_str().unwrap();
+    beseda(&["--aws", "export", "--project", &pid, "--file", file_arg], true);
+    let exported = std::fs::read_to_string(&file).unwrap();
+    assert!(exported.contains("Здравствуйте! Есть доставка?") && exported.contains("owner@shop.example"));
+    let data = folder.path().join("data");
+    let data_arg = data.to_str().unwrap();
+    let imported = beseda(&["--data", data_arg, "import", "--file", file_arg], false);
+    assert!(imported.contains(&format!("imported {} item(s)", exported.lines().count())), "{imported}");
+    let again = beseda(&["--data", data_arg, "export", "--project", &pid], false);
+    assert_eq!(again.lines().filter(|l| l.starts_with('{')).count(), exported.lines().count());
 
     println!("per page view (config, visitor, socket): reads, writes, invocations = {page_view:?}");
     println!("per visitor message: reads, writes, invocations = {visitor_message:?}");

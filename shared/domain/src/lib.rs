@@ -18,6 +18,7 @@ pub mod realtime;
 pub mod secrets;
 pub mod team;
 pub mod throttle;
+pub mod transfer;
 pub mod widget;
 
 pub use error::{Error, Result};
