@@ -23,6 +23,8 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use beseda_aws::testing::Moto;
 use beseda_domain::App;
+use beseda_ports::Ports;
+use beseda_ports::atomic::{Atomic, Outgoing};
 use beseda_ports::table::{Condition, Cursor, Item, Page, Query, StoreError, TableStore, Write};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
@@ -62,6 +64,7 @@ async fn post_to_connection(
 /// transaction or a batch).
 struct Counting {
     inner: Arc<dyn TableStore>,
+    atomic: Arc<dyn Atomic>,
     reads: AtomicUsize,
     writes: AtomicUsize,
 }
@@ -69,6 +72,14 @@ struct Counting {
 impl Counting {
     fn take(&self) -> (usize, usize) {
         (self.reads.swap(0, Ordering::SeqCst), self.writes.swap(0, Ordering::SeqCst))
+    }
+}
+
+#[async_trait]
+impl Atomic for Counting {
+    async fn commit(&self, writes: Vec<Write>, sends: Vec<Outgoing>) -> Result<(), StoreError> {
+        self.writes.fetch_add(writes.len(), Ordering::SeqCst);
+        self.atomic.commit(writes, sends).await
     }
 }
 
@@ -142,8 +153,9 @@ impl Deployment {
             unsafe { std::env::set_var(name, value) };
         }
         let mut app = beseda_lambda::app_from_env().await.expect("the functions start on the template's environment");
-        let table = Arc::new(Counting { inner: app.ports.table.clone(), reads: 0.into(), writes: 0.into() });
-        app.ports.table = table.clone();
+        let p = app.ports.clone();
+        let table = Arc::new(Counting { inner: p.table, atomic: p.atomic, reads: 0.into(), writes: 0.into() });
+        app.ports = Ports::new(table.clone(), table.clone(), p.queue, p.mail, p.blobs, p.realtime, p.clock);
         let limits = widget_api::Limits { per_visitor: 100, per_ip: 1000 };
         Deployment {
             moto,

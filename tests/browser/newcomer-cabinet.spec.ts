@@ -157,13 +157,13 @@ const PAGES = [
 const shotName = (p: string) => (p === "/" ? "dashboard" : p.slice(1).replace(/\//g, "-"));
 
 test("10: every page and settings tab in English has no Russian outside user data; screenshots in both languages", async ({ browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const en = await signedIn(browser, { lang: "en" });
   const theirs = await userWords(pid);
   const left: string[] = [];
   for (const p of PAGES) {
     await en.goto(p);
-    await expect(en.locator(".splash, [aria-busy=true]")).toHaveCount(0);
+    await expect(en.locator(".splash, [aria-busy=true]")).toHaveCount(0, { timeout: 20_000 });
     await en.waitForLoadState("networkidle");
     for (const w of await russianLeft(en)) if (!theirs.has(w.split(" ")[0]!)) left.push(p + ": " + w);
     await screenshot(en, "cabinet-en-" + shotName(p));

@@ -85,6 +85,7 @@ const MATRIX: &[(&str, &str, Need)] = &[
     ("post", "/widget/v1/projects/{pid}/read", Widget),
     ("post", "/widget/v1/projects/{pid}/requests", Widget),
     ("post", "/widget/v1/projects/{pid}/callbacks", Widget),
+    ("get", "/widget/v1/projects/{pid}/operators/{uid}/avatar", Widget),
 ];
 
 /// Bodies for routes whose access check needs more than `{}` to be reached.

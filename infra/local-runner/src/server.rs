@@ -125,11 +125,16 @@ pub async fn run(data: PathBuf, embedded: Embedded, options: Options) -> anyhow:
     println!("  API docs:   {base}/api/openapi.json");
     println!("  Outbox:     {base}/outbox");
     println!("  Health:     {base}/healthz");
+    let note = data.join("first-login.txt");
     if let Some((email, password)) = first {
-        let note = data.join("first-login.txt");
         std::fs::write(&note, format!("{email}\n{password}\n"))?;
         restrict(&note)?;
         println!("  First login: {email} / {password}  (also in {}; change it after logging in)", note.display());
+    }
+    if let Ok(text) = std::fs::read_to_string(&note)
+        && let [email, password, ..] = text.lines().collect::<Vec<_>>()[..]
+    {
+        tokio::spawn(forget_changed_password(app.clone(), note, email.to_owned(), password.to_owned()));
     }
     if !options.static_dir.join("cabinet/index.html").exists() {
         println!(
@@ -145,6 +150,21 @@ pub async fn run(data: PathBuf, embedded: Embedded, options: Options) -> anyhow:
         })
         .await?;
     Ok(())
+}
+
+/// first-login.txt keeps the generated password only while it works: once the administrator
+/// changes it, the note says so instead.
+async fn forget_changed_password(app: App, note: PathBuf, email: String, password: String) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+        if let Ok(false) = accounts::password_is(&app, &email, &password).await {
+            let text = format!("{email}\n(the first password was changed; this file no longer holds it)\n");
+            if let Err(e) = std::fs::write(&note, text) {
+                tracing::warn!(error = %e, "first-login.txt not updated");
+            }
+            return;
+        }
+    }
 }
 
 #[cfg(unix)]

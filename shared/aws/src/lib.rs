@@ -6,6 +6,7 @@
 //! watch` can point every client at `moto_server` on loopback. The tests run the contract
 //! suites of `beseda-contract` against `moto_server` (see the `testing` module, feature `testing`).
 
+pub mod atomic;
 pub mod blobs;
 pub mod mail;
 pub mod queue;
@@ -14,6 +15,7 @@ pub mod table;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use atomic::AwsAtomic;
 pub use blobs::S3Blobs;
 pub use mail::SesMailer;
 pub use queue::{QueueUrls, SqsQueue};
@@ -37,12 +39,15 @@ fn env(name: &str) -> Result<String, String> {
 pub async fn ports_from_env() -> Result<Ports, String> {
     let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
     let clock = Arc::new(SystemClock);
-    Ok(Ports {
-        table: Arc::new(DynamoTable::new(aws_sdk_dynamodb::Client::new(&config), env("TABLE_NAME")?, clock.clone())),
-        queue: Arc::new(SqsQueue::from_env(aws_sdk_sqs::Client::new(&config), beseda_ports::queue::QUEUES)?),
-        mail: Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(&config))),
-        blobs: Arc::new(S3Blobs::new(S3Blobs::client(&config), env("BLOB_BUCKET")?)),
-        realtime: Arc::new(ApiGatewayRealtime::new(&config, &env("WS_ENDPOINT")?)),
+    let table = Arc::new(DynamoTable::new(aws_sdk_dynamodb::Client::new(&config), env("TABLE_NAME")?, clock.clone()));
+    let queue = Arc::new(SqsQueue::from_env(aws_sdk_sqs::Client::new(&config), beseda_ports::queue::QUEUES)?);
+    Ok(Ports::new(
+        table.clone(),
+        Arc::new(AwsAtomic::new(table, queue.clone())),
+        queue,
+        Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(&config))),
+        Arc::new(S3Blobs::new(S3Blobs::client(&config), env("BLOB_BUCKET")?)),
+        Arc::new(ApiGatewayRealtime::new(&config, &env("WS_ENDPOINT")?)),
         clock,
-    })
+    ))
 }

@@ -48,6 +48,11 @@ pub struct SqsQueue {
 }
 
 impl SqsQueue {
+    /// Whether the adapter knows the logical queue.
+    pub fn knows(&self, queue: &str) -> bool {
+        self.queues.contains_key(queue)
+    }
+
     /// An adapter over queues whose URLs, and their DLQs', are known.
     pub fn new(client: Client, queues: HashMap<String, QueueUrls>) -> Self {
         let queues = queues

@@ -3,8 +3,10 @@
 //! bucket; each mail test has a server of its own, since sent mail is global to a server.
 
 use beseda_aws::testing::Moto;
-use beseda_aws::{DynamoTable, S3Blobs, SesMailer, SqsQueue};
-use beseda_contract::{blobs, blobs_contract, mail, mail_contract, queue, queue_contract, table, table_contract};
+use beseda_aws::{AwsAtomic, DynamoTable, S3Blobs, SesMailer, SqsQueue};
+use beseda_contract::{
+    atomic, atomic_contract, blobs, blobs_contract, mail, mail_contract, queue, queue_contract, table, table_contract,
+};
 use beseda_ports::queue::Queue;
 use beseda_ports::{Clock, FixedClock};
 use chrono::TimeZone;
@@ -28,6 +30,18 @@ async fn fresh_queue() -> queue::Fixture {
     let client = aws_sdk_sqs::Client::new(&Moto::shared().sdk_config());
     let urls = SqsQueue::create_queues(&client, &[queue::SPEC], &format!("{}-", unique())).await.unwrap();
     queue::Fixture { queue: Arc::new(SqsQueue::new(client, urls)) }
+}
+
+async fn fresh_atomic() -> atomic::Fixture {
+    let config = Moto::shared().sdk_config();
+    let dynamo = aws_sdk_dynamodb::Client::new(&config);
+    let name = unique();
+    DynamoTable::create_table(&dynamo, &name).await.unwrap();
+    let table = Arc::new(DynamoTable::new(dynamo, name, Arc::new(beseda_ports::SystemClock)));
+    let sqs = aws_sdk_sqs::Client::new(&config);
+    let urls = SqsQueue::create_queues(&sqs, &[queue::SPEC], &format!("{}-", unique())).await.unwrap();
+    let queue = Arc::new(SqsQueue::new(sqs, urls));
+    atomic::Fixture { atomic: Arc::new(AwsAtomic::new(table.clone(), queue.clone())), table, queue }
 }
 
 /// A mail read back from moto's record of raw SES mail.
@@ -73,6 +87,7 @@ async fn fresh_blobs() -> blobs::Fixture {
 
 table_contract!(crate::fresh_table);
 queue_contract!(crate::fresh_queue);
+atomic_contract!(crate::fresh_atomic);
 mail_contract!(crate::fresh_mail);
 blobs_contract!(crate::fresh_blobs);
 

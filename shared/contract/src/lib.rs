@@ -2,6 +2,7 @@
 //! case into a `#[tokio::test]` over a fixture the adapter's own test file builds. The embedded
 //! adapters run them on a temporary redb file and folders; the AWS adapters on `moto_server`.
 
+pub mod atomic;
 pub mod blobs;
 pub mod mail;
 pub mod queue;
@@ -48,6 +49,24 @@ macro_rules! queue_contract {
                 dead_letter_after_max_receives_then_replay,
                 batch_receive,
                 delay_over_fifteen_minutes_is_refused
+            ]
+        );
+    };
+}
+
+/// Expands to one test per atomic case; `$fresh` gives `atomic::Fixture` over an empty table
+/// and queues that know `queue::SPEC`.
+#[macro_export]
+macro_rules! atomic_contract {
+    ($fresh:path) => {
+        $crate::__cases!(
+            atomic_contract,
+            $fresh,
+            atomic,
+            [
+                writes_and_sends_commit_together,
+                a_refused_commit_writes_and_sends_nothing,
+                an_unknown_queue_or_a_long_delay_is_refused_before_writing
             ]
         );
     };

@@ -141,6 +141,14 @@ pub async fn find_by_email(app: &App, email: &str) -> Result<Option<Profile>> {
     Ok(find_stored(app, email).await?.map(|(s, _)| s.profile))
 }
 
+/// Whether `password` is the account's password now, with no session and no throttle: the
+/// local runner's first-login note asks whether the generated password was changed.
+pub async fn password_is(app: &App, email: &str, password: &str) -> Result<bool> {
+    let Some((stored, _)) = find_stored(app, email).await? else { return Ok(false) };
+    let (password, hash) = (password.to_owned(), stored.password_hash);
+    Ok(tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash)).await.unwrap_or(false))
+}
+
 async fn find_stored(app: &App, email: &str) -> Result<Option<(Stored, u64)>> {
     let Ok(email) = normalize_email(email) else {
         return Ok(None);
@@ -424,6 +432,15 @@ mod tests {
 
     async fn user(app: &App, email: &str) -> Profile {
         create_user(app, NewUser { email: email.into(), ..Default::default() }, "password1").await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn password_is_checks_without_a_session() {
+        let (app, _, _) = testing::app();
+        user(&app, "p@x.ru").await;
+        assert!(password_is(&app, "P@x.ru", "password1").await.unwrap());
+        assert!(!password_is(&app, "p@x.ru", "password2").await.unwrap());
+        assert!(!password_is(&app, "nobody@x.ru", "password1").await.unwrap());
     }
 
     #[tokio::test]

@@ -190,7 +190,7 @@ pub struct LedgerEntry {
     pub note: String,
 }
 
-fn key(project_id: &str) -> (String, String) {
+pub(crate) fn key(project_id: &str) -> (String, String) {
     (format!("project#{project_id}"), "billing".into())
 }
 

@@ -76,6 +76,13 @@ fn pk(project_id: &str) -> String {
     format!("project#{project_id}")
 }
 
+/// The blacklist as read at most a few seconds ago (forgotten at once when this process
+/// changes it): what every visitor's message is checked against, without a scan per message.
+pub async fn recent(app: &App, project_id: &str) -> Result<Blacklist> {
+    let items = app.ports.recent.query_recent(&pk(project_id), "blacklist#").await?;
+    Ok(Blacklist(items.iter().map(|i| i.decode()).collect::<std::result::Result<_, _>>()?))
+}
+
 pub async fn load(app: &App, project_id: &str) -> Result<Blacklist> {
     let mut entries = Vec::new();
     let mut cursor = None;

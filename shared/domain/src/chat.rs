@@ -8,7 +8,7 @@ use crate::accounts::Profile;
 use crate::journal::{self, Channel, Lead};
 use crate::notify::{Group, Template};
 use crate::widget::{self, ContactRequest, FieldKind};
-use crate::{App, Error, Result, accounts, billing, blacklist, phone, projects, realtime, secrets, team};
+use crate::{App, Error, Result, accounts, blacklist, cache, online, phone, projects, realtime, secrets, team};
 use beseda_ports::queue::TIMERS;
 use beseda_ports::table::{Condition, Item, Query, StoreError, Write};
 use chrono::{DateTime, Utc};
@@ -47,7 +47,7 @@ fn presence_key(project_id: &str, user_id: &str) -> (String, String) {
     (format!("project#{project_id}"), format!("presence#{user_id}"))
 }
 
-fn settings_key(project_id: &str) -> (String, String) {
+pub(crate) fn settings_key(project_id: &str) -> (String, String) {
     (format!("project#{project_id}"), "widget".into())
 }
 
@@ -111,6 +111,7 @@ pub async fn set_presence(app: &App, project_id: &str, user_id: &str, online: bo
         p.since = app.now();
     }
     save_presence(app, project_id, user_id, &p, version).await?;
+    online::set(app, project_id, user_id, online).await?;
     realtime::push_to_operators(
         app,
         project_id,
@@ -215,25 +216,18 @@ pub async fn operators(app: &App, project_id: &str) -> Result<Vec<Operator>> {
     Ok(out)
 }
 
-/// The operators of a project who are online now.
-pub async fn online_operators(app: &App, project_id: &str) -> Result<Vec<String>> {
-    let page =
-        app.ports.table.query(Query::partition(format!("project#{project_id}")).prefix("presence#").limit(500)).await?;
-    let online: Vec<String> = page
-        .items
-        .iter()
-        .filter(|i| i.body["online"].as_bool() == Some(true))
-        .map(|i| i.sk.trim_start_matches("presence#").to_owned())
-        .collect();
-    let mut out = Vec::new();
-    for user_id in online {
-        if let Some((m, _)) = projects::membership(app, project_id, &user_id).await? {
-            if m.accesses.contains(&Access::Operator) {
-                out.push(user_id);
-            }
+/// The first operator of a project to have gone online who still is (and still is an
+/// operator), as read at most a few seconds ago.
+pub async fn first_online_operator(app: &App, project_id: &str) -> Result<Option<online::Online>> {
+    for o in online::recent(app, project_id).await? {
+        let (pk, sk) = projects::member_key(project_id, &o.user_id);
+        if let Some(item) = app.ports.recent.get_recent(&pk, &sk).await?
+            && item.decode::<projects::Membership>()?.accesses.contains(&Access::Operator)
+        {
+            return Ok(Some(o));
         }
     }
-    Ok(out)
+    Ok(None)
 }
 
 // ---- what the widget is told ----
@@ -271,15 +265,12 @@ fn next_open(hours: &widget::Hours, timezone: &str, now: DateTime<Utc>) -> Optio
 }
 
 pub async fn public_config(app: &App, project_id: &str, ip: Option<IpAddr>) -> Result<PublicConfig> {
-    let (project, _) = projects::get(app, project_id).await?;
-    let (s, _) = settings(app, project_id).await?;
-    let (account, _) = billing::load(app, project_id).await?;
+    let project = cache::project(app, project_id).await?;
+    let s = cache::settings(app, project_id).await?;
+    let account = cache::account(app, project_id).await?;
     let now = app.now();
-    let online = online_operators(app, project_id).await?;
-    let operator_name = match online.first() {
-        Some(id) => accounts::get_profile(app, id).await.map(|p| display_name(&p)).unwrap_or_default(),
-        None => String::new(),
-    };
+    let online = first_online_operator(app, project_id).await?;
+    let operator_name = online.as_ref().map(|o| o.name.clone()).unwrap_or_default();
     let hidden_nets = blacklist::Blacklist(
         s.other
             .hidden_for_ips
@@ -298,7 +289,7 @@ pub async fn public_config(app: &App, project_id: &str, ip: Option<IpAddr>) -> R
     let tz = project.timezone.as_str();
     let chat_open = widget::is_open(&s.chat.hours, tz, now);
     let chat = serde_json::json!({
-        "enabled": s.chat.enabled && account.site_chat(now) && !online.is_empty() && chat_open,
+        "enabled": s.chat.enabled && account.site_chat(now) && online.is_some() && chat_open,
         "name": s.chat.name,
         "open_now": chat_open,
         "next_open": if chat_open { None } else { next_open(&s.chat.hours, tz, now) },
@@ -340,7 +331,7 @@ pub async fn public_config(app: &App, project_id: &str, ip: Option<IpAddr>) -> R
         icon_mode: s.appearance.icon_mode,
         initiators: s.other.initiators,
         hidden,
-        operators_online: !online.is_empty(),
+        operators_online: online.is_some(),
         fields: s.fields,
         chat,
         form,
@@ -490,7 +481,7 @@ pub async fn messages(app: &App, project_id: &str, dialog_id: &str, after: Optio
     page.items.iter().map(|i| i.decode().map_err(Error::from)).collect()
 }
 
-fn display_name(p: &Profile) -> String {
+pub(crate) fn display_name(p: &Profile) -> String {
     let name = format!("{} {}", p.first_name, p.last_name).trim().to_owned();
     if name.is_empty() { p.email.split('@').next().unwrap_or_default().to_owned() } else { p.first_name.clone() }
 }
@@ -544,7 +535,7 @@ async fn check_blacklist(
     ip: Option<IpAddr>,
     contact: &BTreeMap<String, String>,
 ) -> Result<()> {
-    let list = blacklist::load(app, project_id).await?;
+    let list = blacklist::recent(app, project_id).await?;
     let sender = blacklist::Sender {
         visitor_id: Some(visitor_id),
         ip,
@@ -558,8 +549,8 @@ async fn check_blacklist(
 }
 
 /// A visitor writes. A new dialog starts when there is none (or the last was closed); the
-/// message, the dialog and the retry claim are written together; then the operators are told
-/// and the "not read in N s" timer is set.
+/// message, the dialog, the retry claim and the message's timers are written together; then
+/// the operators are told.
 pub async fn send_from_visitor(
     app: &App,
     project_id: &str,
@@ -593,7 +584,7 @@ pub async fn send_from_visitor(
             ));
         }
     }
-    let (s, _) = settings(app, project_id).await?;
+    let s = cache::settings(app, project_id).await?;
     let now = app.now();
     let open = current.as_ref().filter(|(d, _)| d.status == Status::Open);
     let mut greeting = None;
@@ -672,7 +663,8 @@ pub async fn send_from_visitor(
         let (pk, sk) = visitor_key(project_id, &v.id);
         writes.push(Write::Put { item: Item::new(pk, sk, to_json(&v)?), condition: Condition::Exists });
     }
-    match app.ports.table.transact(writes).await {
+    let timers = crate::timers::after_visitor_message(&s, &dialog, &message.id)?;
+    match app.ports.atomic.commit(writes, timers).await {
         Ok(()) => {}
         Err(StoreError::TransactionCancelled) => {
             return Err(Error::conflict(
@@ -695,23 +687,8 @@ pub async fn send_from_visitor(
         };
         journal::record(app, project_id, &format!("dialog#{}", dialog.id), lead).await?;
     }
-    // The push and the timer are independent: one goes to sockets, the other to the queue.
     let frame = serde_json::json!({ "type": "message", "dialog": dialog, "message": message });
-    let push = realtime::push_to_operators(app, project_id, &frame);
-    let timer = async {
-        if s.chat.unread.enabled && !(s.chat.no_auto_after_reply && dialog.operator_replied) {
-            let timer = Timer::Unread {
-                project_id: project_id.into(),
-                dialog_id: dialog.id.clone(),
-                message_id: message.id.clone(),
-            };
-            schedule(app, timer, s.chat.unread.after_secs).await?;
-        }
-        arm_auto_close(app, &s, project_id, &dialog.id, &message.id).await
-    };
-    let (pushed, scheduled) = tokio::join!(push, timer);
-    pushed?;
-    scheduled?;
+    realtime::push_to_operators(app, project_id, &frame).await?;
     Ok((message, dialog))
 }
 
@@ -1246,20 +1223,6 @@ pub async fn fire(app: &App, body: &str) -> Result<bool> {
     }
 }
 
-/// Arms the auto-close of a dialog after a visitor's message, if the project wants it.
-async fn arm_auto_close(
-    app: &App,
-    s: &widget::Settings,
-    project_id: &str,
-    dialog_id: &str,
-    message_id: &str,
-) -> Result<()> {
-    let Some(minutes) = s.chat.auto_close_minutes.filter(|m| *m > 0) else { return Ok(()) };
-    let timer =
-        Timer::AutoClose { project_id: project_id.into(), dialog_id: dialog_id.into(), message_id: message_id.into() };
-    schedule(app, timer, minutes.saturating_mul(60)).await
-}
-
 async fn auto_close(app: &App, project_id: &str, dialog_id: &str, message_id: &str) -> Result<bool> {
     let (s, _) = settings(app, project_id).await?;
     let Some(minutes) = s.chat.auto_close_minutes.filter(|m| *m > 0) else { return Ok(false) };
@@ -1331,6 +1294,7 @@ async fn auto_message(app: &App, project_id: &str, dialog_id: &str, message_id: 
 mod tests {
     use super::*;
     use crate::accounts::NewUser;
+    use crate::billing;
     use crate::projects::NewProject;
     use crate::team::NewMember;
     use crate::testing;

@@ -6,18 +6,23 @@ pub mod accounts;
 pub mod backoff;
 pub mod billing;
 pub mod blacklist;
+pub mod cache;
 pub mod chat;
 pub mod domains;
 pub mod error;
 pub mod journal;
 pub mod keys;
 pub mod notify;
+pub mod online;
 pub mod phone;
+#[cfg(test)]
+mod port_calls;
 pub mod projects;
 pub mod realtime;
 pub mod secrets;
 pub mod team;
 pub mod throttle;
+pub mod timers;
 pub mod transfer;
 pub mod widget;
 

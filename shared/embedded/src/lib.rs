@@ -5,6 +5,7 @@
 //! to an outbox folder of `.eml` files; blobs to a folder; realtime pushes to the sockets the
 //! local runner holds open.
 
+pub mod atomic;
 pub mod blobs;
 pub mod db;
 pub mod outbox;
@@ -12,6 +13,7 @@ pub mod queue;
 pub mod realtime;
 pub mod table;
 
+pub use atomic::EmbeddedAtomic;
 pub use blobs::FolderBlobs;
 pub use db::Db;
 pub use outbox::Outbox;
@@ -27,6 +29,7 @@ use std::sync::Arc;
 pub struct Embedded {
     pub ports: Ports,
     pub table: Arc<RedbTable>,
+    pub atomic: Arc<EmbeddedAtomic>,
     pub hub: Arc<LocalHub>,
     pub outbox: Arc<Outbox>,
 }
@@ -38,13 +41,16 @@ pub fn open(data: &Path, queues: &[QueueSpec], clock: Arc<dyn Clock>) -> Result<
     let table = Arc::new(RedbTable::new(db.clone(), clock.clone()));
     let hub = Arc::new(LocalHub::default());
     let outbox = Arc::new(Outbox::open(&data.join("outbox")).map_err(|e| e.to_string())?);
-    let ports = Ports {
-        table: table.clone(),
-        queue: Arc::new(EmbeddedQueue::new(db, queues, clock.clone())),
-        mail: outbox.clone(),
-        blobs: Arc::new(FolderBlobs::open(&data.join("blobs")).map_err(|e| e.to_string())?),
-        realtime: hub.clone(),
+    let queue = Arc::new(EmbeddedQueue::new(db.clone(), queues, clock.clone()));
+    let atomic = Arc::new(EmbeddedAtomic::new(db, table.clone(), queue.clone()));
+    let ports = Ports::new(
+        table.clone(),
+        atomic.clone(),
+        queue,
+        outbox.clone(),
+        Arc::new(FolderBlobs::open(&data.join("blobs")).map_err(|e| e.to_string())?),
+        hub.clone(),
         clock,
-    };
-    Ok(Embedded { ports, table, hub, outbox })
+    );
+    Ok(Embedded { ports, table, atomic, hub, outbox })
 }

@@ -91,6 +91,19 @@ fn write<T>(tx: &WriteTransaction, work: impl FnOnce(&mut Rows) -> Result<T, Que
     work(&mut rows)
 }
 
+/// A checked message, ready to be written in a transaction.
+pub(crate) struct NewMessage {
+    queue: &'static str,
+    pub(crate) id: String,
+    msg: Message,
+}
+
+impl NewMessage {
+    pub(crate) fn put(&self, tx: &WriteTransaction) -> Result<(), QueueError> {
+        write(tx, |rows| save(rows, self.queue, &self.id, None, &self.msg))
+    }
+}
+
 pub struct EmbeddedQueue {
     db: Db,
     specs: HashMap<String, QueueSpec>,
@@ -106,6 +119,28 @@ impl EmbeddedQueue {
             clock,
             notify: Arc::new(Notify::new()),
         }
+    }
+
+    /// A message to send, checked, with its id, for [`NewMessage::put`] in any write.
+    pub(crate) fn prepare(&self, queue: &str, body: &str, delay: Duration) -> Result<NewMessage, QueueError> {
+        let spec = self.spec(queue)?;
+        if delay > MAX_DELAY {
+            return Err(QueueError::DelayTooLong);
+        }
+        Ok(NewMessage {
+            queue: spec.name,
+            id: uuid::Uuid::now_v7().to_string(),
+            msg: Message {
+                body: body.to_owned(),
+                visible_at: self.now_ms() + delay.as_millis() as u64,
+                receive_count: 0,
+            },
+        })
+    }
+
+    /// Wakes the receivers after a commit that sent messages.
+    pub(crate) fn woken(&self) {
+        self.notify.notify_waiters();
     }
 
     fn spec(&self, queue: &str) -> Result<QueueSpec, QueueError> {
@@ -214,20 +249,10 @@ impl EmbeddedQueue {
 #[async_trait]
 impl Queue for EmbeddedQueue {
     async fn send(&self, queue: &str, body: &str, delay: Duration) -> Result<String, QueueError> {
-        let spec = self.spec(queue)?;
-        if delay > MAX_DELAY {
-            return Err(QueueError::DelayTooLong);
-        }
-        let id = uuid::Uuid::now_v7().to_string();
-        let msg =
-            Message { body: body.to_owned(), visible_at: self.now_ms() + delay.as_millis() as u64, receive_count: 0 };
-        let key = id.clone();
-        self.db
-            .write(QueueError::Backend, move |tx: &WriteTransaction| {
-                write(tx, |rows| save(rows, spec.name, &key, None, &msg))
-            })
-            .await?;
-        self.notify.notify_waiters();
+        let new = self.prepare(queue, body, delay)?;
+        let id = new.id.clone();
+        self.db.write(QueueError::Backend, move |tx: &WriteTransaction| new.put(tx)).await?;
+        self.woken();
         Ok(id)
     }
 

@@ -61,7 +61,7 @@ impl RedbTable {
         Self { db, clock }
     }
 
-    fn now(&self) -> i64 {
+    pub(crate) fn now(&self) -> i64 {
         self.clock.now().timestamp()
     }
 
@@ -318,6 +318,53 @@ fn scan_table(db: &Database, prefix: &str, after: Option<&Cursor>, limit: usize,
     Ok(Page { items: out, next })
 }
 
+/// The limits of a transaction: at most 100 writes, each key at most once.
+pub(crate) fn check_writes(writes: &[Write]) -> Result<(), StoreError> {
+    let mut keys = HashSet::new();
+    for w in writes {
+        let key = match w {
+            Write::Put { item, .. } => (item.pk.as_str(), item.sk.as_str()),
+            Write::Delete { pk, sk, .. } | Write::Check { pk, sk, .. } => (pk.as_str(), sk.as_str()),
+        };
+        if !keys.insert(key) {
+            return Err(StoreError::Backend("a transaction names one key twice".into()));
+        }
+    }
+    if writes.len() > 100 {
+        return Err(StoreError::Backend("a transaction holds at most 100 writes".into()));
+    }
+    Ok(())
+}
+
+/// Checks every condition, then (only when all hold) makes every write, in `tx`.
+pub(crate) fn apply_writes(tx: &WriteTransaction, writes: &[Write], now: i64) -> Result<(), StoreError> {
+    let mut items = tx.open_table(ITEMS).map_err(backend)?;
+    let mut index = tx.open_table(GSI1).map_err(backend)?;
+    for w in writes {
+        let (pk, sk, condition) = match w {
+            Write::Put { item, condition } => (&item.pk, &item.sk, *condition),
+            Write::Delete { pk, sk, condition } | Write::Check { pk, sk, condition } => (pk, sk, *condition),
+        };
+        if !holds(condition, live(&items, pk, sk, now)?.as_ref()) {
+            return Err(StoreError::TransactionCancelled);
+        }
+    }
+    for w in writes {
+        match w {
+            Write::Put { item, .. } => {
+                store(&mut items, &mut index, item)?;
+            }
+            Write::Delete { pk, sk, .. } => {
+                if let Some(item) = live(&items, pk, sk, now)? {
+                    remove(&mut items, &mut index, &item)?;
+                }
+            }
+            Write::Check { .. } => {}
+        }
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl TableStore for RedbTable {
     async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
@@ -383,53 +430,9 @@ impl TableStore for RedbTable {
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
-        let mut keys = HashSet::new();
-        for w in &writes {
-            let key = match w {
-                Write::Put { item, .. } => (item.pk.clone(), item.sk.clone()),
-                Write::Delete { pk, sk, .. } | Write::Check { pk, sk, .. } => (pk.clone(), sk.clone()),
-            };
-            if !keys.insert(key) {
-                return Err(StoreError::Backend("a transaction names one key twice".into()));
-            }
-        }
-        if writes.len() > 100 {
-            return Err(StoreError::Backend("a transaction holds at most 100 writes".into()));
-        }
+        check_writes(&writes)?;
         let now = self.now();
-        self.db
-            .write(StoreError::Backend, move |tx: &WriteTransaction| {
-                {
-                    let mut items = tx.open_table(ITEMS).map_err(backend)?;
-                    let mut index = tx.open_table(GSI1).map_err(backend)?;
-                    for w in &writes {
-                        let (pk, sk, condition) = match w {
-                            Write::Put { item, condition } => (&item.pk, &item.sk, *condition),
-                            Write::Delete { pk, sk, condition } | Write::Check { pk, sk, condition } => {
-                                (pk, sk, *condition)
-                            }
-                        };
-                        if !holds(condition, live(&items, pk, sk, now)?.as_ref()) {
-                            return Err(StoreError::TransactionCancelled);
-                        }
-                    }
-                    for w in &writes {
-                        match w {
-                            Write::Put { item, .. } => {
-                                store(&mut items, &mut index, item)?;
-                            }
-                            Write::Delete { pk, sk, .. } => {
-                                if let Some(item) = live(&items, pk, sk, now)? {
-                                    remove(&mut items, &mut index, &item)?;
-                                }
-                            }
-                            Write::Check { .. } => {}
-                        }
-                    }
-                }
-                Ok(())
-            })
-            .await
+        self.db.write(StoreError::Backend, move |tx: &WriteTransaction| apply_writes(tx, &writes, now)).await
     }
 
     async fn put_batch(&self, batch: Vec<Item>) -> Result<(), StoreError> {

@@ -1,7 +1,9 @@
 //! The contract suites on the embedded adapters, each test on its own temporary data folder.
 
-use beseda_contract::{blobs, blobs_contract, mail, mail_contract, queue, queue_contract, table, table_contract};
-use beseda_embedded::{Db, EmbeddedQueue, FolderBlobs, Outbox, RedbTable};
+use beseda_contract::{
+    atomic, atomic_contract, blobs, blobs_contract, mail, mail_contract, queue, queue_contract, table, table_contract,
+};
+use beseda_embedded::{Db, EmbeddedAtomic, EmbeddedQueue, FolderBlobs, Outbox, RedbTable};
 use beseda_ports::{FixedClock, SystemClock};
 use chrono::TimeZone;
 use std::sync::Arc;
@@ -19,6 +21,13 @@ async fn fresh_table() -> table::Fixture {
 async fn fresh_queue() -> queue::Fixture {
     let db = Db::open(&temp().join("q.redb")).unwrap();
     queue::Fixture { queue: Arc::new(EmbeddedQueue::new(db, &[queue::SPEC], Arc::new(SystemClock))) }
+}
+
+async fn fresh_atomic() -> atomic::Fixture {
+    let db = Db::open(&temp().join("a.redb")).unwrap();
+    let table = Arc::new(RedbTable::new(db.clone(), Arc::new(SystemClock)));
+    let queue = Arc::new(EmbeddedQueue::new(db.clone(), &[queue::SPEC], Arc::new(SystemClock)));
+    atomic::Fixture { atomic: Arc::new(EmbeddedAtomic::new(db, table.clone(), queue.clone())), table, queue }
 }
 
 async fn fresh_mail() -> mail::Fixture {
@@ -41,5 +50,6 @@ async fn fresh_blobs() -> blobs::Fixture {
 
 table_contract!(crate::fresh_table);
 queue_contract!(crate::fresh_queue);
+atomic_contract!(crate::fresh_atomic);
 mail_contract!(crate::fresh_mail);
 blobs_contract!(crate::fresh_blobs);

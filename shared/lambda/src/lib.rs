@@ -7,5 +7,5 @@ pub mod sqs;
 pub mod startup;
 
 pub use http::{edge, run_http};
-pub use sqs::sqs_batch;
+pub use sqs::{sqs_batch, sqs_batch_later};
 pub use startup::{app_from_env, settings_from};
