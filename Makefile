@@ -58,6 +58,8 @@ widget-test: widget/node_modules/.package-lock.json
 
 template-test:
 	cfn-lint template.yaml
+	SAM_CLI_TELEMETRY=0 sam validate --lint --region us-east-1
+	$(VENV)/bin/python infra/scripts/check-template-env.py
 
 browser-test: widget
 	cargo build --locked -p beseda-local

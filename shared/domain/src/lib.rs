@@ -24,6 +24,7 @@ pub mod team;
 pub mod text;
 pub mod throttle;
 pub mod timers;
+pub mod transfer;
 pub mod widget;
 
 pub use error::{Error, Result};
