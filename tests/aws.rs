@@ -228,8 +228,10 @@ impl Deployment {
     /// One WebSocket API event through the realtime function.
     async fn socket(&self, route: &str, connection: &str, query: Value, body: Option<Value>) -> i64 {
         self.invocations.fetch_add(1, Ordering::SeqCst);
+        // A browser sends its page's origin: the cabinet's for operators, the site's for visitors.
+        let origin = if query.get("visitor").is_some() { SITE } else { "https://chat.example.ru" };
         let event = json!({
-            "headers": { "Host": "ws.example.ru", "Origin": "https://chat.example.ru" },
+            "headers": { "Host": "ws.example.ru", "Origin": origin },
             "queryStringParameters": query,
             "requestContext": {
                 "routeKey": route, "eventType": "MESSAGE", "messageDirection": "IN", "stage": "live",
