@@ -26,15 +26,7 @@ async fn broken_parameters_on_every_route_get_the_envelope() {
     let (email, password) = runner.first_login();
     let base = runner.base.clone();
     let http = reqwest::Client::new();
-    let session: Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({ "email": email, "password": password }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let session = runner.login(&email, &password).await;
     let token = session["token"].as_str().unwrap().to_owned();
     let doc: Value = http.get(format!("{base}/api/openapi.json")).send().await.unwrap().json().await.unwrap();
     let broken_query = "?limit=abc&after=a&after=b&folder=bogus&status=bogus&access=bogus&from=bogus&to=bogus";
@@ -86,13 +78,8 @@ async fn the_outbox_is_the_administrators_and_pages_carry_their_policy() {
         assert_eq!(r.status(), 401, "{page} without a session");
     }
     let login = |email: String, password: String| {
-        let (http, base) = (http.clone(), base.clone());
-        async move {
-            let r =
-                http.post(format!("{base}/api/v1/auth/login")).json(&json!({ "email": email, "password": password }));
-            let v: Value = r.send().await.unwrap().json().await.unwrap();
-            v["token"].as_str().unwrap_or_default().to_owned()
-        }
+        let runner = &runner;
+        async move { runner.login(&email, &password).await["token"].as_str().unwrap_or_default().to_owned() }
     };
     let admin = login(email, password).await;
     let r = http.get(format!("{base}/outbox.json")).bearer_auth(&admin).send().await.unwrap();

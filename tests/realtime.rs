@@ -35,15 +35,7 @@ async fn messages_go_both_ways_live_and_a_bad_frame_closes_only_its_socket() {
     let ws_base = base.replacen("http", "ws", 1);
     let http = reqwest::Client::new();
 
-    let session: Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({ "email": email, "password": password }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let session = runner.login(&email, &password).await;
     let token = session["token"].as_str().unwrap().to_owned();
     let me = session["user"]["id"].as_str().unwrap();
     let ok = |r: reqwest::Response| async move {
@@ -140,13 +132,8 @@ async fn the_feed_ends_with_logout_and_removal_and_foreign_pages_are_refused() {
     let ws_base = base.replacen("http", "ws", 1);
     let http = reqwest::Client::new();
     let login = |email: String, password: String| {
-        let (http, base) = (http.clone(), base.clone());
-        async move {
-            let r =
-                http.post(format!("{base}/api/v1/auth/login")).json(&json!({ "email": email, "password": password }));
-            let session: Value = r.send().await.unwrap().json().await.unwrap();
-            session["token"].as_str().unwrap().to_owned()
-        }
+        let runner = &runner;
+        async move { runner.login(&email, &password).await["token"].as_str().unwrap().to_owned() }
     };
     let admin = login(email, password).await;
     let me: Value =

@@ -53,6 +53,13 @@ impl Runner {
         (lines.next().unwrap_or_default().to_owned(), lines.next().unwrap_or_default().to_owned())
     }
 
+    /// Logs in over the API; the session's JSON (`token`, `user`), or the error envelope.
+    pub async fn login(&self, email: &str, password: &str) -> serde_json::Value {
+        let body = serde_json::json!({ "email": email, "password": password });
+        let r = reqwest::Client::new().post(format!("{}/api/v1/auth/login", self.base)).json(&body).send().await;
+        r.expect("the runner answers").json().await.expect("a JSON answer")
+    }
+
     /// `kill -9`: no shutdown, no flush.
     pub fn kill_hard(&mut self) {
         let _ = self.child.kill();

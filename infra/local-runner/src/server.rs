@@ -59,7 +59,8 @@ pub fn router(local: Local, static_dir: &std::path::Path) -> Router {
         .route("/widget/v1/{*rest}", any(api_404))
         .route("/webhooks/{*rest}", any(api_404))
         .fallback_service(spa);
-    beseda_http::with_layers(routes).layer(middleware::from_fn(page_policy))
+    beseda_http::with_layers(routes)
+        .layer(middleware::from_fn(page_policy))
         .layer(middleware::from_fn(peer_addr))
         .layer(middleware::from_fn(static_caching))
 }

@@ -330,7 +330,7 @@ impl Channel for Telegram {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{Loopback, Sample, creds};
+    use crate::testing::{Loopback, Sample, creds, only_message};
 
     const SECRET: &str = "bsd_Q2hhbm5lbHMtdGVzdC1zZWNyZXQtdG9rZW4";
     const BOT: &str = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
@@ -344,19 +344,13 @@ mod tests {
     }
 
     fn parse(name: &str) -> Vec<Event> {
-        let sample = Sample::load("telegram-webhook", name);
-        let channel = telegram("http://unused");
-        channel.verify(&stored(), &sample.request()).expect("the sample carries the secret");
-        let parsed = channel.parse(&stored(), &sample.request()).expect("the sample parses");
+        let parsed = Sample::load("telegram-webhook", name).parse(&telegram("http://unused"), &stored());
         assert_eq!(parsed.reply, Reply::Empty);
         parsed.events
     }
 
     fn message(name: &str) -> Inbound {
-        match parse(name).as_slice() {
-            [Event::Message(m)] => m.clone(),
-            other => panic!("{name}: {other:?}"),
-        }
+        only_message(name, &parse(name))
     }
 
     fn anna() -> User {

@@ -40,6 +40,20 @@ impl Sample {
     pub fn request(&self) -> crate::WebhookRequest<'_> {
         crate::WebhookRequest { headers: &self.headers, body: &self.body }
     }
+
+    /// Verifies and parses the sample as the webhook path does; it must pass both.
+    pub fn parse(&self, channel: &dyn crate::Channel, creds: &crate::Credentials) -> crate::Parsed {
+        channel.verify(creds, &self.request()).expect("the sample passes the channel's check");
+        channel.parse(creds, &self.request()).expect("the sample parses")
+    }
+}
+
+/// The one customer message a sample's events must be.
+pub fn only_message(name: &str, events: &[crate::Event]) -> crate::Inbound {
+    match events {
+        [crate::Event::Message(m)] => m.clone(),
+        other => panic!("{name}: {other:?}"),
+    }
 }
 
 /// A request the loopback server received.

@@ -266,7 +266,7 @@ impl Channel for Viber {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{Loopback, Sample, creds};
+    use crate::testing::{Loopback, Sample, creds, only_message};
 
     const BOT: &str = "4a1b2c3d4e5f6a7b-8c9d0e1f2a3b4c5d-6e7f8a9b0c1d2e3f";
     const USER: &str = "5h2COTj83ZE6IAsIcTEVGw==";
@@ -280,19 +280,13 @@ mod tests {
     }
 
     fn parse(name: &str) -> Vec<Event> {
-        let sample = Sample::load("viber-webhook", name);
-        let channel = viber("http://unused");
-        channel.verify(&stored(), &sample.request()).expect("the sample is signed with the token");
-        let parsed = channel.parse(&stored(), &sample.request()).expect("the sample parses");
+        let parsed = Sample::load("viber-webhook", name).parse(&viber("http://unused"), &stored());
         assert_eq!(parsed.reply, Reply::Empty);
         parsed.events
     }
 
     fn message(name: &str) -> Inbound {
-        match parse(name).as_slice() {
-            [Event::Message(m)] => m.clone(),
-            other => panic!("{name}: {other:?}"),
-        }
+        only_message(name, &parse(name))
     }
 
     fn anna() -> User {

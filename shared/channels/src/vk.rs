@@ -297,7 +297,7 @@ impl Channel for Vk {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{Loopback, Sample, creds};
+    use crate::testing::{Loopback, Sample, creds, only_message};
     use serde_json::json;
 
     const KEY: &str = "vk1.a.Gq3UuWqgXkSm1ZcTq0pbtJExampleCommunityKey";
@@ -316,19 +316,13 @@ mod tests {
     }
 
     fn parse(name: &str) -> Parsed {
-        let sample = Sample::load("vk-webhook", name);
-        let channel = vk("http://unused");
-        channel.verify(&stored(), &sample.request()).expect("the sample carries the secret");
-        channel.parse(&stored(), &sample.request()).expect("the sample parses")
+        Sample::load("vk-webhook", name).parse(&vk("http://unused"), &stored())
     }
 
     fn message(name: &str) -> Inbound {
         let parsed = parse(name);
         assert_eq!(parsed.reply, Reply::Text("ok".into()));
-        match parsed.events.as_slice() {
-            [Event::Message(m)] => m.clone(),
-            other => panic!("{name}: {other:?}"),
-        }
+        only_message(name, &parsed.events)
     }
 
     #[test]

@@ -7,11 +7,12 @@
 use async_trait::async_trait;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use beseda_channels::{Channels, Credentials, Event, Kind, Reply, WebhookError, WebhookRequest};
+use beseda_http::Path;
 use beseda_http::error::{ErrorBody, ErrorDetail};
 use std::sync::Arc;
 
