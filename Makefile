@@ -60,6 +60,7 @@ template-test:
 	cfn-lint template.yaml
 	SAM_CLI_TELEMETRY=0 sam validate --lint --region us-east-1
 	$(VENV)/bin/python infra/scripts/check-template-env.py
+	$(VENV)/bin/python infra/scripts/check-function-clients.py
 
 browser-test: widget
 	cargo build --locked -p beseda-local
@@ -74,11 +75,13 @@ api-fuzz:
 # Proof that every Lambda builds, in make test: the fast `lambda-check` profile, and the host's
 # own linker (`--compiler cargo`): no zig, whose wrapper's path in the venv would change the
 # fingerprint in every fresh clone. Deploys build with LTO: `make lambda-release` or `sam build`.
+# One function per cargo call, as `sam build` does: built together, the functions' features of
+# beseda-aws would be unified and each would link every AWS client.
 lambda-build:
-	cargo lambda build --compiler cargo --profile lambda-check --locked $(addprefix -p ,$(FUNCTIONS))
+	set -e; for f in $(FUNCTIONS); do cargo lambda build --compiler cargo --profile lambda-check --locked -p $$f; done
 
 lambda-release:
-	cargo lambda build --release --arm64 --locked $(addprefix -p ,$(FUNCTIONS))
+	set -e; for f in $(FUNCTIONS); do cargo lambda build --release --arm64 --locked -p $$f; done
 
 bench:
 	cargo bench -p beseda-embedded --bench table
