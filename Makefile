@@ -5,6 +5,8 @@
 
 PORT ?= 8080
 DATA ?= ./data
+# The Telegram Bot API emulator that `make run` starts beside the runner.
+TELEGRAM_PORT ?= 8081
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/beseda-target
 VENV := $(CURDIR)/.venv
 export PATH := $(VENV)/bin:$(PATH)
@@ -12,11 +14,11 @@ CARGO_TEST ?= cargo test --workspace --locked
 # Every Lambda function crate under functions/.
 FUNCTIONS := $(notdir $(wildcard functions/*))
 
-.PHONY: run build widget test test-deps rust-test widget-test browser-test api-fuzz template-test lambda-build lambda-release bench load clean
+.PHONY: run build widget emulators test test-deps rust-test widget-test browser-test api-fuzz template-test lambda-build lambda-release bench load clean
 
-run: widget
+run: widget emulators
 	cargo build --release --locked -p beseda-local
-	$(CARGO_TARGET_DIR)/release/beseda --data "$(DATA)" serve --port $(PORT)
+	bash infra/scripts/run.sh $(CARGO_TARGET_DIR)/release/beseda "$(DATA)" $(PORT) $(TELEGRAM_PORT)
 
 build: widget
 	cargo build --workspace --locked
@@ -26,6 +28,12 @@ widget: widget/node_modules/.package-lock.json
 
 widget/node_modules/.package-lock.json: widget/package-lock.json
 	cd widget && npm ci --no-audit --no-fund
+
+# The platforms' emulators (npm telegram-test-api), for `make run` and the end-to-end tests.
+emulators: infra/emulators/node_modules/.package-lock.json
+
+infra/emulators/node_modules/.package-lock.json: infra/emulators/package-lock.json
+	cd infra/emulators && npm ci --no-audit --no-fund
 
 test: test-deps
 	cargo fmt --all -- --check
@@ -39,7 +47,7 @@ test: test-deps
 
 # What the tests need on a fresh machine: a venv with moto_server, cfn-lint and cargo-lambda,
 # the npm packages, and Debian's chromium.
-test-deps: $(VENV)/.installed widget/node_modules/.package-lock.json
+test-deps: $(VENV)/.installed widget/node_modules/.package-lock.json emulators
 	@command -v chromium >/dev/null || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
@@ -49,7 +57,7 @@ $(VENV)/.installed: infra/requirements-test.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements-test.txt
 	touch $@
 
-rust-test:
+rust-test: emulators
 	cargo build --workspace --bins --locked
 	$(CARGO_TEST)
 
@@ -93,4 +101,4 @@ load:
 	bash infra/scripts/load.sh $(CARGO_TARGET_DIR)/release
 
 clean:
-	rm -rf widget/dist widget/node_modules $(VENV)
+	rm -rf widget/dist widget/node_modules infra/emulators/node_modules $(VENV)

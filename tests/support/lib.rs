@@ -1,5 +1,8 @@
 //! Running the real `beseda` binary for end-to-end tests: a fresh data folder, a free port,
-//! waiting for health, and the first login it printed.
+//! waiting for health, and the first login it printed; and the platforms it talks to on
+//! loopback (`platforms`).
+
+pub mod platforms;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -28,9 +31,15 @@ pub struct Runner {
 
 impl Runner {
     pub async fn start(data: &Path) -> Runner {
+        Runner::start_with(data, &[]).await
+    }
+
+    /// Started with these environment variables (the platforms' API hosts, say).
+    pub async fn start_with(data: &Path, env: &[(&str, &str)]) -> Runner {
         let port = free_port();
         let child = Command::new(binary())
             .args(["--data", data.to_str().expect("utf-8 path"), "serve", "--port", &port.to_string()])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -6,6 +6,7 @@ mod routes;
 use axum::Router;
 use axum::routing::get;
 use beseda_domain::App;
+use beseda_domain::integrations::ChannelSet;
 use std::sync::Arc;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -14,7 +15,7 @@ use utoipa_axum::routes;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Beseda API", description = "The cabinet and operator API of Beseda."),
-    components(schemas(beseda_http::error::ErrorBody, beseda_domain::chat::Folder))
+    components(schemas(beseda_http::error::ErrorBody, beseda_domain::dialogs::Folder))
 )]
 struct ApiDoc;
 
@@ -47,6 +48,9 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::billing::renew))
         .routes(routes!(routes::billing::disconnect))
         .routes(routes!(routes::widget::get, routes::widget::put))
+        .routes(routes!(routes::integrations::list))
+        .routes(routes!(routes::integrations::put, routes::integrations::delete))
+        .routes(routes!(routes::integrations::check))
         .split_for_parts()
 }
 
@@ -112,6 +116,13 @@ fn complete_operations(doc: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
+}
+
+/// Gives the integration routes the platforms' clients (the process's
+/// `beseda_channels::Channels`, a test double in tests); without them those routes answer 409
+/// `channels_unavailable`.
+pub fn with_channels(router: Router, channels: Arc<dyn ChannelSet>) -> Router {
+    router.layer(axum::Extension(channels))
 }
 
 /// The router with its state, without a fallback (see `beseda_http::finish`).

@@ -65,9 +65,14 @@ const MATRIX: &[(&str, &str, Need)] = &[
     ("get", "/api/v1/projects/{pid}/journal", Project(ViewJournal)),
     ("get", "/api/v1/projects/{pid}/widget-settings", Project(EditSettings)),
     ("put", "/api/v1/projects/{pid}/widget-settings", Project(EditSettings)),
+    ("get", "/api/v1/projects/{pid}/integrations", Project(ManageIntegrations)),
+    ("put", "/api/v1/projects/{pid}/integrations/{kind}", Project(ManageIntegrations)),
+    ("delete", "/api/v1/projects/{pid}/integrations/{kind}", Project(ManageIntegrations)),
+    ("post", "/api/v1/projects/{pid}/integrations/{kind}/check", Project(ManageIntegrations)),
     ("get", "/api/v1/projects/{pid}/dialogs", Project(ViewDialogs)),
     ("get", "/api/v1/projects/{pid}/dialogs/{did}", Project(ViewDialogs)),
     ("post", "/api/v1/projects/{pid}/dialogs/{did}/messages", Project(AnswerDialogs)),
+    ("post", "/api/v1/projects/{pid}/dialogs/{did}/messages/{mid}/send-again", Project(AnswerDialogs)),
     ("post", "/api/v1/projects/{pid}/dialogs/{did}/typing", Project(AnswerDialogs)),
     ("post", "/api/v1/projects/{pid}/dialogs/{did}/close", Project(AnswerDialogs)),
     ("post", "/api/v1/projects/{pid}/dialogs/{did}/reopen", Project(AnswerDialogs)),
@@ -116,8 +121,14 @@ async fn world() -> World {
         beseda_embedded::open(&dir, beseda_ports::queue::QUEUES, std::sync::Arc::new(beseda_ports::SystemClock))
             .unwrap()
             .ports;
-    let app =
-        App { ports, settings: Settings { mail_from: "noreply@x.ru".into(), public_url: "http://localhost".into() } };
+    let app = App {
+        ports,
+        settings: Settings {
+            mail_from: "noreply@x.ru".into(),
+            public_url: "http://localhost".into(),
+            secret_key: None,
+        },
+    };
     let (admin_id, admin) = user(&app, "admin@x.ru").await;
     let project = projects::create(&app, &admin_id, NewProject { name: "Ромашка".into(), ..Default::default() }, None)
         .await
@@ -148,7 +159,9 @@ async fn call(w: &World, method: &str, path: &str, token: Option<&str>) -> (Stat
         .replace("{pid}", &w.project)
         .replace("{uid}", "nobody")
         .replace("{id}", "nothing")
-        .replace("{did}", "nothing");
+        .replace("{did}", "nothing")
+        .replace("{mid}", "nothing")
+        .replace("{kind}", "telegram");
     let mut req = Request::builder()
         .method(method.to_uppercase().as_str())
         .uri(uri)

@@ -16,8 +16,14 @@ async fn app() -> (Router, App) {
         beseda_embedded::open(&dir, beseda_ports::queue::QUEUES, std::sync::Arc::new(beseda_ports::SystemClock))
             .unwrap()
             .ports;
-    let app =
-        App { ports, settings: Settings { mail_from: "noreply@x.ru".into(), public_url: "http://localhost".into() } };
+    let app = App {
+        ports,
+        settings: Settings {
+            mail_from: "noreply@x.ru".into(),
+            public_url: "http://localhost".into(),
+            secret_key: None,
+        },
+    };
     accounts::create_user(&app, NewUser { email: "anna@example.ru".into(), ..Default::default() }, "s3cret-pass")
         .await
         .unwrap();

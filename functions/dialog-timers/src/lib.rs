@@ -2,10 +2,10 @@
 //! delay) fires once; the domain decides whether its auto-message is still due.
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
-use beseda_domain::{App, chat};
+use beseda_domain::{App, dialogs};
 use beseda_ports::queue::TIMERS;
 
 pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
-    beseda_lambda::sqs_batch(app, TIMERS, event, |_, body| async move { chat::fire(app, &body).await.map(|_| ()) })
+    beseda_lambda::sqs_batch(app, TIMERS, event, |_, body| async move { dialogs::fire(app, &body).await.map(|_| ()) })
         .await
 }

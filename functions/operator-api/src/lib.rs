@@ -1,12 +1,13 @@
 //! The operator API (PRODUCT.md §10): the Dialogs folders, a dialog with its messages,
-//! replies, typing, closing and reopening, the online toggle, and operators' schedules.
+//! replies, sending a failed messenger delivery again, typing, closing and reopening, the
+//! online toggle, and operators' schedules.
 //! Reading needs «Аналитика», «Оператор» or the administrator; answering needs «Оператор».
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use beseda_domain::access::{Action, allows};
-use beseda_domain::chat::{self, Dialog, Folder, Message, Operator, Presence, Status};
+use beseda_domain::dialogs::{self, Dialog, Folder, Message, Operator, Presence, Status};
 use beseda_domain::widget::Hours;
 use beseda_domain::{App, Error};
 use beseda_http::error::ErrorBody;
@@ -23,6 +24,7 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(list))
         .routes(routes!(open))
         .routes(routes!(reply))
+        .routes(routes!(send_again))
         .routes(routes!(typing))
         .routes(routes!(close))
         .routes(routes!(reopen))
@@ -55,7 +57,7 @@ async fn list(
     who: ProjectMember<can::ViewDialogs>,
     Query(q): Query<FolderQuery>,
 ) -> ApiResult<Json<Dialogs>> {
-    Ok(Json(Dialogs { dialogs: chat::list(&app, &who.project_id, &who.user.id, q.folder).await? }))
+    Ok(Json(Dialogs { dialogs: dialogs::list(&app, &who.project_id, &who.user.id, q.folder).await? }))
 }
 
 #[derive(Deserialize)]
@@ -67,9 +69,13 @@ struct DialogPath {
 struct DialogView {
     dialog: Dialog,
     messages: Vec<Message>,
+    /// The messages of the customer's earlier dialogs, oldest first; each names its dialog, so
+    /// the cabinet draws a "new dialog" divider where `dialog_id` changes.
+    history: Vec<Message>,
 }
 
-/// A dialog and its messages; an operator opening it reads the visitor's messages.
+/// A dialog and its messages, after the customer's earlier dialogs; an operator opening it
+/// reads the customer's messages.
 #[utoipa::path(get, path = "/api/v1/projects/{pid}/dialogs/{did}", tag = "dialogs", params(("pid" = String, Path), ("did" = String, Path)), responses(
     (status = 200, body = DialogView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
 ))]
@@ -78,8 +84,9 @@ async fn open(
     who: ProjectMember<can::ViewDialogs>,
     Path(path): Path<DialogPath>,
 ) -> ApiResult<Json<DialogView>> {
-    let (dialog, messages) = chat::open_for_operator(&app, &who.project_id, &path.did, &who.membership).await?;
-    Ok(Json(DialogView { dialog, messages }))
+    let (dialog, messages) = dialogs::open_for_operator(&app, &who.project_id, &path.did, &who.membership).await?;
+    let history = dialogs::history(&app, &who.project_id, &dialog).await?;
+    Ok(Json(DialogView { dialog, messages, history }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -94,7 +101,8 @@ struct Replied {
     dialog: Dialog,
 }
 
-/// Answers the visitor; an unassigned dialog becomes the operator's.
+/// Answers the customer; an unassigned dialog becomes the operator's. A messenger reply is
+/// stored `queued` and delivered through the `deliveries` queue.
 #[utoipa::path(post, path = "/api/v1/projects/{pid}/dialogs/{did}/messages", tag = "dialogs", params(("pid" = String, Path), ("did" = String, Path)), request_body = Reply, responses(
     (status = 201, body = Replied), (status = 403, body = ErrorBody), (status = 409, description = "dialog_closed", body = ErrorBody), (status = 422, body = ErrorBody),
 ))]
@@ -104,8 +112,33 @@ async fn reply(
     Path(path): Path<DialogPath>,
     Json(req): Json<Reply>,
 ) -> ApiResult<(StatusCode, Json<Replied>)> {
-    let (message, dialog) = chat::reply(&app, &who.project_id, &path.did, &who.user, &req.text, &req.client_id).await?;
+    let (message, dialog) =
+        dialogs::reply(&app, &who.project_id, &path.did, &who.user, &req.text, &req.client_id).await?;
     Ok((StatusCode::CREATED, Json(Replied { message, dialog })))
+}
+
+#[derive(Deserialize)]
+struct MessagePath {
+    did: String,
+    mid: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct MessageEnvelope {
+    message: Message,
+}
+
+/// Sends an operator's messenger reply whose delivery failed once more (it is queued again).
+#[utoipa::path(post, path = "/api/v1/projects/{pid}/dialogs/{did}/messages/{mid}/send-again", tag = "dialogs", params(("pid" = String, Path), ("did" = String, Path), ("mid" = String, Path)), responses(
+    (status = 202, body = MessageEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "not_failed", body = ErrorBody),
+))]
+async fn send_again(
+    State(app): State<App>,
+    who: ProjectMember<can::AnswerDialogs>,
+    Path(path): Path<MessagePath>,
+) -> ApiResult<(StatusCode, Json<MessageEnvelope>)> {
+    let message = dialogs::send_again(&app, &who.project_id, &path.did, &path.mid).await?;
+    Ok((StatusCode::ACCEPTED, Json(MessageEnvelope { message })))
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{pid}/dialogs/{did}/typing", tag = "dialogs", params(("pid" = String, Path), ("did" = String, Path)), responses((status = 204)))]
@@ -114,7 +147,7 @@ async fn typing(
     who: ProjectMember<can::AnswerDialogs>,
     Path(path): Path<DialogPath>,
 ) -> ApiResult<StatusCode> {
-    chat::operator_typing(&app, &who.project_id, &path.did).await?;
+    dialogs::operator_typing(&app, &who.project_id, &path.did).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -131,7 +164,7 @@ async fn close(
     who: ProjectMember<can::AnswerDialogs>,
     Path(path): Path<DialogPath>,
 ) -> ApiResult<Json<DialogEnvelope>> {
-    Ok(Json(DialogEnvelope { dialog: chat::set_status(&app, &who.project_id, &path.did, Status::Closed).await? }))
+    Ok(Json(DialogEnvelope { dialog: dialogs::set_status(&app, &who.project_id, &path.did, Status::Closed).await? }))
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{pid}/dialogs/{did}/reopen", tag = "dialogs", params(("pid" = String, Path), ("did" = String, Path)), responses(
@@ -142,7 +175,7 @@ async fn reopen(
     who: ProjectMember<can::AnswerDialogs>,
     Path(path): Path<DialogPath>,
 ) -> ApiResult<Json<DialogEnvelope>> {
-    Ok(Json(DialogEnvelope { dialog: chat::set_status(&app, &who.project_id, &path.did, Status::Open).await? }))
+    Ok(Json(DialogEnvelope { dialog: dialogs::set_status(&app, &who.project_id, &path.did, Status::Open).await? }))
 }
 
 /// The caller's online status in the project.
@@ -150,7 +183,7 @@ async fn reopen(
     (status = 200, body = Presence), (status = 403, body = ErrorBody),
 ))]
 async fn get_presence(State(app): State<App>, who: ProjectMember<can::AnswerDialogs>) -> ApiResult<Json<Presence>> {
-    Ok(Json(chat::presence(&app, &who.project_id, &who.user.id).await?))
+    Ok(Json(dialogs::presence(&app, &who.project_id, &who.user.id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -167,7 +200,7 @@ async fn set_presence(
     who: ProjectMember<can::AnswerDialogs>,
     Json(req): Json<PresenceChange>,
 ) -> ApiResult<Json<Presence>> {
-    Ok(Json(chat::set_presence(&app, &who.project_id, &who.user.id, req.online).await?))
+    Ok(Json(dialogs::set_presence(&app, &who.project_id, &who.user.id, req.online).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -180,7 +213,7 @@ struct Operators {
     (status = 200, body = Operators), (status = 403, body = ErrorBody),
 ))]
 async fn operators(State(app): State<App>, who: ProjectMember<can::ViewDialogs>) -> ApiResult<Json<Operators>> {
-    Ok(Json(Operators { operators: chat::operators(&app, &who.project_id).await? }))
+    Ok(Json(Operators { operators: dialogs::operators(&app, &who.project_id).await? }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -204,6 +237,6 @@ async fn set_schedule(
     if !own && !allows(&who.membership.accesses, Action::EditSettings) {
         return Err(Error::forbidden("forbidden", "Недостаточно прав для этого действия").into());
     }
-    chat::set_schedule(&app, &who.project_id, &req.user_ids, req.schedule).await?;
-    Ok(Json(Operators { operators: chat::operators(&app, &who.project_id).await? }))
+    dialogs::set_schedule(&app, &who.project_id, &req.user_ids, req.schedule).await?;
+    Ok(Json(Operators { operators: dialogs::operators(&app, &who.project_id).await? }))
 }

@@ -1,7 +1,7 @@
 //! The scheduled jobs — trial and tariff expiry, operators' schedules: every tick (each 5 minutes in AWS, each minute in the local runner)
 //! runs every job; each job finds its own due work, so a late or doubled tick is harmless.
 
-use beseda_domain::{App, billing, chat};
+use beseda_domain::{App, billing, dialogs};
 use serde::Serialize;
 
 /// What a tick did, for the logs and the invoker.
@@ -15,7 +15,7 @@ pub async fn tick(app: &App) -> Result<Report, beseda_domain::Error> {
     // Each job runs whatever the other did; a failure is reported after both, so the tick is
     // retried and, failing again, lands in the scheduler's failure destination.
     let tariffs = billing::expire_due(app).await;
-    let operators = chat::apply_schedules(app).await;
+    let operators = dialogs::apply_schedules(app).await;
     for e in [tariffs.as_ref().err(), operators.as_ref().err()].into_iter().flatten() {
         tracing::error!(error = %e, "a scheduled job failed");
     }

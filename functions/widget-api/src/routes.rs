@@ -6,7 +6,7 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use beseda_domain::Error;
-use beseda_domain::chat::{self, Dialog, FormValues, Message, PublicConfig, Visitor, VisitorMessage};
+use beseda_domain::dialogs::{self, Dialog, FormValues, Message, PublicConfig, Visitor, VisitorMessage};
 use beseda_http::error::ErrorBody;
 use beseda_http::{ApiError, ApiResult, ClientIp, Json};
 use beseda_http::{Path, Query};
@@ -34,7 +34,7 @@ impl FromRequestParts<WidgetState> for Caller {
         let Path(path) =
             Path::<ProjectPath>::from_request_parts(parts, state).await.map_err(|_| ApiError::RouteNotFound)?;
         let token = beseda_http::auth::token(parts).ok_or(Error::Unauthenticated)?;
-        let visitor = chat::visitor_from_token(&state.app, &path.pid, &token).await?;
+        let visitor = dialogs::visitor_from_token(&state.app, &path.pid, &token).await?;
         let ClientIp(ip) = ClientIp::from_request_parts(parts, state).await.unwrap_or(ClientIp(String::new()));
         Ok(Caller { visitor, project_id: path.pid, ip: ip.parse().ok() })
     }
@@ -55,7 +55,7 @@ pub async fn config(
     Path(path): Path<ProjectPath>,
     ClientIp(ip): ClientIp,
 ) -> ApiResult<Json<PublicConfig>> {
-    Ok(Json(chat::public_config(&state.app, &path.pid, ip.parse().ok()).await?))
+    Ok(Json(dialogs::public_config(&state.app, &path.pid, ip.parse().ok()).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -77,7 +77,7 @@ pub async fn new_visitor(
     if !state.counter.hit(&format!("ip#{ip}"), state.limits.per_ip) {
         return Err(Error::RateLimited { retry_after: 10 }.into());
     }
-    let (visitor_id, token) = chat::create_visitor(&state.app, &path.pid).await?;
+    let (visitor_id, token) = dialogs::create_visitor(&state.app, &path.pid).await?;
     Ok((StatusCode::CREATED, Json(NewVisitor { visitor_id, token })))
 }
 
@@ -92,7 +92,7 @@ pub struct DialogView {
     (status = 200, body = DialogView), (status = 401, body = ErrorBody),
 ))]
 pub async fn dialog(State(state): State<WidgetState>, caller: Caller) -> ApiResult<Json<DialogView>> {
-    Ok(Json(match chat::visitor_view(&state.app, &caller.project_id, &caller.visitor).await? {
+    Ok(Json(match dialogs::visitor_view(&state.app, &caller.project_id, &caller.visitor).await? {
         Some((dialog, messages)) => DialogView { dialog: Some(dialog), messages },
         None => DialogView { dialog: None, messages: vec![] },
     }))
@@ -134,7 +134,7 @@ pub async fn send(
         hook_id: req.hook_id,
         ip: caller.ip,
     };
-    let (message, dialog) = chat::send_from_visitor(&state.app, &caller.project_id, &caller.visitor, input).await?;
+    let (message, dialog) = dialogs::send_from_visitor(&state.app, &caller.project_id, &caller.visitor, input).await?;
     Ok((StatusCode::CREATED, Json(Sent { message, dialog })))
 }
 
@@ -159,7 +159,7 @@ pub async fn messages_after(
     Query(q): Query<After>,
 ) -> ApiResult<Json<Messages>> {
     let Some(dialog_id) = &caller.visitor.dialog_id else { return Ok(Json(Messages { messages: vec![] })) };
-    let messages = chat::messages(&state.app, &caller.project_id, dialog_id, q.after.as_deref()).await?;
+    let messages = dialogs::messages(&state.app, &caller.project_id, dialog_id, q.after.as_deref()).await?;
     Ok(Json(Messages { messages }))
 }
 
@@ -184,7 +184,7 @@ pub async fn contact(
 ) -> ApiResult<Json<DialogEnvelope>> {
     limit(&state, &caller)?;
     Ok(Json(DialogEnvelope {
-        dialog: chat::set_contact(&state.app, &caller.project_id, &caller.visitor, req.values).await?,
+        dialog: dialogs::set_contact(&state.app, &caller.project_id, &caller.visitor, req.values).await?,
     }))
 }
 
@@ -192,14 +192,14 @@ pub async fn contact(
 #[utoipa::path(post, path = "/widget/v1/projects/{pid}/typing", tag = "widget", params(("pid" = String, Path)), responses((status = 204)))]
 pub async fn typing(State(state): State<WidgetState>, caller: Caller) -> ApiResult<StatusCode> {
     limit(&state, &caller)?;
-    chat::visitor_typing(&state.app, &caller.project_id, &caller.visitor).await?;
+    dialogs::visitor_typing(&state.app, &caller.project_id, &caller.visitor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// The visitor has seen the operators' messages.
 #[utoipa::path(post, path = "/widget/v1/projects/{pid}/read", tag = "widget", params(("pid" = String, Path)), responses((status = 204)))]
 pub async fn read(State(state): State<WidgetState>, caller: Caller) -> ApiResult<StatusCode> {
-    chat::visitor_read(&state.app, &caller.project_id, &caller.visitor).await?;
+    dialogs::visitor_read(&state.app, &caller.project_id, &caller.visitor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -225,9 +225,15 @@ pub async fn request(
     Json(req): Json<RequestForm>,
 ) -> ApiResult<(StatusCode, Json<LeadCreated>)> {
     limit(&state, &caller)?;
-    let lead_id =
-        chat::submit_form(&state.app, &caller.project_id, &caller.visitor.id, &req.request_id, req.values, caller.ip)
-            .await?;
+    let lead_id = dialogs::submit_form(
+        &state.app,
+        &caller.project_id,
+        &caller.visitor.id,
+        &req.request_id,
+        req.values,
+        caller.ip,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(LeadCreated { lead_id })))
 }
 
@@ -250,7 +256,7 @@ pub async fn callback(
     Json(req): Json<Callback>,
 ) -> ApiResult<(StatusCode, Json<LeadCreated>)> {
     limit(&state, &caller)?;
-    let lead_id = chat::submit_callback(
+    let lead_id = dialogs::submit_callback(
         &state.app,
         &caller.project_id,
         &caller.visitor.id,

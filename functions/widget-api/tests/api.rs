@@ -9,7 +9,7 @@ use beseda_domain::access::Access;
 use beseda_domain::accounts::{self, NewUser};
 use beseda_domain::projects::{self, NewProject};
 use beseda_domain::team::{self, NewMember};
-use beseda_domain::{App, Settings, billing, blacklist, chat};
+use beseda_domain::{App, Settings, billing, blacklist, dialogs};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -27,8 +27,14 @@ async fn world(limits: widget_api::Limits) -> World {
         beseda_embedded::open(&dir, beseda_ports::queue::QUEUES, std::sync::Arc::new(beseda_ports::SystemClock))
             .unwrap()
             .ports;
-    let app =
-        App { ports, settings: Settings { mail_from: "noreply@x.ru".into(), public_url: "http://localhost".into() } };
+    let app = App {
+        ports,
+        settings: Settings {
+            mail_from: "noreply@x.ru".into(),
+            public_url: "http://localhost".into(),
+            secret_key: None,
+        },
+    };
     let owner = accounts::create_user(&app, NewUser { email: "owner@x.ru".into(), ..Default::default() }, "password1")
         .await
         .unwrap();
@@ -46,7 +52,7 @@ async fn world(limits: widget_api::Limits) -> World {
     )
     .await
     .unwrap();
-    chat::set_presence(&app, &project, &op.user_id, true).await.unwrap();
+    dialogs::set_presence(&app, &project, &op.user_id, true).await.unwrap();
     World {
         router: beseda_http::finish(widget_api::router(app.clone(), limits)),
         app,

@@ -8,6 +8,8 @@ use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::routing::{any, get};
+use beseda_channels::Channels;
+use beseda_domain::secrets::SecretKey;
 use beseda_domain::{App, Settings, accounts};
 use beseda_embedded::Embedded;
 use beseda_http::ApiError;
@@ -32,6 +34,8 @@ pub struct Options {
 pub struct Local {
     pub app: App,
     pub embedded: Arc<Embedded>,
+    /// The messengers, at the API hosts of `BESEDA_TELEGRAM_API`, `BESEDA_VK_API`, `BESEDA_VIBER_API`.
+    pub channels: Arc<Channels>,
 }
 
 pub fn router(local: Local, static_dir: &std::path::Path) -> Router {
@@ -42,10 +46,11 @@ pub fn router(local: Local, static_dir: &std::path::Path) -> Router {
         .fallback(ServeFile::new(cabinet.join("index.html")).precompressed_br().precompressed_gzip());
     let api_404 = || async { ApiError::RouteNotFound };
     let routes = Router::new()
-        .merge(cabinet_api::router(local.app.clone()))
+        .merge(cabinet_api::with_channels(cabinet_api::router(local.app.clone()), local.channels.clone()))
         .merge(journal_api::router(local.app.clone()))
         .merge(operator_api::router(local.app.clone()))
         .merge(widget_api::router(local.app.clone(), widget_api::Limits::from_env()))
+        .merge(beseda_webhooks::routers(Arc::new(local.app.clone()), local.channels.clone()))
         .merge(
             Router::new()
                 .route("/ws", get(ws::upgrade))
@@ -134,15 +139,19 @@ pub async fn run(data: PathBuf, embedded: Embedded, options: Options) -> anyhow:
     let listener = tokio::net::TcpListener::bind((options.host.as_str(), options.port)).await?;
     let addr = listener.local_addr()?;
     let base = format!("http://{addr}");
-    let settings =
+    let mut settings =
         Settings { public_url: std::env::var("PUBLIC_URL").unwrap_or_else(|_| base.clone()), ..Settings::from_env() };
+    if settings.secret_key.is_none() {
+        settings.secret_key = Some(secret_key(&data)?);
+    }
     let app = App { ports: embedded.ports.clone(), settings };
     let first = accounts::ensure_first_admin(&app).await?;
     if first.is_some() {
         site::create_demo_project(&app).await?;
     }
     let embedded = Arc::new(embedded);
-    workers::spawn(app.clone(), embedded.clone());
+    let channels = Arc::new(Channels::from_env());
+    workers::spawn(app.clone(), embedded.clone(), channels.clone());
 
     println!("Беседа is running on the embedded adapters; data in {}", data.display());
     println!("  Cabinet:    {base}/");
@@ -168,7 +177,7 @@ pub async fn run(data: PathBuf, embedded: Embedded, options: Options) -> anyhow:
         );
     }
 
-    let router = router(Local { app, embedded }, &options.static_dir);
+    let router = router(Local { app, embedded, channels }, &options.static_dir);
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -190,6 +199,17 @@ async fn forget_changed_password(app: App, note: PathBuf, email: String, passwor
             return;
         }
     }
+}
+
+/// The key that encrypts integration secrets when `BESEDA_SECRET_KEY` is not set: generated
+/// into `DATA/secret.key` (0600) on the first start and read from there after.
+fn secret_key(data: &std::path::Path) -> anyhow::Result<SecretKey> {
+    let path = data.join("secret.key");
+    if !path.exists() {
+        beseda_embedded::private::write(&path, SecretKey::generate().as_bytes())?;
+    }
+    let text = std::fs::read_to_string(&path)?;
+    SecretKey::parse(&text).ok_or_else(|| anyhow::anyhow!("{} is not a valid key", path.display()))
 }
 
 #[cfg(test)]

@@ -1,23 +1,33 @@
 //! The queue consumers and the schedules, in process: each queue is drained by a loop that
 //! hands every message to the same handler the Lambda consumer calls, acks it on success and
-//! retries it with backoff on failure (the queue dead-letters it after its `max_receives`);
+//! retries it with backoff on failure, or after the delay the handler asks for (a messenger's
+//! `retry_after`); the queue dead-letters it after its `max_receives`;
 //! the scheduled jobs tick every minute, and expired items are swept (DynamoDB's TTL in AWS).
 
-use beseda_domain::{App, Result, backoff, chat, notify};
+use beseda_channels::Channels;
+use beseda_domain::{App, Result, backoff, dialogs, notify};
 use beseda_embedded::Embedded;
 use beseda_ports::QueueSpec;
-use beseda_ports::queue::{NOTIFICATIONS, TIMERS};
+use beseda_ports::queue::{DELIVERIES, MAX_DELAY, NOTIFICATIONS, TIMERS};
 use futures::future::BoxFuture;
 use std::sync::Arc;
 use std::time::Duration;
 
-type Handler = fn(App, String, String) -> BoxFuture<'static, Result<()>>;
+/// A queue message's handler: `Ok(Some(delay))` asks for it to be tried again after `delay`.
+type Handler = Arc<dyn Fn(App, String, String) -> BoxFuture<'static, Result<Option<Duration>>> + Send + Sync>;
 
-pub fn spawn(app: App, embedded: Arc<Embedded>) {
-    let deliver: Handler = |app, id, body| Box::pin(async move { notify::deliver(&app, &id, &body).await });
-    let fire: Handler = |app, _, body| Box::pin(async move { chat::fire(&app, &body).await.map(|_| ()) });
-    tokio::spawn(consume(app.clone(), NOTIFICATIONS, deliver));
+pub fn spawn(app: App, embedded: Arc<Embedded>, channels: Arc<Channels>) {
+    let mail: Handler =
+        Arc::new(|app, id, body| Box::pin(async move { notify::deliver(&app, &id, &body).await.map(|()| None) }));
+    let fire: Handler =
+        Arc::new(|app, _, body| Box::pin(async move { dialogs::fire(&app, &body).await.map(|_| None) }));
+    let send: Handler = Arc::new(move |app, _, body| {
+        let channels = channels.clone();
+        Box::pin(async move { outbound_delivery::deliver(&app, channels.as_ref(), &body).await })
+    });
+    tokio::spawn(consume(app.clone(), NOTIFICATIONS, mail));
     tokio::spawn(consume(app.clone(), TIMERS, fire));
+    tokio::spawn(consume(app.clone(), DELIVERIES, send));
     tokio::spawn(every(Duration::from_secs(60), move || {
         let app = app.clone();
         async move {
@@ -52,7 +62,17 @@ async fn consume(app: App, spec: QueueSpec, handler: Handler) {
         for msg in batch {
             let outcome = handler(app.clone(), msg.message_id.clone(), msg.body).await;
             let settled = match outcome {
-                Ok(()) => queue.ack(spec.name, &msg.receipt).await,
+                Ok(None) => queue.ack(spec.name, &msg.receipt).await,
+                Ok(Some(later)) => {
+                    let delay = later.max(backoff::retry_delay(msg.receive_count)).min(MAX_DELAY);
+                    tracing::info!(
+                        queue = spec.name,
+                        message_id = msg.message_id,
+                        ?delay,
+                        "message put back to try later"
+                    );
+                    queue.retry(spec.name, &msg.receipt, delay).await
+                }
                 Err(e) => {
                     let delay = backoff::retry_delay(msg.receive_count);
                     tracing::warn!(queue = spec.name, message_id = msg.message_id, error = %e, ?delay, "message failed; retrying");

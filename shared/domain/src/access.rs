@@ -42,10 +42,13 @@ pub enum Action {
     ViewDialogs,
     /// Answer dialogs and go online.
     AnswerDialogs,
+    /// Connect, change and remove the messenger integrations («Синхронизации»), whose
+    /// credentials are secrets.
+    ManageIntegrations,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::ViewProject,
         Action::EditSettings,
         Action::ViewBilling,
@@ -54,6 +57,7 @@ impl Action {
         Action::ViewJournal,
         Action::ViewDialogs,
         Action::AnswerDialogs,
+        Action::ManageIntegrations,
     ];
 }
 
@@ -63,7 +67,7 @@ pub const fn grants(access: Access, action: Action) -> bool {
     use Action::*;
     match action {
         ViewProject => true,
-        EditSettings | ViewBilling => matches!(access, Admin | Settings),
+        EditSettings | ViewBilling | ManageIntegrations => matches!(access, Admin | Settings),
         ManageBilling | TransferAdmin => matches!(access, Admin),
         ViewJournal => matches!(access, Admin | Analytics),
         ViewDialogs => matches!(access, Admin | Analytics | Operator),
@@ -90,6 +94,8 @@ mod tests {
             allows(&[Settings], EditSettings) && !allows(&[Settings], ViewJournal) && !allows(&[Settings], ViewDialogs)
         );
         assert!(!allows(&[Settings], ManageBilling), "only the administrator connects tariffs");
+        assert!(allows(&[Settings], ManageIntegrations) && !allows(&[Operator], ManageIntegrations));
+        assert!(!allows(&[Analytics], ManageIntegrations), "integration secrets are for settings only");
         assert!(allows(&[Operator], AnswerDialogs) && !allows(&[Operator], EditSettings));
         assert!(!allows(&[Admin], AnswerDialogs), "administrators answer only with the operator access added");
         assert!(allows(&[Admin, Operator], AnswerDialogs));

@@ -215,7 +215,7 @@ async fn open_session(app: &App, user_id: &str) -> Result<String> {
     let (pk, sk) = keys::session(&secrets::token_hash(&token));
     let expires = app.now().timestamp() + SESSION_DAYS * 86_400;
     let item = Item::new(pk, sk, serde_json::json!({ "user_id": user_id }))
-        .with_index(user_sessions(user_id), app.now().to_rfc3339())
+        .with_index(keys::user_sessions(user_id), app.now().to_rfc3339())
         .expiring_at(expires);
     app.ports.table.put(item, Condition::NotExists).await?;
     Ok(token)
@@ -247,17 +247,13 @@ pub async fn logout(app: &App, token: &str) -> Result<()> {
     Ok(())
 }
 
-fn user_sessions(user_id: &str) -> String {
-    format!("user#{user_id}#sessions")
-}
-
 /// Closes every session of a user but the one given, and the realtime sockets opened with them.
 async fn revoke_sessions(app: &App, user_id: &str, keep: Option<&str>) -> Result<()> {
     let keep_hash = keep.map(secrets::token_hash);
     crate::realtime::end_sessions(app, user_id, |s| Some(s) != keep_hash.as_deref()).await?;
     let keep = keep_hash.map(|h| keys::session(&h).0);
     loop {
-        let page = app.ports.table.query(Query::index(user_sessions(user_id)).limit(100)).await?;
+        let page = app.ports.table.query(Query::index(keys::user_sessions(user_id)).limit(100)).await?;
         let doomed: Vec<_> = page.items.into_iter().filter(|i| Some(&i.pk) != keep.as_ref()).collect();
         if doomed.is_empty() {
             return Ok(());
@@ -379,7 +375,7 @@ impl LinkPurpose {
 }
 
 fn reset_key(token: &str) -> (String, String) {
-    (format!("reset#{}", secrets::token_hash(token)), "reset".into())
+    keys::password_reset(&secrets::token_hash(token))
 }
 
 /// Asks for a password-reset link. Requests are limited per client IP and per e-mail, and the

@@ -5,7 +5,7 @@
 
 use crate::notify::{Group, TariffEvent, Template};
 use crate::projects::{self, Project};
-use crate::{App, Error, Result, secrets, team};
+use crate::{App, Error, Result, keys, secrets, team};
 use beseda_ports::table::{Condition, Item, Query, Write};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -149,6 +149,11 @@ impl Account {
             Status::None | Status::Expired => false,
         }
     }
+
+    /// Whether the messengers work now: on every tariff and the trial.
+    pub fn messengers(&self, now: DateTime<Utc>) -> bool {
+        matches!(self.status_at(now), Status::Trial | Status::Active)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -191,12 +196,8 @@ pub struct LedgerEntry {
     pub note: String,
 }
 
-pub(crate) fn key(project_id: &str) -> (String, String) {
-    (format!("project#{project_id}"), "billing".into())
-}
-
 pub async fn load(app: &App, project_id: &str) -> Result<(Account, Option<u64>)> {
-    let (pk, sk) = key(project_id);
+    let (pk, sk) = keys::billing(project_id);
     Ok(match app.ports.table.get(&pk, &sk).await? {
         Some(item) => (item.decode()?, Some(item.version)),
         None => (Account::default(), None),
@@ -204,12 +205,12 @@ pub async fn load(app: &App, project_id: &str) -> Result<(Account, Option<u64>)>
 }
 
 pub async fn ledger(app: &App, project_id: &str) -> Result<Vec<LedgerEntry>> {
-    let q = Query::partition(format!("project#{project_id}")).prefix("ledger#").descending().limit(100);
+    let q = Query::partition(keys::project(project_id)).prefix(keys::LEDGER_PREFIX).descending().limit(100);
     app.ports.table.query(q).await?.items.iter().map(|i| i.decode().map_err(Error::from)).collect()
 }
 
 fn account_item(project_id: &str, account: &Account) -> Result<Item> {
-    let (pk, sk) = key(project_id);
+    let (pk, sk) = keys::billing(project_id);
     let body = serde_json::to_value(account).map_err(|e| Error::Internal(e.to_string()))?;
     let item = Item::new(pk, sk, body);
     Ok(match (account.status, account.expires_at) {
@@ -231,12 +232,10 @@ async fn save(
     let condition = version.map_or(Condition::NotExists, Condition::Version);
     let mut writes = vec![Write::Put { item: account_item(project_id, account)?, condition }];
     if let Some(entry) = entry {
-        let sk = format!("ledger#{}#{}", entry.at.to_rfc3339(), secrets::new_id());
+        let sk = keys::ledger(&entry.at, &secrets::new_id());
         let body = serde_json::to_value(&entry).map_err(|e| Error::Internal(e.to_string()))?;
-        writes.push(Write::Put {
-            item: Item::new(format!("project#{project_id}"), sk, body),
-            condition: Condition::NotExists,
-        });
+        writes
+            .push(Write::Put { item: Item::new(keys::project(project_id), sk, body), condition: Condition::NotExists });
     }
     app.ports.table.transact(writes).await?;
     Ok(())
@@ -453,7 +452,7 @@ mod tests {
             ids.push(p.id);
         }
         // The first project's billing item no longer decodes; it stays in the expiry index.
-        let (pk, sk) = key(&ids[0]);
+        let (pk, sk) = keys::billing(&ids[0]);
         let mut broken = app.ports.table.get(&pk, &sk).await.unwrap().unwrap();
         broken.body = serde_json::json!({ "status": 42 });
         app.ports.table.put(broken, Condition::Always).await.unwrap();

@@ -2,7 +2,7 @@
 //! IP addresses or networks whose messages and requests are refused. The widget and every
 //! channel ask [`Blacklist::blocks`] before they accept anything.
 
-use crate::{App, Error, Result, accounts, phone, secrets};
+use crate::{App, Error, Result, accounts, keys, phone, secrets};
 use beseda_ports::table::{Condition, Item, Query};
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
@@ -72,14 +72,10 @@ pub fn normalize(kind: Kind, raw: &str) -> Result<String> {
     }
 }
 
-fn pk(project_id: &str) -> String {
-    format!("project#{project_id}")
-}
-
 /// The blacklist as read at most a few seconds ago (forgotten at once when this process
 /// changes it): what every visitor's message is checked against, without a scan per message.
 pub async fn recent(app: &App, project_id: &str) -> Result<Blacklist> {
-    let items = app.ports.recent.query_recent(&pk(project_id), "blacklist#").await?;
+    let items = app.ports.recent.query_recent(&keys::project(project_id), keys::BLACKLIST_PREFIX).await?;
     Ok(Blacklist(items.iter().map(|i| i.decode()).collect::<std::result::Result<_, _>>()?))
 }
 
@@ -90,7 +86,7 @@ pub async fn load(app: &App, project_id: &str) -> Result<Blacklist> {
         let page = app
             .ports
             .table
-            .query(Query::partition(pk(project_id)).prefix("blacklist#").limit(500).after(cursor))
+            .query(Query::partition(keys::project(project_id)).prefix(keys::BLACKLIST_PREFIX).limit(500).after(cursor))
             .await?;
         for item in &page.items {
             entries.push(item.decode()?);
@@ -115,19 +111,16 @@ pub async fn add(app: &App, project_id: &str, kind: Kind, value: &str, note: &st
     }
     let entry = Entry { id: secrets::new_id(), kind, value, note, created_at: app.now() };
     let body = serde_json::to_value(&entry).map_err(|e| Error::Internal(e.to_string()))?;
-    app.ports
-        .table
-        .put(Item::new(pk(project_id), format!("blacklist#{}", entry.id), body), Condition::NotExists)
-        .await?;
+    let (pk, sk) = keys::blacklist_entry(project_id, &entry.id);
+    app.ports.table.put(Item::new(pk, sk, body), Condition::NotExists).await?;
     Ok(entry)
 }
 
 pub async fn remove(app: &App, project_id: &str, entry_id: &str) -> Result<()> {
-    app.ports.table.delete(&pk(project_id), &format!("blacklist#{entry_id}"), Condition::Exists).await.map_err(|e| {
-        match e {
-            beseda_ports::StoreError::ConditionFailed => Error::NotFound("entry"),
-            other => other.into(),
-        }
+    let (pk, sk) = keys::blacklist_entry(project_id, entry_id);
+    app.ports.table.delete(&pk, &sk, Condition::Exists).await.map_err(|e| match e {
+        beseda_ports::StoreError::ConditionFailed => Error::NotFound("entry"),
+        other => other.into(),
     })
 }
 

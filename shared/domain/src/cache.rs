@@ -3,17 +3,17 @@
 //! once when this process saves it. For display and gating only — a change that must be
 //! checked against the stored version reads the table itself.
 
-use crate::{App, Error, Result, billing, chat, projects, widget};
+use crate::{App, Error, Result, billing, keys, projects, widget};
 
 /// The project, as read at most a few seconds ago.
 pub async fn project(app: &App, project_id: &str) -> Result<projects::Project> {
-    let (pk, sk) = projects::project_key(project_id);
+    let (pk, sk) = keys::project_meta(project_id);
     app.ports.recent.get_recent(&pk, &sk).await?.ok_or(Error::NotFound("project"))?.decode().map_err(Error::from)
 }
 
 /// The widget settings, as read at most a few seconds ago.
 pub async fn settings(app: &App, project_id: &str) -> Result<widget::Settings> {
-    let (pk, sk) = chat::settings_key(project_id);
+    let (pk, sk) = keys::widget_settings(project_id);
     match app.ports.recent.get_recent(&pk, &sk).await? {
         Some(item) => Ok(item.decode()?),
         None => Ok(widget::Settings::default()),
@@ -22,7 +22,7 @@ pub async fn settings(app: &App, project_id: &str) -> Result<widget::Settings> {
 
 /// The billing account, as read at most a few seconds ago.
 pub async fn account(app: &App, project_id: &str) -> Result<billing::Account> {
-    let (pk, sk) = billing::key(project_id);
+    let (pk, sk) = keys::billing(project_id);
     match app.ports.recent.get_recent(&pk, &sk).await? {
         Some(item) => Ok(item.decode()?),
         None => Ok(billing::Account::default()),
@@ -40,7 +40,7 @@ mod tests {
         assert_eq!(settings(&app, "p1").await.unwrap(), widget::Settings::default());
         let mut s = widget::Settings::default();
         s.appearance.color = "#112233".into();
-        chat::save_settings(&app, "p1", s.clone()).await.unwrap();
+        crate::dialogs::save_settings(&app, "p1", s.clone()).await.unwrap();
         assert_eq!(settings(&app, "p1").await.unwrap().appearance.color, "#112233");
     }
 }

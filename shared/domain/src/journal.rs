@@ -1,25 +1,13 @@
 //! The lead journal, ЕЖЛ (PRODUCT.md §11): every request — chat, form, callback, messenger —
 //! recorded once per source id, listed newest first with times in the project's time zone.
 
-use crate::{App, Error, Result, secrets};
+use crate::dialogs::Source;
+use crate::{App, Error, Result, keys, secrets};
+use beseda_ports::Write;
 use beseda_ports::table::{Condition, Cursor, Item, Query, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Chat,
-    Form,
-    Callback,
-    Whatsapp,
-    Telegram,
-    Viber,
-    Vk,
-    Ok,
-    Avito,
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Lead {
@@ -28,7 +16,8 @@ pub struct Lead {
     /// `at` in the project's time zone, `DD.MM.YYYY HH:MM`.
     #[serde(default)]
     pub local_time: String,
-    pub channel: Channel,
+    /// Where the request came from.
+    pub channel: Source,
     pub name: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -36,8 +25,18 @@ pub struct Lead {
     pub text: String,
 }
 
-fn pk(project_id: &str) -> String {
-    format!("project#{project_id}#journal")
+/// The writes that record a lead once per `source_id`, for a caller's own transaction (a new
+/// dialog's lead is written with its first message). The transaction is cancelled when the
+/// source was recorded before.
+pub fn writes(project_id: &str, source_id: &str, lead: &Lead) -> Result<Vec<Write>> {
+    let pk = keys::journal(project_id);
+    let claim = Item::new(&pk, keys::journal_source(source_id), serde_json::json!({ "lead_id": lead.id }));
+    let body = serde_json::to_value(lead).map_err(|e| Error::Internal(e.to_string()))?;
+    let entry = Item::new(&pk, keys::lead(&lead.at, &lead.id), body);
+    Ok(vec![
+        Write::Put { item: claim, condition: Condition::NotExists },
+        Write::Put { item: entry, condition: Condition::NotExists },
+    ])
 }
 
 /// Records a lead once: a second call with the same `source_id` (the platform's own id of
@@ -47,20 +46,10 @@ pub async fn record(app: &App, project_id: &str, source_id: &str, mut lead: Lead
     if lead.id.is_empty() {
         lead.id = secrets::new_id();
     }
-    let claim = Item::new(pk(project_id), format!("source#{source_id}"), serde_json::json!({ "lead_id": lead.id }));
-    let entry = Item::new(
-        pk(project_id),
-        format!("lead#{}#{}", lead.at.to_rfc3339(), lead.id),
-        serde_json::to_value(&lead).map_err(|e| Error::Internal(e.to_string()))?,
-    );
-    let writes = vec![
-        beseda_ports::Write::Put { item: claim, condition: Condition::NotExists },
-        beseda_ports::Write::Put { item: entry, condition: Condition::NotExists },
-    ];
-    match app.ports.table.transact(writes).await {
+    match app.ports.table.transact(writes(project_id, source_id, &lead)?).await {
         Ok(()) => Ok((lead.id, true)),
         Err(StoreError::TransactionCancelled) => {
-            let existing = app.ports.table.get(&pk(project_id), &format!("source#{source_id}")).await?;
+            let existing = app.ports.table.get(&keys::journal(project_id), &keys::journal_source(source_id)).await?;
             Ok((existing.and_then(|i| i.body["lead_id"].as_str().map(str::to_owned)).unwrap_or_default(), false))
         }
         Err(e) => Err(e.into()),
@@ -76,7 +65,11 @@ pub async fn list(
     cursor: Option<&str>,
 ) -> Result<(Vec<Lead>, Option<String>)> {
     let cursor = cursor.map(Cursor::decode).transpose()?;
-    let q = Query::partition(pk(project_id)).prefix("lead#").descending().limit(limit.clamp(1, 200)).after(cursor);
+    let q = Query::partition(keys::journal(project_id))
+        .prefix(keys::LEAD_PREFIX)
+        .descending()
+        .limit(limit.clamp(1, 200))
+        .after(cursor);
     let page = app.ports.table.query(q).await?;
     let tz: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::Europe::Moscow);
     let leads = page
@@ -101,7 +94,7 @@ mod tests {
             id: String::new(),
             at: app.now(),
             local_time: String::new(),
-            channel: Channel::Form,
+            channel: Source::Form,
             name: Some("Анна".into()),
             phone: None,
             email: None,

@@ -42,3 +42,209 @@ pub fn visitor_connections(project_id: &str, visitor_id: &str) -> String {
 pub fn operator_connections(project_id: &str) -> String {
     format!("project#{project_id}#operators#conns")
 }
+
+/// A project's own partition (its meta, members, billing, presence, widget settings…).
+pub fn project(project_id: &str) -> String {
+    format!("project#{project_id}")
+}
+
+/// The widget settings of a project.
+pub fn widget_settings(project_id: &str) -> Key {
+    (project(project_id), "widget".into())
+}
+
+/// An operator's online status and schedule in a project.
+pub fn presence(project_id: &str, user_id: &str) -> Key {
+    (project(project_id), format!("presence#{user_id}"))
+}
+
+/// The online-operator set of a project, one item (see `online`).
+pub fn online(project_id: &str) -> Key {
+    (project(project_id), "online".into())
+}
+
+/// The sort-key prefix of the presence items in a project's partition.
+pub const PRESENCE_PREFIX: &str = "presence#";
+
+/// The index partition of every operator with a schedule, for the scheduled job.
+pub const SCHEDULES: &str = "schedules";
+
+/// The index sort key of an operator's schedule.
+pub fn schedule_entry(project_id: &str, user_id: &str) -> String {
+    format!("{project_id}#{user_id}")
+}
+
+/// An anonymous website visitor.
+pub fn visitor(project_id: &str, visitor_id: &str) -> Key {
+    (format!("project#{project_id}#visitor#{visitor_id}"), "visitor".into())
+}
+
+/// The partition of a dialog: its meta item, its messages and its retry claims.
+pub fn dialog(project_id: &str, dialog_id: &str) -> String {
+    format!("project#{project_id}#dialog#{dialog_id}")
+}
+
+/// The sort key of a dialog's own item.
+pub const DIALOG_META: &str = "meta";
+
+/// The sort-key prefix of a dialog's messages; message ids are UUIDv7, so they sort by time.
+pub const MESSAGE_PREFIX: &str = "msg#";
+
+pub fn message(message_id: &str) -> String {
+    format!("{MESSAGE_PREFIX}{message_id}")
+}
+
+/// The claim of a sender's own message id (a retry finds the first message).
+pub fn client_claim(client_id: &str) -> String {
+    format!("client#{client_id}")
+}
+
+/// The claim that an auto-message for a customer's message was sent.
+pub fn auto_claim(kind: &str, message_id: &str) -> String {
+    format!("auto#{kind}#{message_id}")
+}
+
+/// The index partition of a project's open or closed dialogs, sorted by last activity.
+pub fn dialogs_index(project_id: &str, status: &str) -> String {
+    format!("project#{project_id}#dialogs#{status}")
+}
+
+/// The index sort key of a dialog in its folder.
+pub fn dialogs_entry(last_at: &chrono::DateTime<chrono::Utc>, dialog_id: &str) -> String {
+    format!("{}#{dialog_id}", last_at.to_rfc3339())
+}
+
+/// The partition of a contact (a customer): the card and the list of their dialogs.
+pub fn contact(project_id: &str, contact_id: &str) -> String {
+    format!("project#{project_id}#contact#{contact_id}")
+}
+
+/// The sort key of a contact's card.
+pub const CONTACT_CARD: &str = "card";
+
+/// The sort-key prefix of a contact's dialogs, oldest first.
+pub const CONTACT_DIALOG_PREFIX: &str = "dialog#";
+
+pub fn contact_dialog(created_at: &chrono::DateTime<chrono::Utc>, dialog_id: &str) -> String {
+    format!("{CONTACT_DIALOG_PREFIX}{}#{dialog_id}", created_at.to_rfc3339())
+}
+
+/// A customer's identity in one messenger (`source` and the platform's user id): which contact
+/// it is and their current dialog.
+pub fn identity(project_id: &str, source: &str, external_id: &str) -> Key {
+    (format!("project#{project_id}#identity#{source}#{external_id}"), "identity".into())
+}
+
+/// The claim of a platform event id, so a repeated webhook stores nothing twice.
+pub fn event_claim(project_id: &str, integration_id: &str, event_id: &str) -> Key {
+    (format!("project#{project_id}#events#{integration_id}"), format!("event#{event_id}"))
+}
+
+/// Where an outbound message is found by its platform id, for delivery reports.
+pub fn platform_message(project_id: &str, integration_id: &str, platform_id: &str) -> Key {
+    (format!("project#{project_id}#sent#{integration_id}"), format!("platform#{platform_id}"))
+}
+
+/// A messenger integration of a project.
+pub fn integration(project_id: &str, kind: &str) -> Key {
+    (project(project_id), format!("integration#{kind}"))
+}
+
+/// The sort-key prefix of a project's integrations.
+pub const INTEGRATION_PREFIX: &str = "integration#";
+
+/// The index partition a webhook URL resolves through: the integration id for Telegram and
+/// Viber, the community id for VK.
+pub fn webhook_route(kind: &str, key: &str) -> String {
+    format!("webhook#{kind}#{key}")
+}
+
+/// The partition of a project's lead journal.
+pub fn journal(project_id: &str) -> String {
+    format!("project#{project_id}#journal")
+}
+
+/// The claim of a request's source id in the journal.
+pub fn journal_source(source_id: &str) -> String {
+    format!("source#{source_id}")
+}
+
+/// The sort-key prefix of the journal's leads, by time.
+pub const LEAD_PREFIX: &str = "lead#";
+
+pub fn lead(at: &chrono::DateTime<chrono::Utc>, lead_id: &str) -> String {
+    format!("{LEAD_PREFIX}{}#{lead_id}", at.to_rfc3339())
+}
+
+/// When an integration last received a webhook (apart from its settings, so webhooks never
+/// contend with the cabinet's writes).
+pub fn integration_activity(project_id: &str, kind: &str) -> Key {
+    (project(project_id), format!("integration-activity#{kind}"))
+}
+
+/// How many times the delivery of an outbound message was tried.
+pub fn delivery_attempts(message_id: &str) -> String {
+    format!("attempts#{message_id}")
+}
+
+/// A project's own item.
+pub fn project_meta(project_id: &str) -> Key {
+    (project(project_id), "meta".into())
+}
+
+/// A member of a project.
+pub fn member(project_id: &str, user_id: &str) -> Key {
+    (project(project_id), format!("{MEMBER_PREFIX}{user_id}"))
+}
+
+/// The sort-key prefix of a project's members.
+pub const MEMBER_PREFIX: &str = "member#";
+
+/// The index partition of the projects a user is a member of.
+pub fn user_projects(user_id: &str) -> String {
+    format!("user#{user_id}#projects")
+}
+
+/// The index partition of a user's sessions.
+pub fn user_sessions(user_id: &str) -> String {
+    format!("user#{user_id}#sessions")
+}
+
+/// A project's billing account.
+pub fn billing(project_id: &str) -> Key {
+    (project(project_id), "billing".into())
+}
+
+/// The sort-key prefix of a project's ledger, by time.
+pub const LEDGER_PREFIX: &str = "ledger#";
+
+pub fn ledger(at: &chrono::DateTime<chrono::Utc>, entry_id: &str) -> String {
+    format!("{LEDGER_PREFIX}{}#{entry_id}", at.to_rfc3339())
+}
+
+/// The extra addresses of a project's notifications.
+pub fn notify_emails(project_id: &str) -> Key {
+    (project(project_id), "notify-emails".into())
+}
+
+/// The sort-key prefix of a project's blacklist entries.
+pub const BLACKLIST_PREFIX: &str = "blacklist#";
+
+pub fn blacklist_entry(project_id: &str, entry_id: &str) -> Key {
+    (project(project_id), format!("{BLACKLIST_PREFIX}{entry_id}"))
+}
+
+/// A password-reset link, by the hash of its token.
+pub fn password_reset(token_hash: &str) -> Key {
+    (format!("reset#{token_hash}"), "reset".into())
+}
+
+/// The sort key, in a socket's partition, of its subscription to a project's dialogs.
+pub fn subscription(project_id: &str) -> String {
+    format!("sub#{project_id}")
+}
+
+/// The claim that a notification job was mailed, by its queue message id.
+pub fn notification_delivered(message_id: &str) -> Key {
+    (format!("delivered#{message_id}"), "notification".into())
+}

@@ -7,9 +7,10 @@ pub mod backoff;
 pub mod billing;
 pub mod blacklist;
 pub mod cache;
-pub mod chat;
+pub mod dialogs;
 pub mod domains;
 pub mod error;
+pub mod integrations;
 pub mod journal;
 pub mod keys;
 pub mod notify;
@@ -23,7 +24,6 @@ pub mod secrets;
 pub mod team;
 pub mod text;
 pub mod throttle;
-pub mod timers;
 pub mod transfer;
 pub mod widget;
 
@@ -36,17 +36,21 @@ use beseda_ports::Ports;
 pub struct Settings {
     /// The sender of service mails.
     pub mail_from: String,
-    /// The cabinet's public base URL, for links in mails; no trailing slash.
+    /// The cabinet's public base URL, for links in mails and webhooks; no trailing slash.
     pub public_url: String,
+    /// The key that encrypts integration secrets at rest (`BESEDA_SECRET_KEY`); without it
+    /// integrations cannot be saved or used.
+    pub secret_key: Option<secrets::SecretKey>,
 }
 
 impl Settings {
-    /// From `MAIL_FROM` and `PUBLIC_URL`, with local defaults.
+    /// From `MAIL_FROM`, `PUBLIC_URL` and `BESEDA_SECRET_KEY`, with local defaults.
     pub fn from_env() -> Self {
         let var = |k: &str, d: &str| std::env::var(k).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| d.to_owned());
         Self {
             mail_from: var("MAIL_FROM", "Беседа <noreply@beseda.local>"),
             public_url: var("PUBLIC_URL", "http://127.0.0.1:8080").trim_end_matches('/').to_owned(),
+            secret_key: std::env::var("BESEDA_SECRET_KEY").ok().and_then(|k| secrets::SecretKey::parse(&k)),
         }
     }
 }
@@ -78,7 +82,11 @@ pub(crate) mod testing {
         let dir = tempfile::tempdir().unwrap().keep();
         let e = beseda_embedded::open(&dir, beseda_ports::queue::QUEUES, clock.clone()).unwrap();
         let (ports, outbox) = (e.ports, e.outbox);
-        let settings = Settings { mail_from: "noreply@beseda.local".into(), public_url: "http://cabinet.test".into() };
+        let settings = Settings {
+            mail_from: "noreply@beseda.local".into(),
+            public_url: "http://cabinet.test".into(),
+            secret_key: secrets::SecretKey::parse(&secrets::SecretKey::generate()),
+        };
         (App { ports, settings }, clock, outbox)
     }
 }

@@ -3,7 +3,7 @@
 //! the team. Going online or offline updates both; a project whose set was never written
 //! (data from before the set existed) has it built once from the presence items.
 
-use crate::{App, Error, Result, accounts, chat};
+use crate::{App, Error, Result, accounts, dialogs, keys};
 use beseda_ports::table::{Condition, Item, Query, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -21,26 +21,22 @@ struct Set {
     operators: Vec<Online>,
 }
 
-fn key(project_id: &str) -> (String, String) {
-    (format!("project#{project_id}"), "online".into())
-}
-
 fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value> {
     serde_json::to_value(value).map_err(|e| Error::Internal(e.to_string()))
 }
 
 /// The set as stored, with its version; built from the presence items when never written.
 async fn load(app: &App, project_id: &str) -> Result<(Set, Option<u64>)> {
-    let (pk, sk) = key(project_id);
+    let (pk, sk) = keys::online(project_id);
     if let Some(item) = app.ports.table.get(&pk, &sk).await? {
         return Ok((item.decode()?, Some(item.version)));
     }
-    let page = app.ports.table.query(Query::partition(&pk).prefix("presence#").limit(500)).await?;
+    let page = app.ports.table.query(Query::partition(&pk).prefix(keys::PRESENCE_PREFIX).limit(500)).await?;
     let operators = page
         .items
         .iter()
         .filter(|i| i.body["online"].as_bool() == Some(true))
-        .map(|i| Online { user_id: i.sk.trim_start_matches("presence#").to_owned(), name: String::new() })
+        .map(|i| Online { user_id: i.sk.trim_start_matches(keys::PRESENCE_PREFIX).to_owned(), name: String::new() })
         .collect();
     Ok((Set { operators }, None))
 }
@@ -48,11 +44,11 @@ async fn load(app: &App, project_id: &str) -> Result<(Set, Option<u64>)> {
 /// Puts the operator into the set (with the name of their profile) or takes them out.
 pub async fn set(app: &App, project_id: &str, user_id: &str, online: bool) -> Result<()> {
     let name = if online {
-        accounts::get_profile(app, user_id).await.map(|p| chat::display_name(&p)).unwrap_or_default()
+        accounts::get_profile(app, user_id).await.map(|p| dialogs::display_name(&p)).unwrap_or_default()
     } else {
         String::new()
     };
-    let (pk, sk) = key(project_id);
+    let (pk, sk) = keys::online(project_id);
     for _ in 0..5 {
         let (mut set, version) = load(app, project_id).await?;
         set.operators.retain(|o| o.user_id != user_id);
@@ -71,7 +67,7 @@ pub async fn set(app: &App, project_id: &str, user_id: &str, online: bool) -> Re
 
 /// The operators online now, as read at most a few seconds ago.
 pub async fn recent(app: &App, project_id: &str) -> Result<Vec<Online>> {
-    let (pk, sk) = key(project_id);
+    let (pk, sk) = keys::online(project_id);
     match app.ports.recent.get_recent(&pk, &sk).await? {
         Some(item) => Ok(item.decode::<Set>()?.operators),
         None => Ok(load(app, project_id).await?.0.operators),

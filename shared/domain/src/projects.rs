@@ -4,7 +4,7 @@
 
 use crate::access::{Access, Action, allows};
 use crate::notify::Groups;
-use crate::{App, Error, Result, domains, secrets};
+use crate::{App, Error, Result, domains, keys, secrets};
 use beseda_ports::table::{Condition, Item, Query, StoreError, Write};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -57,18 +57,6 @@ pub const SPHERES: &[(&str, &str)] = &[
     ("other", "Другое"),
 ];
 
-pub fn project_key(project_id: &str) -> (String, String) {
-    (format!("project#{project_id}"), "meta".into())
-}
-
-pub fn member_key(project_id: &str, user_id: &str) -> (String, String) {
-    (format!("project#{project_id}"), format!("member#{user_id}"))
-}
-
-fn user_projects(user_id: &str) -> String {
-    format!("user#{user_id}#projects")
-}
-
 pub fn check_timezone(field: &'static str, tz: &str) -> Result<()> {
     tz.parse::<chrono_tz::Tz>()
         .map(|_| ())
@@ -102,12 +90,12 @@ fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value> {
 }
 
 pub(crate) fn member_item(m: &Membership) -> Result<Item> {
-    let (pk, sk) = member_key(&m.project_id, &m.user_id);
-    Ok(Item::new(pk, sk, to_json(m)?).with_index(user_projects(&m.user_id), m.project_id.clone()))
+    let (pk, sk) = keys::member(&m.project_id, &m.user_id);
+    Ok(Item::new(pk, sk, to_json(m)?).with_index(keys::user_projects(&m.user_id), m.project_id.clone()))
 }
 
 fn project_item(p: &Project) -> Result<Item> {
-    let (pk, sk) = project_key(&p.id);
+    let (pk, sk) = keys::project_meta(&p.id);
     Ok(Item::new(pk, sk, to_json(p)?))
 }
 
@@ -153,7 +141,7 @@ pub async fn create(app: &App, creator: &str, new: NewProject, id: Option<&str>)
 }
 
 pub async fn get(app: &App, project_id: &str) -> Result<(Project, u64)> {
-    let (pk, sk) = project_key(project_id);
+    let (pk, sk) = keys::project_meta(project_id);
     let item = app.ports.table.get(&pk, &sk).await?.ok_or(Error::NotFound("project"))?;
     Ok((item.decode()?, item.version))
 }
@@ -168,7 +156,7 @@ pub async fn operator_avatar(app: &App, project_id: &str, user_id: &str) -> Resu
 }
 
 pub async fn membership(app: &App, project_id: &str, user_id: &str) -> Result<Option<(Membership, u64)>> {
-    let (pk, sk) = member_key(project_id, user_id);
+    let (pk, sk) = keys::member(project_id, user_id);
     Ok(match app.ports.table.get(&pk, &sk).await? {
         Some(item) => Some((item.decode()?, item.version)),
         None => None,
@@ -191,7 +179,7 @@ pub async fn list_for_user(app: &App, user_id: &str) -> Result<Vec<(Project, Mem
     let mut out = Vec::new();
     let mut cursor = None;
     loop {
-        let page = app.ports.table.query(Query::index(user_projects(user_id)).limit(100).after(cursor)).await?;
+        let page = app.ports.table.query(Query::index(keys::user_projects(user_id)).limit(100).after(cursor)).await?;
         for item in &page.items {
             let member: Membership = item.decode()?;
             if let Ok((project, _)) = get(app, &member.project_id).await {
@@ -240,7 +228,7 @@ pub async fn members(app: &App, project_id: &str) -> Result<Vec<(Membership, u64
     let mut out = Vec::new();
     let mut cursor = None;
     loop {
-        let q = Query::partition(format!("project#{project_id}")).prefix("member#").limit(200).after(cursor);
+        let q = Query::partition(keys::project(project_id)).prefix(keys::MEMBER_PREFIX).limit(200).after(cursor);
         let page = app.ports.table.query(q).await?;
         for item in &page.items {
             out.push((item.decode()?, item.version));

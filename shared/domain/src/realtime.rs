@@ -10,7 +10,7 @@
 
 use crate::access::Action;
 use crate::accounts::{self, Profile};
-use crate::{App, Error, Result, chat, keys, projects, secrets};
+use crate::{App, Error, Result, dialogs, keys, projects, secrets};
 use beseda_ports::PushError;
 use beseda_ports::table::{Condition, Item, Query};
 use futures::StreamExt;
@@ -86,7 +86,7 @@ pub async fn connect_visitor(
             return Err(foreign_origin());
         }
     }
-    let visitor = chat::visitor_from_token(app, project_id, token).await?;
+    let visitor = dialogs::visitor_from_token(app, project_id, token).await?;
     let body = serde_json::json!({ "project_id": project_id, "visitor_id": visitor.id });
     let item =
         connection_item(app, connection_id, "conn", keys::visitor_connections(project_id, &visitor.id), body, None);
@@ -124,7 +124,7 @@ async fn subscribe(app: &App, connection_id: &str, project_id: &str) -> Result<(
     let item = connection_item(
         app,
         connection_id,
-        &format!("sub#{project_id}"),
+        &keys::subscription(project_id),
         keys::operator_connections(project_id),
         serde_json::json!({ "user_id": user_id }),
         owner.expires_at,

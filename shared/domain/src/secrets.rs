@@ -1,10 +1,15 @@
-//! Random tokens and passwords, and the hashes they are stored as.
+//! Random tokens and passwords, the hashes they are stored as, and the encryption of secrets
+//! at rest (integration tokens and keys): XChaCha20-Poly1305 with a 256-bit key from the
+//! configuration (`BESEDA_SECRET_KEY`, URL-safe base64).
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use sha2::{Digest, Sha256};
+use std::fmt;
 
 fn random_bytes<const N: usize>() -> [u8; N] {
     let mut buf = [0u8; N];
@@ -48,9 +53,87 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().simple().to_string()
 }
 
+/// The key that encrypts secrets at rest. `Debug` never prints it.
+#[derive(Clone)]
+pub struct SecretKey([u8; 32]);
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(…)")
+    }
+}
+
+impl SecretKey {
+    /// A new random key, as the configuration holds it.
+    pub fn generate() -> String {
+        URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+    }
+
+    /// The key from its configured form; None when it is not 32 bytes of URL-safe base64.
+    pub fn parse(text: &str) -> Option<Self> {
+        let bytes = URL_SAFE_NO_PAD.decode(text.trim()).ok()?;
+        Some(SecretKey(bytes.try_into().ok()?))
+    }
+
+    fn cipher(&self) -> XChaCha20Poly1305 {
+        XChaCha20Poly1305::new(&self.0.into())
+    }
+
+    /// Encrypts a secret: a random nonce and the ciphertext, in URL-safe base64.
+    pub fn seal(&self, plaintext: &str) -> String {
+        let nonce = random_bytes::<24>();
+        let sealed = self
+            .cipher()
+            .encrypt(XNonce::from_slice(&nonce), plaintext.as_bytes())
+            .expect("XChaCha20-Poly1305 encrypts any input that fits in memory");
+        URL_SAFE_NO_PAD.encode([nonce.as_slice(), &sealed].concat())
+    }
+
+    /// Decrypts what [`SecretKey::seal`] made with this key; None when it was not, or was
+    /// changed.
+    pub fn open(&self, sealed: &str) -> Option<String> {
+        let bytes = URL_SAFE_NO_PAD.decode(sealed).ok()?;
+        if bytes.len() < 24 {
+            return None;
+        }
+        let (nonce, ciphertext) = bytes.split_at(24);
+        let plain = self.cipher().decrypt(XNonce::from_slice(nonce), ciphertext).ok()?;
+        String::from_utf8(plain).ok()
+    }
+}
+
+/// A secret as the cabinet shows it after saving: the first two and last two characters.
+pub fn mask(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    if chars.len() < 8 {
+        return "…".to_owned();
+    }
+    let head: String = chars[..2].iter().collect();
+    let tail: String = chars[chars.len() - 2..].iter().collect();
+    format!("{head}…{tail}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_are_sealed_with_the_key_and_shown_masked() {
+        let key = SecretKey::parse(&SecretKey::generate()).unwrap();
+        let sealed = key.seal("123456:ABC-token");
+        assert!(!sealed.contains("ABC"));
+        assert_ne!(sealed, key.seal("123456:ABC-token"), "a fresh nonce each time");
+        assert_eq!(key.open(&sealed).as_deref(), Some("123456:ABC-token"));
+        let other = SecretKey::parse(&SecretKey::generate()).unwrap();
+        assert_eq!(other.open(&sealed), None, "another key opens nothing");
+        let mut tampered = sealed.clone();
+        tampered.replace_range(40..41, if &sealed[40..41] == "A" { "B" } else { "A" });
+        assert_eq!(key.open(&tampered), None, "a changed ciphertext is refused");
+        assert!(SecretKey::parse("short").is_none());
+        assert_eq!(format!("{key:?}"), "SecretKey(…)");
+        assert_eq!(mask("123456:ABC-xY"), "12…xY");
+        assert_eq!(mask("short"), "…");
+    }
 
     #[test]
     fn passwords_verify_only_themselves() {

@@ -3,10 +3,10 @@
 //! accesses, exactly one administrator with a transfer, and who receives which notifications.
 
 use crate::access::Access;
-use crate::accounts::{self, NewUser, Profile};
+use crate::accounts::{self, Language, NewUser, Profile};
 use crate::notify::{self, Group, Groups, Job, Recipient, Template};
 use crate::projects::{self, Membership, member_item};
-use crate::{App, Error, Result, phone, secrets};
+use crate::{App, Error, Result, keys, phone, secrets};
 use beseda_ports::table::{Condition, Item, StoreError, Write};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -188,7 +188,7 @@ pub async fn remove(app: &App, project_id: &str, user_id: &str) -> Result<()> {
             "Сначала передайте права администратора другому сотруднику",
         ));
     }
-    let (pk, sk) = projects::member_key(project_id, user_id);
+    let (pk, sk) = keys::member(project_id, user_id);
     app.ports.table.delete(&pk, &sk, Condition::Version(version)).await?;
     crate::realtime::end_subscriptions(app, user_id, project_id).await
 }
@@ -224,12 +224,8 @@ pub struct NotifyEmail {
     pub groups: Groups,
 }
 
-fn emails_key(project_id: &str) -> (String, String) {
-    (format!("project#{project_id}"), "notify-emails".into())
-}
-
 pub async fn notify_emails(app: &App, project_id: &str) -> Result<Vec<NotifyEmail>> {
-    let (pk, sk) = emails_key(project_id);
+    let (pk, sk) = keys::notify_emails(project_id);
     Ok(match app.ports.table.get(&pk, &sk).await? {
         Some(item) => {
             serde_json::from_value(item.body["emails"].clone()).map_err(|e| Error::Internal(e.to_string()))?
@@ -249,16 +245,29 @@ pub async fn set_notify_emails(app: &App, project_id: &str, emails: Vec<NotifyEm
     if clean.len() > 50 {
         return Err(Error::invalid("emails", "too_many_emails", "Не больше 50 адресов"));
     }
-    let (pk, sk) = emails_key(project_id);
+    let (pk, sk) = keys::notify_emails(project_id);
     app.ports.table.put(Item::new(pk, sk, serde_json::json!({ "emails": clean })), Condition::Always).await?;
     Ok(clean)
 }
 
 /// Mails a notification of a group to whoever should receive it in the project.
 pub async fn notify_group(app: &App, project_id: &str, group: Group, template: Template) -> Result<()> {
+    let to: Vec<String> =
+        recipients_by_language(app, project_id, group).await?.into_iter().flat_map(|(_, to)| to).collect();
+    if to.is_empty() {
+        return Ok(());
+    }
+    notify::enqueue(app, &Job::Mail { to, template }).await
+}
+
+/// Who should receive a notification of a group in the project, by the language of their
+/// cabinet (notification-only e-mails read Russian, the product's first language).
+pub async fn recipients_by_language(app: &App, project_id: &str, group: Group) -> Result<Vec<(Language, Vec<String>)>> {
     let mut people = Vec::new();
+    let mut languages = std::collections::BTreeMap::new();
     for (m, _) in projects::members(app, project_id).await? {
         if let Ok(p) = accounts::get_profile(app, &m.user_id).await {
+            languages.insert(p.email.clone(), p.language);
             people.push((p.email, m.is_admin(), m.notifications));
         }
     }
@@ -268,11 +277,15 @@ pub async fn notify_group(app: &App, project_id: &str, group: Group, template: T
         .collect();
     let extra: Vec<(String, Groups)> =
         notify_emails(app, project_id).await?.into_iter().map(|e| (e.email, e.groups)).collect();
-    let to = notify::recipients(&members, &extra, group);
-    if to.is_empty() {
-        return Ok(());
+    let mut by_language: Vec<(Language, Vec<String>)> = Vec::new();
+    for email in notify::recipients(&members, &extra, group) {
+        let language = languages.get(&email).copied().unwrap_or_default();
+        match by_language.iter_mut().find(|(l, _)| *l == language) {
+            Some((_, to)) => to.push(email),
+            None => by_language.push((language, vec![email])),
+        }
     }
-    notify::enqueue(app, &Job::Mail { to, template }).await
+    Ok(by_language)
 }
 
 #[cfg(test)]

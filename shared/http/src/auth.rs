@@ -110,7 +110,8 @@ pub mod can {
         TransferAdmin,
         ViewJournal,
         ViewDialogs,
-        AnswerDialogs
+        AnswerDialogs,
+        ManageIntegrations
     );
 }
 

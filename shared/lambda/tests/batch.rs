@@ -12,7 +12,11 @@ fn app() -> App {
     let e = beseda_embedded::open(&dir, beseda_ports::queue::QUEUES, Arc::new(beseda_ports::SystemClock)).unwrap();
     App {
         ports: e.ports,
-        settings: Settings { mail_from: "noreply@beseda.local".into(), public_url: "http://localhost".into() },
+        settings: Settings {
+            mail_from: "noreply@beseda.local".into(),
+            public_url: "http://localhost".into(),
+            secret_key: None,
+        },
     }
 }
 

@@ -70,8 +70,13 @@ pub const NOTIFICATIONS: QueueSpec =
 /// `dialog-timers`.
 pub const TIMERS: QueueSpec = QueueSpec { name: "timers", max_receives: 5, visibility: Duration::from_secs(30) };
 
+/// Operators' replies to messenger customers, sent through the channel with backoff; consumed
+/// by the outbound delivery function.
+pub const DELIVERIES: QueueSpec =
+    QueueSpec { name: "deliveries", max_receives: 8, visibility: Duration::from_secs(60) };
+
 /// Every queue of the product. The SAM template declares the same ones with their DLQs.
-pub const QUEUES: &[QueueSpec] = &[NOTIFICATIONS, TIMERS];
+pub const QUEUES: &[QueueSpec] = &[NOTIFICATIONS, TIMERS, DELIVERIES];
 
 pub fn spec(name: &str) -> Option<QueueSpec> {
     QUEUES.iter().copied().find(|q| q.name == name)

@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use beseda_channels::{Channels, Credentials, Event, Kind, Reply, WebhookError, WebhookRequest};
+use beseda_domain::integrations;
 use beseda_http::Path;
 use beseda_http::error::{ErrorBody, ErrorDetail};
 use std::sync::Arc;
@@ -116,4 +117,27 @@ fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
 fn unavailable(kind: Kind, key: &str, error: &str) -> Response {
     tracing::error!(channel = %kind, key, error, "webhook not stored; the platform will retry");
     refuse(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Сервис временно недоступен; повторите позже")
+}
+
+/// The dialog domain is the inbox: an integration resolved from the store (secrets
+/// decrypted), its events stored by `integrations::receive`.
+#[async_trait]
+impl Inbox for beseda_domain::App {
+    type Target = integrations::Resolved;
+
+    async fn resolve(&self, kind: Kind, key: &str) -> Result<Option<Self::Target>, Unavailable> {
+        match integrations::resolve(self, kind, key).await {
+            Ok(resolved) => Ok(Some(resolved)),
+            Err(beseda_domain::Error::NotFound(_)) => Ok(None),
+            Err(e) => Err(Unavailable(e.to_string())),
+        }
+    }
+
+    fn credentials<'a>(&self, target: &'a Self::Target) -> &'a Credentials {
+        &target.credentials
+    }
+
+    async fn receive(&self, target: &Self::Target, events: Vec<Event>) -> Result<(), Unavailable> {
+        integrations::receive(self, target, events).await.map_err(|e| Unavailable(e.to_string()))
+    }
 }

@@ -185,10 +185,27 @@ export interface Dialog {
   contact: Record<string, string>;
   page_url: string | null;
   ip: string | null;
+  /** A messenger dialog: where replies go and the customer as the platform shows them. */
+  chat?: { integration_id: string; chat_id: string; name: string | null; username: string | null; avatar_url: string | null };
+  /** The customer's dialog before this one. */
+  previous_dialog_id?: string | null;
 }
+
+export type MessageKind = "visitor" | "operator" | "welcome" | "auto_message" | "hook" | "request" | "system";
+
+/** How far an operator's message to a messenger got. */
+export type Delivery =
+  | { state: "queued" }
+  | { state: "sent" }
+  | { state: "delivered" }
+  | { state: "read" }
+  | { state: "failed"; reason: string };
 
 export interface Message {
   id: string;
+  /** The dialog it belongs to: the history of a customer spans several. */
+  dialog_id: string;
+  kind: MessageKind;
   from: Author;
   author: string | null;
   text: string;
@@ -198,6 +215,8 @@ export interface Message {
   contact_request: ContactRequest | null;
   /** The sender's own id of the message, echoed back (an operator's reply carries ours). */
   client_id?: string | null;
+  delivery?: Delivery;
+  attachments?: { kind: string; url: string | null; name: string | null }[];
 }
 
 export interface Presence {
@@ -349,7 +368,12 @@ export const journal = (pid: string, cursor?: string) =>
 export const dialogs = (pid: string, folder: Folder) =>
   api<{ dialogs: Dialog[] }>(P(pid) + "/dialogs?folder=" + folder).then((r) => r.dialogs || []);
 export const openDialog = (pid: string, did: string) =>
-  api<{ dialog: Dialog; messages: Message[] }>(P(pid) + "/dialogs/" + enc(did)).then((r) => ({ dialog: r.dialog, messages: r.messages || [] }));
+  api<{ dialog: Dialog; messages: Message[]; history: Message[] }>(P(pid) + "/dialogs/" + enc(did)).then((r) => ({
+    dialog: r.dialog,
+    messages: [...(r.history || []), ...(r.messages || [])],
+  }));
+export const sendAgain = (pid: string, did: string, mid: string) =>
+  api<{ message: Message }>(P(pid) + "/dialogs/" + enc(did) + "/messages/" + enc(mid) + "/send-again", { method: "POST", body: {} }).then((r) => r.message);
 export const sendReply = (pid: string, did: string, text: string, client_id: string) =>
   api<{ message: Message; dialog: Dialog }>(P(pid) + "/dialogs/" + enc(did) + "/messages", { method: "POST", body: { text, client_id } });
 export const sendTyping = (pid: string, did: string) => api<unknown>(P(pid) + "/dialogs/" + enc(did) + "/typing", { method: "POST", body: {} });

@@ -39,7 +39,7 @@ const d = (id: string, over: Partial<Dialog> = {}): Dialog => ({
   ip: null,
   ...over,
 });
-const m = (id: string, from: Message["from"], at: string, over: Partial<Message> = {}): Message => ({ id, from, author: null, text: id, at, read: false, contact_request: null, ...over });
+const m = (id: string, from: Message["from"], at: string, over: Partial<Message> = {}): Message => ({ id, dialog_id: "d1", kind: from === "visitor" ? "visitor" : from === "operator" ? "operator" : "system", from, author: null, text: id, at, read: false, contact_request: null, ...over });
 
 test("folders: mine (mine or nobody's), common (a colleague's), archive (closed)", () => {
   assert.equal(folderOf(d("a"), "me"), "mine");

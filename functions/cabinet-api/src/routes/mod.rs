@@ -7,6 +7,7 @@ pub mod auth;
 pub mod billing;
 pub mod blacklist;
 pub mod health;
+pub mod integrations;
 pub mod me;
 pub mod projects;
 pub mod team;

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use beseda_domain::App;
-use beseda_domain::chat;
+use beseda_domain::dialogs;
 use beseda_domain::widget::Settings;
 use beseda_http::error::ErrorBody;
 use beseda_http::{ApiResult, Json, ProjectMember, can};
@@ -11,7 +11,7 @@ use beseda_http::{ApiResult, Json, ProjectMember, can};
     (status = 200, body = Settings), (status = 403, body = ErrorBody),
 ))]
 pub async fn get(State(app): State<App>, who: ProjectMember<can::EditSettings>) -> ApiResult<Json<Settings>> {
-    Ok(Json(chat::settings(&app, &who.project_id).await?.0))
+    Ok(Json(dialogs::settings(&app, &who.project_id).await?.0))
 }
 
 /// Replaces the whole settings object; every limit of §8 is checked (422 names the field).
@@ -23,5 +23,5 @@ pub async fn put(
     who: ProjectMember<can::EditSettings>,
     Json(settings): Json<Settings>,
 ) -> ApiResult<Json<Settings>> {
-    Ok(Json(chat::save_settings(&app, &who.project_id, settings).await?))
+    Ok(Json(dialogs::save_settings(&app, &who.project_id, settings).await?))
 }

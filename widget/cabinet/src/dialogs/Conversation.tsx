@@ -4,7 +4,7 @@
 // most every 3 s, a failed reply keeps its client_id so «Повторить» never doubles it.
 import type { ComponentChildren } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import { sendReply, sendTyping, type Dialog, type Message } from "../api";
+import { sendAgain, sendReply, sendTyping, type Dialog, type Message } from "../api";
 import { bubbleTime, charCount, messageDay, newClientId, readByVisitor, Throttle } from "../dialogState";
 import { formatDate } from "../format";
 import { useI18n, type Key } from "../i18n";
@@ -116,9 +116,18 @@ export function Conversation({
   }
 
   let lastDay = "";
+  let lastDialog = "";
   const rows: ComponentChildren[] = [];
   for (const m of messages) {
     const day = messageDay(m.at, user.timezone);
+    if (lastDialog && m.dialog_id && m.dialog_id !== lastDialog) {
+      rows.push(
+        <div class="day new-dialog" role="separator">
+          <span>{t("dialogs.newDialog")}</span>
+        </div>,
+      );
+    }
+    lastDialog = m.dialog_id || lastDialog;
     if (day !== lastDay) {
       rows.push(
         <div class="day" role="separator">
@@ -127,7 +136,7 @@ export function Conversation({
       );
       lastDay = day;
     }
-    rows.push(<Bubble m={m} d={d} label={label} first={m === messages[0]} />);
+    rows.push(<Bubble m={m} d={d} label={label} pid={pid} onChanged={(x) => d && onSent(x, d, "")} />);
   }
 
   return (
@@ -241,27 +250,59 @@ export function Conversation({
   );
 }
 
-/**
- * Who a system message is from. Messages carry no kind, so: in a chat dialog the first one is
- * the welcome (or the hook) the visitor saw and the others are auto-messages; a dialog started
- * by a request form or a callback gets its system messages (the request summaries) labelled so.
- */
-function systemLabel(d: Dialog | null, first: boolean): Key {
-  const channel = d?.channel || "chat";
-  if (channel === "form" || channel === "callback") return ("channel." + channel) as Key;
-  return first ? "dialogs.greeting" : "dialogs.auto";
+/** Who a message of our side is from, by its kind. */
+function systemLabel(m: Message): Key {
+  if (m.kind === "welcome" || m.kind === "hook") return "dialogs.greeting";
+  if (m.kind === "auto_message") return "dialogs.auto";
+  return "dialogs.operator";
 }
 
-function Bubble({ m, d, label, first }: { m: Message; d: Dialog | null; label: (id: string) => string; first: boolean }) {
+function Bubble({
+  m,
+  d,
+  label,
+  pid,
+  onChanged,
+}: {
+  m: Message;
+  d: Dialog | null;
+  label: (id: string) => string;
+  pid: string;
+  onChanged: (m: Message) => void;
+}) {
   const { t, lang } = useI18n();
   const { user } = useSession();
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState("");
   const read = d ? readByVisitor(m, d) : m.read;
-  const who = m.from === "visitor" ? null : m.from === "system" ? t(systemLabel(d, first)) : m.author || t("dialogs.operator");
+  const who =
+    m.kind === "request" ? t("dialogs.request") : m.from === "visitor" ? null : m.from === "system" ? t(systemLabel(m)) : m.author || t("dialogs.operator");
+  const failed = m.delivery?.state === "failed" ? m.delivery.reason : null;
+  async function again() {
+    setBusy(true);
+    setErr("");
+    try {
+      onChanged(await sendAgain(pid, m.dialog_id, m.id));
+    } catch (e) {
+      setErr(errorText(e, t));
+    } finally {
+      setBusy(false);
+    }
+  }
   return (
-    <div class={"msg msg-" + m.from}>
+    <div class={"msg msg-" + m.from + " kind-" + m.kind + (failed !== null ? " is-failed" : "")}>
       <div class="bubble">
         {who && <span class="msg-author">{who}</span>}
         <p class="msg-text">{m.text}</p>
+        {(m.attachments || []).map((a) =>
+          a.url ? (
+            <a class="msg-file" href={a.url} target="_blank" rel="noopener noreferrer">
+              {a.name || a.kind}
+            </a>
+          ) : (
+            <span class="msg-file">{a.name || a.kind}</span>
+          ),
+        )}
         {m.contact_request && m.contact_request.fields.length > 0 && (
           <p class="msg-cr">
             {t("dialogs.contactRequest")}: {m.contact_request.fields.map((f) => label(f.field) + (f.required ? "*" : "")).join(", ")}
@@ -269,14 +310,38 @@ function Bubble({ m, d, label, first }: { m: Message; d: Dialog | null; label: (
         )}
         <span class="msg-meta">
           <time dateTime={m.at}>{bubbleTime(m.at, lang, user.timezone)}</time>
-          {m.from !== "visitor" && (
-            <span class={"marks" + (read ? " is-read" : "")} role="img" aria-label={t(read ? "dialogs.read" : "dialogs.delivered")} title={t(read ? "dialogs.read" : "dialogs.delivered")}>
-              {read ? "✓✓" : "✓"}
+          {failed !== null ? (
+            <>
+              <IconAlert />
+              <span class="delivery-failed">
+                {t("dialogs.failed")}: {failed}
+              </span>
+              <button type="button" class="link-btn" disabled={busy} onClick={again}>
+                {t("dialogs.sendAgain")}
+              </button>
+              {err && <span class="field-error">{err}</span>}
+            </>
+          ) : m.delivery?.state === "queued" ? (
+            <span class="marks" role="img" aria-label={t("dialogs.queued")} title={t("dialogs.queued")}>
+              ⏱
             </span>
+          ) : m.delivery ? (
+            <DeliveryMarks read={m.delivery.state === "read"} />
+          ) : (
+            m.from !== "visitor" && <DeliveryMarks read={read} />
           )}
         </span>
       </div>
     </div>
+  );
+}
+
+function DeliveryMarks({ read }: { read: boolean }) {
+  const { t } = useI18n();
+  return (
+    <span class={"marks" + (read ? " is-read" : "")} role="img" aria-label={t(read ? "dialogs.read" : "dialogs.delivered")} title={t(read ? "dialogs.read" : "dialogs.delivered")}>
+      {read ? "✓✓" : "✓"}
+    </span>
   );
 }
 

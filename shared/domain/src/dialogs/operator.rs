@@ -1,0 +1,192 @@
+//! The operator's side of the dialogs (PRODUCT.md §10): the folders, opening a dialog (which
+//! reads it) with the customer's earlier dialogs as history, replying (through the
+//! `deliveries` queue for a messenger), sending a failed delivery again, typing, closing and
+//! reopening.
+
+use super::delivery;
+use super::inbound::{check_client_id, check_text};
+use super::model::{Delivery, Dialog, From, Kind, Message, Status, mark_read};
+use super::presence::display_name;
+use super::store::{self, load, messages, new_id};
+use super::timers;
+use crate::access::Action;
+use crate::accounts::Profile;
+use crate::{App, Error, Result, billing, keys, projects, realtime};
+use beseda_ports::table::{Condition, Query};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Folder {
+    /// Open dialogs assigned to me or to nobody yet.
+    Mine,
+    /// Open dialogs of colleagues.
+    Common,
+    /// Closed dialogs.
+    Archive,
+}
+
+/// Dialogs of a folder, the most recent first. Messenger dialogs wait, stored, while the
+/// tariff has lapsed, and show again when it is renewed.
+pub async fn list(app: &App, project_id: &str, user_id: &str, folder: Folder) -> Result<Vec<Dialog>> {
+    let status = if folder == Folder::Archive { Status::Closed } else { Status::Open };
+    let q = Query::index(keys::dialogs_index(project_id, status.as_str())).descending().limit(200);
+    let page = app.ports.table.query(q).await?;
+    let (account, _) = billing::load(app, project_id).await?;
+    let messengers = account.messengers(app.now());
+    let all: Vec<Dialog> = page.items.iter().map(|i| i.decode().map_err(Error::from)).collect::<Result<_>>()?;
+    Ok(all
+        .into_iter()
+        .filter(|d| messengers || !d.is_messenger())
+        .filter(|d| match folder {
+            Folder::Mine => d.assignee.as_deref().is_none_or(|a| a == user_id),
+            Folder::Common => d.assignee.as_deref().is_some_and(|a| a != user_id),
+            Folder::Archive => true,
+        })
+        .collect())
+}
+
+/// Opens a dialog for an operator: the messages, and when the caller answers dialogs, the
+/// customer's messages become read (the visitor sees ✓✓) and the "read but not answered" timer
+/// starts.
+pub async fn open_for_operator(
+    app: &App,
+    project_id: &str,
+    dialog_id: &str,
+    member: &projects::Membership,
+) -> Result<(Dialog, Vec<Message>)> {
+    let (mut d, version) = load(app, project_id, dialog_id).await?;
+    let mut msgs = messages(app, project_id, dialog_id, None).await?;
+    let answers = crate::access::allows(&member.accesses, Action::AnswerDialogs);
+    let last_customer = msgs.iter().filter(|m| m.from == From::Visitor).last().map(|m| m.id.clone());
+    if answers && d.read_by_operator(last_customer.as_deref()) {
+        app.ports.table.put(store::dialog_item(&d)?, Condition::Version(version)).await?;
+        if let Some(up_to) = &last_customer {
+            realtime::push_to_visitor(
+                app,
+                project_id,
+                &d.visitor_id,
+                &serde_json::json!({ "type": "read", "up_to": up_to }),
+            )
+            .await?;
+            timers::after_operator_read(app, &d, up_to).await?;
+        }
+    }
+    mark_read(&mut msgs, &d);
+    Ok((d, msgs))
+}
+
+/// The messages of the customer's earlier dialogs, oldest first, each with its dialog id (the
+/// operator sees them above a "new dialog" divider).
+pub async fn history(app: &App, project_id: &str, d: &Dialog) -> Result<Vec<Message>> {
+    let mut out = Vec::new();
+    for id in store::contact_dialogs(app, project_id, &d.visitor_id).await? {
+        if id == d.id {
+            break;
+        }
+        let (earlier, _) = load(app, project_id, &id).await?;
+        let mut msgs = messages(app, project_id, &id, None).await?;
+        mark_read(&mut msgs, &earlier);
+        out.extend(msgs);
+    }
+    Ok(out)
+}
+
+/// Writes a message of the operators' side (a reply, an auto-message) with its claim and the
+/// dialog's new state, and a messenger reply's delivery job in the same atomic write, then
+/// tells the visitor's and the operators' sockets. False when the dialog changed meanwhile
+/// (the caller reloads and tries again).
+pub(crate) async fn append(app: &App, d: &Dialog, version: u64, claim_sk: &str, message: &Message) -> Result<bool> {
+    let writes = vec![
+        store::put_claim(&d.project_id, &d.id, claim_sk, &message.id),
+        store::put_message(&d.project_id, message)?,
+        store::put_dialog(d, Some(version))?,
+    ];
+    let mut sends = Vec::new();
+    if message.delivery == Some(Delivery::Queued) {
+        sends.push(delivery::job(&d.project_id, &d.id, &message.id)?);
+    }
+    if !store::commit(app, writes, sends).await? {
+        return Ok(false);
+    }
+    push_message(app, d, message).await?;
+    Ok(true)
+}
+
+/// Tells the visitor's and the operators' sockets of a new or changed message.
+pub(crate) async fn push_message(app: &App, d: &Dialog, message: &Message) -> Result<()> {
+    let to_visitor = serde_json::json!({ "type": "message", "message": message });
+    let to_operators = serde_json::json!({ "type": "message", "dialog": d, "message": message });
+    if !d.is_messenger() {
+        realtime::push_to_visitor(app, &d.project_id, &d.visitor_id, &to_visitor).await?;
+    }
+    realtime::push_to_operators(app, &d.project_id, &to_operators).await?;
+    Ok(())
+}
+
+/// An operator answers: the dialog becomes theirs if nobody had it; a site visitor gets it at
+/// once over the socket, a messenger customer through the `deliveries` queue.
+pub async fn reply(
+    app: &App,
+    project_id: &str,
+    dialog_id: &str,
+    operator: &Profile,
+    text: &str,
+    client_id: &str,
+) -> Result<(Message, Dialog)> {
+    let text = check_text(text)?;
+    check_client_id(client_id)?;
+    let claim_sk = keys::client_claim(client_id);
+    for _ in 0..5 {
+        let (mut d, version) = load(app, project_id, dialog_id).await?;
+        if let Some(existing) = store::claimed(app, project_id, dialog_id, &claim_sk).await? {
+            return Ok((existing, d));
+        }
+        if d.status == Status::Closed {
+            return Err(Error::conflict("dialog_closed", "Диалог закрыт; откройте его снова, чтобы ответить"));
+        }
+        let mut message = Message::new(new_id(), dialog_id, Kind::Operator, text.clone(), app.now());
+        message.author = Some(display_name(operator));
+        message.client_id = Some(client_id.to_owned());
+        if d.is_messenger() {
+            message.delivery = Some(Delivery::Queued);
+        }
+        d.reply(&operator.id, &message);
+        if append(app, &d, version, &claim_sk, &message).await? {
+            return Ok((message, d));
+        }
+    }
+    Err(Error::conflict("busy", "Диалог меняется слишком часто; повторите"))
+}
+
+/// Sends an operator's message whose delivery failed once more.
+pub async fn send_again(app: &App, project_id: &str, dialog_id: &str, message_id: &str) -> Result<Message> {
+    let d = store::dialog(app, project_id, dialog_id).await?;
+    let m = delivery::set_state(app, &d, message_id, |state| match state {
+        Some(Delivery::Failed { .. }) => Ok(Delivery::Queued),
+        _ => Err(Error::conflict("not_failed", "Сообщение не требует повторной отправки")),
+    })
+    .await?;
+    delivery::enqueue(app, project_id, dialog_id, message_id).await?;
+    Ok(m)
+}
+
+pub async fn operator_typing(app: &App, project_id: &str, dialog_id: &str) -> Result<()> {
+    let d = store::dialog(app, project_id, dialog_id).await?;
+    realtime::push_to_visitor(app, project_id, &d.visitor_id, &serde_json::json!({ "type": "typing" })).await?;
+    Ok(())
+}
+
+/// Closes or reopens a dialog.
+pub async fn set_status(app: &App, project_id: &str, dialog_id: &str, status: Status) -> Result<Dialog> {
+    let (mut d, version) = load(app, project_id, dialog_id).await?;
+    if !d.set_status(status) {
+        return Ok(d);
+    }
+    app.ports.table.put(store::dialog_item(&d)?, Condition::Version(version)).await?;
+    let frame = serde_json::json!({ "type": "dialog", "dialog": d });
+    realtime::push_to_operators(app, project_id, &frame).await?;
+    realtime::push_to_visitor(app, project_id, &d.visitor_id, &frame).await?;
+    Ok(d)
+}
