@@ -10,6 +10,7 @@
 //! stage's management endpoint is a recorder on loopback: the real SDK client signs and posts
 //! to it, it keeps every frame per connection and answers 410 Gone for closed connections.
 //! The table is wrapped in a counter of the calls each step makes (the README's cost figures).
+//! Last, the project moves to the one-server mode: `beseda --aws export`, `beseda import`.
 
 use async_trait::async_trait;
 use aws_lambda_events::event::apigw::ApiGatewayWebsocketProxyRequest;
@@ -22,7 +23,9 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use beseda_aws::testing::Moto;
 use beseda_domain::App;
-use beseda_ports::table::{Condition, Item, Page, Query, StoreError, TableStore, Write};
+use beseda_ports::Ports;
+use beseda_ports::atomic::{Atomic, Outgoing};
+use beseda_ports::table::{Condition, Cursor, Item, Page, Query, StoreError, TableStore, Write};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -61,6 +64,7 @@ async fn post_to_connection(
 /// transaction or a batch).
 struct Counting {
     inner: Arc<dyn TableStore>,
+    atomic: Arc<dyn Atomic>,
     reads: AtomicUsize,
     writes: AtomicUsize,
 }
@@ -68,6 +72,14 @@ struct Counting {
 impl Counting {
     fn take(&self) -> (usize, usize) {
         (self.reads.swap(0, Ordering::SeqCst), self.writes.swap(0, Ordering::SeqCst))
+    }
+}
+
+#[async_trait]
+impl Atomic for Counting {
+    async fn commit(&self, writes: Vec<Write>, sends: Vec<Outgoing>) -> Result<(), StoreError> {
+        self.writes.fetch_add(writes.len(), Ordering::SeqCst);
+        self.atomic.commit(writes, sends).await
     }
 }
 
@@ -97,6 +109,10 @@ impl TableStore for Counting {
         self.writes.fetch_add(items.len(), Ordering::SeqCst);
         self.inner.put_batch(items).await
     }
+    async fn scan(&self, pk_prefix: &str, after: Option<Cursor>, limit: usize) -> Result<Page, StoreError> {
+        self.reads.fetch_add(1, Ordering::SeqCst);
+        self.inner.scan(pk_prefix, after, limit).await
+    }
 }
 
 /// The deployment: the functions' routers as their Lambdas serve them, the realtime and
@@ -115,6 +131,8 @@ struct Deployment {
 }
 
 const SITE: &str = "https://shop.example";
+/// The front door: the cabinet's origin, which API Gateway does not see as its host.
+const PUBLIC_URL: &str = "https://chat.example.ru";
 const SOURCE_IP: &str = "198.51.100.7";
 
 impl Deployment {
@@ -128,15 +146,16 @@ impl Deployment {
 
         // A private server: the sent mail is read back from its global record.
         let moto = Moto::start();
-        let env = moto.deployment(&ws_endpoint, "https://chat.example.ru").await;
+        let env = moto.deployment(&ws_endpoint, PUBLIC_URL).await;
         for (name, value) in &env {
             // SAFETY: this test binary holds one test, and it sets the environment before
             // anything in it reads the environment.
             unsafe { std::env::set_var(name, value) };
         }
         let mut app = beseda_lambda::app_from_env().await.expect("the functions start on the template's environment");
-        let table = Arc::new(Counting { inner: app.ports.table.clone(), reads: 0.into(), writes: 0.into() });
-        app.ports.table = table.clone();
+        let p = app.ports.clone();
+        let table = Arc::new(Counting { inner: p.table, atomic: p.atomic, reads: 0.into(), writes: 0.into() });
+        app.ports = Ports::new(table.clone(), table.clone(), p.queue, p.mail, p.blobs, p.realtime, p.clock);
         let limits = widget_api::Limits {
             per_visitor: 100,
             per_ip: 1000,
@@ -145,10 +164,10 @@ impl Deployment {
         };
         Deployment {
             moto,
-            cabinet: beseda_lambda::edge(cabinet_api::router(app.clone())),
-            operator: beseda_lambda::edge(operator_api::router(app.clone())),
-            journal: beseda_lambda::edge(journal_api::router(app.clone())),
-            widget: beseda_lambda::edge(widget_api::router(app.clone(), limits)),
+            cabinet: beseda_lambda::edge(cabinet_api::router(app.clone()), PUBLIC_URL),
+            operator: beseda_lambda::edge(operator_api::router(app.clone()), PUBLIC_URL),
+            journal: beseda_lambda::edge(journal_api::router(app.clone()), PUBLIC_URL),
+            widget: beseda_lambda::edge(widget_api::router(app.clone(), limits), PUBLIC_URL),
             app,
             env,
             sockets,
@@ -172,15 +191,19 @@ impl Deployment {
     async fn http(&self, method: &str, path: &str, auth: Auth<'_>, body: Option<Value>) -> (StatusCode, Value) {
         self.invocations.fetch_add(1, Ordering::SeqCst);
         let (path, query) = path.split_once('?').unwrap_or((path, ""));
-        let mut headers = json!({ "host": "chat.example.ru", "user-agent": "e2e", "x-forwarded-for": "1.1.1.1" });
+        let host = "abc123.execute-api.us-east-1.amazonaws.com";
+        let mut headers = json!({ "host": host, "user-agent": "e2e", "x-forwarded-for": "1.1.1.1" });
         match auth {
-            Auth::Operator(token) => headers["authorization"] = json!(format!("Bearer {token}")),
+            Auth::Operator(token) => {
+                headers["authorization"] = json!(format!("Bearer {token}"));
+                headers["origin"] = json!(PUBLIC_URL);
+            }
             Auth::Visitor(token) => {
                 headers["authorization"] = json!(format!("Bearer {token}"));
                 headers["origin"] = json!(SITE);
             }
             Auth::Site => headers["origin"] = json!(SITE),
-            Auth::None => {}
+            Auth::None => headers["origin"] = json!(PUBLIC_URL),
         }
         if body.is_some() {
             headers["content-type"] = json!("application/json");
@@ -192,8 +215,8 @@ impl Deployment {
             "rawQueryString": query,
             "headers": headers,
             "requestContext": {
-                "accountId": "123456789012", "apiId": "api", "domainName": "chat.example.ru",
-                "domainPrefix": "chat", "requestId": "e2e", "routeKey": "$default", "stage": "$default",
+                "accountId": "123456789012", "apiId": "abc123", "domainName": host,
+                "domainPrefix": "abc123", "requestId": "e2e", "routeKey": "$default", "stage": "$default",
                 "time": "29/Nov/2026:10:00:00 +0000", "timeEpoch": 1_795_860_000_000u64,
                 "http": { "method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": SOURCE_IP, "userAgent": "e2e" }
             },
@@ -421,6 +444,31 @@ async fn the_aws_deployment_serves_the_whole_chat() {
         mails.iter().any(|m| m.contains("owner@shop.example")),
         "SES sent the notification to the administrator: {mails:?}"
     );
+
+    // The project moves to the one-server mode: exported from AWS, imported into a data folder.
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("project.jsonl");
+    let beseda = |args: &[&str], aws_env: bool| {
+        let mut command = std::process::Command::new(beseda_e2e::binary());
+        command.args(args);
+        if aws_env {
+            command.envs(aws.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        let out = command.output().expect("beseda runs");
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "beseda {args:?}: {text}");
+        text
+    };
+    let file_arg = file.to_str().unwrap();
+    beseda(&["--aws", "export", "--project", &pid, "--file", file_arg], true);
+    let exported = std::fs::read_to_string(&file).unwrap();
+    assert!(exported.contains("Здравствуйте! Есть доставка?") && exported.contains("owner@shop.example"));
+    let data = folder.path().join("data");
+    let data_arg = data.to_str().unwrap();
+    let imported = beseda(&["--data", data_arg, "import", "--file", file_arg], false);
+    assert!(imported.contains(&format!("imported {} item(s)", exported.lines().count())), "{imported}");
+    let again = beseda(&["--data", data_arg, "export", "--project", &pid], false);
+    assert_eq!(again.lines().filter(|l| l.starts_with('{')).count(), exported.lines().count());
 
     println!("per page view (config, visitor, socket): reads, writes, invocations = {page_view:?}");
     println!("per visitor message: reads, writes, invocations = {visitor_message:?}");

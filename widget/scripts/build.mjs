@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dev = process.argv.includes("--dev");
@@ -26,6 +26,18 @@ const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 // Budgets from PRODUCT.md §12: loader ≤ 5 KB gzip, the whole widget ≤ 30 KB gzip.
 const LOADER_BUDGET = 5 * 1024;
 const WIDGET_BUDGET = 30 * 1024;
+// The cabinet's app.js + app.css, gzip: about 90 KB today.
+const CABINET_BUDGET = 120 * 1024;
+
+// Precompressed twins (.gz, .br) beside each text file, which the local runner serves to
+// browsers that accept them; CloudFront compresses on its own.
+function precompress(dir, names) {
+  for (const name of names) {
+    const data = readFileSync(join(dir, name));
+    writeFileSync(join(dir, `${name}.gz`), gzipSync(data, { level: 9 }));
+    writeFileSync(join(dir, `${name}.br`), brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  }
+}
 
 async function visitor() {
   const dir = join(out, "widget");
@@ -45,6 +57,7 @@ async function visitor() {
   console.log(`dist/widget/loader.js  ${loader} B gzip (budget ${LOADER_BUDGET})`);
   console.log(`dist/widget/widget.js  ${widget} B gzip (loader + widget budget ${WIDGET_BUDGET})`);
   if (loader > LOADER_BUDGET || loader + widget > WIDGET_BUDGET) throw new Error("widget size budget exceeded");
+  precompress(dir, ["loader.js", "widget.js"]);
 }
 
 async function cabinet() {
@@ -66,8 +79,12 @@ async function cabinet() {
     .replace("/app.js", `/app.js?v=${hash(join(dir, "app.js"))}`)
     .replace("/app.css", `/app.css?v=${hash(join(dir, "app.css"))}`);
   writeFileSync(join(dir, "index.html"), html);
-  console.log(`dist/cabinet/app.js    ${gz(join(dir, "app.js"))} B gzip`);
-  console.log(`dist/cabinet/app.css   ${gz(join(dir, "app.css"))} B gzip`);
+  const js = gz(join(dir, "app.js"));
+  const css = gz(join(dir, "app.css"));
+  console.log(`dist/cabinet/app.js    ${js} B gzip`);
+  console.log(`dist/cabinet/app.css   ${css} B gzip (app.js + app.css budget ${CABINET_BUDGET})`);
+  if (js + css > CABINET_BUDGET) throw new Error("cabinet size budget exceeded");
+  precompress(dir, ["app.js", "app.css", "index.html", "favicon.svg"]);
 }
 
 const only = process.argv.find((a) => a === "visitor" || a === "cabinet");

@@ -12,10 +12,14 @@ pub struct Report {
 }
 
 pub async fn tick(app: &App) -> Result<Report, beseda_domain::Error> {
-    let report = Report {
-        tariffs_expired: billing::expire_due(app).await?,
-        operators_switched: dialogs::apply_schedules(app).await?,
-    };
+    // Each job runs whatever the other did; a failure is reported after both, so the tick is
+    // retried and, failing again, lands in the scheduler's failure destination.
+    let tariffs = billing::expire_due(app).await;
+    let operators = dialogs::apply_schedules(app).await;
+    for e in [tariffs.as_ref().err(), operators.as_ref().err()].into_iter().flatten() {
+        tracing::error!(error = %e, "a scheduled job failed");
+    }
+    let report = Report { tariffs_expired: tariffs?, operators_switched: operators? };
     tracing::info!(?report, "scheduled jobs ran");
     Ok(report)
 }

@@ -225,7 +225,7 @@ async fn the_site_shows_an_operators_photo_and_nobody_elses() {
         Request::builder()
             .uri(path(uid).replace("{pid}", &w.project))
             .header(header::REFERER, origin)
-            .header("x-forwarded-for", "198.51.100.7")
+            .extension(beseda_http::PeerAddr([198, 51, 100, 7].into()))
             .body(Body::empty())
             .unwrap()
     };

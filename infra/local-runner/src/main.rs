@@ -1,6 +1,7 @@
 //! `beseda`: the whole product in one process on the embedded adapters — every function's
 //! routes, the widget, the cabinet, a demo site, the queue consumers and the schedules — with
-//! its data in one folder. The admin commands (`create-user`, `dead-letters`, `replay`) work on
+//! its data in one folder. The admin commands (`create-user`, `dead-letters`, `replay`,
+//! `export`/`import` of a project) work on
 //! the data folder or, with `--aws`, on a deployment: the AWS adapters built from the same
 //! environment the functions read (`TABLE_NAME`, `QUEUE_URL_<NAME>`, `PUBLIC_URL`, …).
 
@@ -10,8 +11,9 @@ mod workers;
 mod ws;
 
 use beseda_domain::accounts::{self, NewUser};
-use beseda_domain::{App, Settings};
+use beseda_domain::{App, Settings, transfer};
 use clap::{Parser, Subcommand};
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -59,6 +61,21 @@ enum Admin {
     Replay {
         #[arg(long, default_value = "notifications")]
         queue: String,
+    },
+    /// Writes a project's data with its team's accounts, one JSON item per line (password
+    /// hashes included: keep the file safe).
+    Export {
+        #[arg(long)]
+        project: String,
+        /// Standard output when omitted.
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Loads what `export` wrote; refused when the project exists here already.
+    Import {
+        /// Standard input when omitted.
+        #[arg(long)]
+        file: Option<PathBuf>,
     },
 }
 
@@ -112,6 +129,37 @@ async fn admin(app: &App, command: Admin) -> anyhow::Result<()> {
         Admin::Replay { queue } => {
             let moved = app.ports.queue.replay_dead_letters(&queue).await?;
             println!("{moved} message(s) moved back to {queue}");
+            Ok(())
+        }
+        Admin::Export { project, file } => {
+            let items = transfer::export(app, &project).await?;
+            let mut out: Box<dyn Write> = match &file {
+                Some(path) => Box::new(std::fs::File::create(path)?),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            for item in &items {
+                serde_json::to_writer(&mut out, item)?;
+                out.write_all(b"\n")?;
+            }
+            out.flush()?;
+            eprintln!("exported {} item(s) of project {project}", items.len());
+            Ok(())
+        }
+        Admin::Import { file } => {
+            let input: Box<dyn BufRead> = match &file {
+                Some(path) => Box::new(std::io::BufReader::new(std::fs::File::open(path)?)),
+                None => Box::new(std::io::stdin().lock()),
+            };
+            let mut items = Vec::new();
+            for (n, line) in input.lines().enumerate() {
+                let line = line?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                items.push(serde_json::from_str(&line).map_err(|e| anyhow::anyhow!("line {}: {e}", n + 1))?);
+            }
+            let written = transfer::import(app, items).await?;
+            println!("imported {written} item(s)");
             Ok(())
         }
     }

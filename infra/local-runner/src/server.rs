@@ -40,7 +40,10 @@ pub struct Local {
 
 pub fn router(local: Local, static_dir: &std::path::Path) -> Router {
     let cabinet = static_dir.join("cabinet");
-    let spa = ServeDir::new(&cabinet).fallback(ServeFile::new(cabinet.join("index.html")));
+    let spa = ServeDir::new(&cabinet)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(ServeFile::new(cabinet.join("index.html")).precompressed_br().precompressed_gzip());
     let api_404 = || async { ApiError::RouteNotFound };
     let routes = Router::new()
         .merge(cabinet_api::with_channels(cabinet_api::router(local.app.clone()), local.channels.clone()))
@@ -56,12 +59,15 @@ pub fn router(local: Local, static_dir: &std::path::Path) -> Router {
                 .route("/outbox.json", get(site::outbox_json))
                 .with_state(local),
         )
-        .nest_service("/widget", ServeDir::new(static_dir.join("widget")))
+        .nest_service("/widget", ServeDir::new(static_dir.join("widget")).precompressed_br().precompressed_gzip())
         .route("/api/{*rest}", any(api_404))
         .route("/widget/v1/{*rest}", any(api_404))
         .route("/webhooks/{*rest}", any(api_404))
         .fallback_service(spa);
-    beseda_http::with_layers(routes).layer(middleware::from_fn(page_policy)).layer(middleware::from_fn(peer_addr))
+    beseda_http::with_layers(routes)
+        .layer(middleware::from_fn(page_policy))
+        .layer(middleware::from_fn(peer_addr))
+        .layer(middleware::from_fn(static_caching))
 }
 
 /// What the pages (the cabinet, `/demo`, the outbox) may load: scripts and connections from
@@ -83,6 +89,39 @@ async fn page_policy(req: Request, next: Next) -> axum::response::Response {
         let h = response.headers_mut();
         h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
         h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    response
+}
+
+/// How long a browser may keep a static file: a year for the versioned ones (`?v=<hash>`),
+/// five minutes for the widget's loader (its URL is in every customer's site), an hour for
+/// other files, and the cabinet's page revalidated on every load. None for the API.
+fn cache_control(path: &str, query: Option<&str>) -> Option<&'static str> {
+    let dynamic = ["/api/", "/widget/v1/", "/webhooks/", "/mp/", "/healthz", "/ws", "/demo", "/outbox"];
+    if dynamic.iter().any(|p| path.starts_with(p)) {
+        return None;
+    }
+    let versioned = query.is_some_and(|q| q.split('&').any(|kv| kv.starts_with("v=")));
+    let file = path.rsplit('/').next().unwrap_or_default();
+    Some(if versioned {
+        "public, max-age=31536000, immutable"
+    } else if file == "loader.js" {
+        "public, max-age=300"
+    } else if file.contains('.') && file != "index.html" {
+        "public, max-age=3600"
+    } else {
+        "no-cache"
+    })
+}
+
+async fn static_caching(req: Request, next: Next) -> axum::response::Response {
+    let policy = cache_control(req.uri().path(), req.uri().query());
+    let mut response = next.run(req).await;
+    if let Some(policy) = policy
+        && response.status().is_success()
+        && !response.headers().contains_key(header::CACHE_CONTROL)
+    {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     response
 }
@@ -171,4 +210,22 @@ fn secret_key(data: &std::path::Path) -> anyhow::Result<SecretKey> {
     }
     let text = std::fs::read_to_string(&path)?;
     SecretKey::parse(&text).ok_or_else(|| anyhow::anyhow!("{} is not a valid key", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cache_control;
+
+    #[test]
+    fn versioned_files_are_kept_a_year_the_loader_minutes_the_page_not_at_all() {
+        assert_eq!(cache_control("/app.js", Some("v=0123456789")), Some("public, max-age=31536000, immutable"));
+        assert_eq!(cache_control("/widget/widget.js", Some("v=abc")), Some("public, max-age=31536000, immutable"));
+        assert_eq!(cache_control("/widget/loader.js", None), Some("public, max-age=300"));
+        assert_eq!(cache_control("/favicon.svg", None), Some("public, max-age=3600"));
+        assert_eq!(cache_control("/", None), Some("no-cache"));
+        assert_eq!(cache_control("/dialogs/123", None), Some("no-cache"));
+        assert_eq!(cache_control("/api/v1/me", Some("v=1")), None);
+        assert_eq!(cache_control("/widget/v1/projects/p/config", None), None);
+        assert_eq!(cache_control("/healthz", None), None);
+    }
 }

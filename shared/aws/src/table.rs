@@ -432,6 +432,43 @@ impl TableStore for DynamoTable {
         Ok(Page { items, next })
     }
 
+    async fn scan(&self, pk_prefix: &str, after: Option<Cursor>, limit: usize) -> Result<Page, StoreError> {
+        let limit = limit.max(1);
+        let now = self.now();
+        let mut start = after.map(|c| key(&c.pk, &c.sk));
+        let mut items = Vec::new();
+        // A filtered Scan may return short or empty pages before the table's end.
+        loop {
+            let out = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .filter_expression("begins_with(pk, :prefix)")
+                .expression_attribute_values(":prefix", s(pk_prefix))
+                .consistent_read(true)
+                .limit(MAX_PAGE as i32)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(backend)?;
+            for raw in out.items() {
+                let item = decode(raw)?;
+                if item.is_expired(now) {
+                    continue;
+                }
+                items.push(item);
+                if items.len() == limit {
+                    let next = items.last().map(Cursor::of);
+                    return Ok(Page { items, next });
+                }
+            }
+            match out.last_evaluated_key {
+                Some(last) if !last.is_empty() => start = Some(last),
+                _ => return Ok(Page { items, next: None }),
+            }
+        }
+    }
+
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
         let mut keys = HashSet::new();
         for w in &writes {

@@ -8,10 +8,11 @@ use beseda_contract::{
     atomic, atomic_contract, blobs, blobs_contract, mail, mail_contract, queue, queue_contract, table, table_contract,
 };
 use beseda_ports::queue::Queue;
-use beseda_ports::{Clock, FixedClock};
+use beseda_ports::{Atomic, Clock, Condition, FixedClock, Item, Outgoing, TableStore, Write};
 use chrono::TimeZone;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 fn unique() -> String {
     format!("t{}", uuid::Uuid::new_v4().simple())
@@ -102,4 +103,22 @@ async fn dead_letter_queue_is_found_from_the_redrive_policy() {
     let q = SqsQueue::from_urls(client, HashMap::from([(queue::SPEC.name.to_owned(), created.url.clone())]));
     assert_eq!(q.dead_letters(queue::SPEC.name, 10).await.unwrap(), ["dead"]);
     assert_eq!(SqsQueue::url_variable("crm-push"), "QUEUE_URL_CRM_PUSH", "the variable from_env reads");
+}
+
+/// The atomic port of a function built without the SQS client refuses a commit with messages
+/// before writing anything, and commits items alone.
+#[tokio::test]
+async fn without_queues_a_commit_with_messages_writes_nothing() {
+    let dynamo = aws_sdk_dynamodb::Client::new(&Moto::shared().sdk_config());
+    let name = unique();
+    DynamoTable::create_table(&dynamo, &name).await.unwrap();
+    let table = Arc::new(DynamoTable::new(dynamo, name, Arc::new(beseda_ports::SystemClock)));
+    let atomic = AwsAtomic::without_queues(table.clone());
+    let item = |sk: &str| Write::Put { item: Item::new("p", sk, serde_json::json!({})), condition: Condition::Always };
+    let send = Outgoing::new(queue::SPEC.name, "{}", Duration::ZERO);
+    let err = atomic.commit(vec![item("a")], vec![send]).await.unwrap_err();
+    assert!(err.to_string().contains("unknown queue"), "{err}");
+    assert_eq!(table.get("p", "a").await.unwrap(), None, "nothing written");
+    atomic.commit(vec![item("b")], vec![]).await.unwrap();
+    assert!(table.get("p", "b").await.unwrap().is_some());
 }

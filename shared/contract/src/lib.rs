@@ -26,7 +26,8 @@ macro_rules! table_contract {
                 secondary_index,
                 transactions_are_all_or_nothing,
                 expired_items_are_gone,
-                batch_put
+                batch_put,
+                scan_by_partition_prefix
             ]
         );
     };

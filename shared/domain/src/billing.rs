@@ -371,20 +371,38 @@ pub async fn expire_due(app: &App) -> Result<usize> {
     let due =
         app.ports.table.query(Query::index(EXPIRING).between("", format!("{}~", now.to_rfc3339())).limit(100)).await?;
     let mut ended = 0;
+    let mut failed = None;
+    // One project's failure does not keep the others' tariffs from ending; it is reported
+    // after them, so the tick is retried (each step is idempotent).
     for item in due.items {
         let project_id = item.pk.trim_start_matches("project#").to_owned();
-        let (mut account, version) = load(app, &project_id).await?;
-        if account.status_at(now) != Status::Expired || account.status == Status::Expired {
-            continue;
+        match expire_one(app, &project_id, now).await {
+            Ok(true) => ended += 1,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::error!(project_id, error = %e, "could not end the tariff");
+                failed.get_or_insert(e);
+            }
         }
-        account.status = Status::Expired;
-        save(app, &project_id, &account, version, None).await?;
-        if let Ok((project, _)) = projects::get(app, &project_id).await {
-            tell(app, &project, TariffEvent::Expired, &account).await?;
-        }
-        ended += 1;
     }
-    Ok(ended)
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(ended),
+    }
+}
+
+/// Ends one project's tariff if it is due; whether it did.
+async fn expire_one(app: &App, project_id: &str, now: DateTime<Utc>) -> Result<bool> {
+    let (mut account, version) = load(app, project_id).await?;
+    if account.status_at(now) != Status::Expired || account.status == Status::Expired {
+        return Ok(false);
+    }
+    account.status = Status::Expired;
+    save(app, project_id, &account, version, None).await?;
+    if let Ok((project, _)) = projects::get(app, project_id).await {
+        tell(app, &project, TariffEvent::Expired, &account).await?;
+    }
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -417,6 +435,30 @@ mod tests {
         assert!(a.site_chat(now));
         assert!(!a.site_chat(now + Duration::days(2)), "past its end it is expired before the job runs");
         assert_eq!(a.status_at(now + Duration::days(2)), Status::Expired);
+    }
+
+    #[tokio::test]
+    async fn one_broken_project_does_not_keep_the_others_tariffs_from_ending() {
+        let (app, clock, _) = testing::app();
+        let owner = accounts::create_user(&app, NewUser { email: "o@x.ru".into(), ..Default::default() }, "password1")
+            .await
+            .unwrap();
+        let mut ids = Vec::new();
+        for name in ["Ромашка", "Лютик"] {
+            let new =
+                NewProject { name: name.into(), domains: vec![format!("site{}.ru", ids.len())], ..Default::default() };
+            let p = projects::create(&app, &owner.id, new, None).await.unwrap();
+            start_trial(&app, &p.id).await.unwrap();
+            ids.push(p.id);
+        }
+        // The first project's billing item no longer decodes; it stays in the expiry index.
+        let (pk, sk) = keys::billing(&ids[0]);
+        let mut broken = app.ports.table.get(&pk, &sk).await.unwrap().unwrap();
+        broken.body = serde_json::json!({ "status": 42 });
+        app.ports.table.put(broken, Condition::Always).await.unwrap();
+        clock.advance(Duration::days(TRIAL_DAYS) + Duration::seconds(1));
+        assert!(expire_due(&app).await.is_err(), "the failure is reported");
+        assert_eq!(load(&app, &ids[1]).await.unwrap().0.status, Status::Expired, "after the others were handled");
     }
 
     #[tokio::test]

@@ -25,6 +25,7 @@ pub mod secrets;
 pub mod team;
 pub mod text;
 pub mod throttle;
+pub mod transfer;
 pub mod widget;
 
 pub use error::{Error, Result};

@@ -11,7 +11,7 @@ use crate::team::{self, NewMember};
 use crate::{App, Settings, billing, dialogs};
 use async_trait::async_trait;
 use beseda_ports::atomic::{Atomic, Outgoing};
-use beseda_ports::table::{Condition, Item, Page, Query, StoreError, TableStore, Write};
+use beseda_ports::table::{Condition, Cursor, Item, Page, Query, StoreError, TableStore, Write};
 use beseda_ports::{FixedClock, Ports};
 use chrono::TimeZone;
 use std::sync::Arc;
@@ -68,6 +68,10 @@ impl TableStore for Counting {
     async fn put_batch(&self, items: Vec<Item>) -> Result<(), StoreError> {
         self.wrote(items.len());
         self.table.put_batch(items).await
+    }
+    async fn scan(&self, pk_prefix: &str, after: Option<Cursor>, limit: usize) -> Result<Page, StoreError> {
+        self.read();
+        self.table.scan(pk_prefix, after, limit).await
     }
 }
 

@@ -284,6 +284,40 @@ fn query_table(db: &Database, q: &Query, now: i64) -> Result<Page, StoreError> {
     Ok(Page { items: out, next })
 }
 
+/// The live items whose pk starts with `prefix`, in key order: redb keeps them together.
+fn scan_table(db: &Database, prefix: &str, after: Option<&Cursor>, limit: usize, now: i64) -> Result<Page, StoreError> {
+    let tx = db.begin_read().map_err(backend)?;
+    let items = match tx.open_table(ITEMS) {
+        Ok(t) => t,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Page { items: vec![], next: None }),
+        Err(e) => return Err(backend(e)),
+    };
+    let start = match after {
+        Some(c) => Bound::Excluded((c.pk.as_str(), c.sk.as_str())),
+        None => Bound::Included((prefix, "")),
+    };
+    let mut out = Vec::new();
+    let mut more = false;
+    for row in items.range::<(&str, &str)>((start, Bound::Unbounded)).map_err(backend)? {
+        let (k, v) = row.map_err(backend)?;
+        let (pk, sk) = k.value();
+        if !pk.starts_with(prefix) {
+            break;
+        }
+        let item = decode(pk, sk, v.value())?;
+        if item.is_expired(now) {
+            continue;
+        }
+        if out.len() == limit {
+            more = true;
+            break;
+        }
+        out.push(item);
+    }
+    let next = if more { out.last().map(Cursor::of) } else { None };
+    Ok(Page { items: out, next })
+}
+
 /// The limits of a transaction: at most 100 writes, each key at most once.
 pub(crate) fn check_writes(writes: &[Write]) -> Result<(), StoreError> {
     let mut keys = HashSet::new();
@@ -388,6 +422,11 @@ impl TableStore for RedbTable {
     async fn query(&self, query: Query) -> Result<Page, StoreError> {
         let now = self.now();
         self.db.read(StoreError::Backend, move |db| query_table(db, &query, now)).await
+    }
+
+    async fn scan(&self, pk_prefix: &str, after: Option<Cursor>, limit: usize) -> Result<Page, StoreError> {
+        let (prefix, now, limit) = (pk_prefix.to_owned(), self.now(), limit.max(1));
+        self.db.read(StoreError::Backend, move |db| scan_table(db, &prefix, after.as_ref(), limit, now)).await
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {

@@ -7,7 +7,7 @@
 //! that expire are never kept.
 
 use crate::atomic::{Atomic, Outgoing};
-use crate::table::{Condition, Item, Page, Query, StoreError, TableStore, Write};
+use crate::table::{Condition, Cursor, Item, Page, Query, StoreError, TableStore, Write};
 use async_trait::async_trait;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -191,6 +191,9 @@ impl TableStore for Cached {
         let result = self.table.put_batch(items).await;
         self.forget(&keys);
         result
+    }
+    async fn scan(&self, pk_prefix: &str, after: Option<Cursor>, limit: usize) -> Result<Page, StoreError> {
+        self.table.scan(pk_prefix, after, limit).await
     }
 }
 

@@ -205,4 +205,8 @@ pub trait TableStore: Send + Sync {
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError>;
     /// Unconditional puts, durable together, for bulk loads.
     async fn put_batch(&self, items: Vec<Item>) -> Result<(), StoreError>;
+    /// One page of the live items whose partition key starts with `pk_prefix`, across
+    /// partitions, in an order of the store's choosing; resumed after `after`. It reads the
+    /// whole table: for exports by an administrator, never on a request's path.
+    async fn scan(&self, pk_prefix: &str, after: Option<Cursor>, limit: usize) -> Result<Page, StoreError>;
 }
