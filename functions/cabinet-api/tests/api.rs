@@ -219,8 +219,14 @@ async fn an_existing_account_is_invited_and_nobody_else_can_accept() {
     let clock = std::sync::Arc::new(beseda_ports::FixedClock::new(chrono::Utc::now()));
     let dir = tempfile::tempdir().unwrap().keep();
     let ports = beseda_embedded::open(&dir, beseda_ports::queue::QUEUES, clock.clone()).unwrap().ports;
-    let app =
-        App { ports, settings: Settings { mail_from: "noreply@x.ru".into(), public_url: "http://localhost".into(), secret_key: None } };
+    let app = App {
+        ports,
+        settings: Settings {
+            mail_from: "noreply@x.ru".into(),
+            public_url: "http://localhost".into(),
+            secret_key: None,
+        },
+    };
     let r = beseda_http::finish(cabinet_api::router(app.clone()));
     for (email, first) in [("admin@x.ru", "Админ"), ("bob@x.ru", "Борис"), ("eve@x.ru", "Ева")] {
         let new = NewUser {
