@@ -2,13 +2,12 @@
 
 use aws_lambda_events::event::sqs::SqsEvent;
 use beseda_channels::Channels;
-use beseda_domain::{App, Settings};
 use lambda_runtime::{LambdaEvent, service_fn};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let app = App { ports: beseda_aws::ports_from_env().await?, settings: Settings::from_env() };
+    let app = beseda_lambda::app_from_env().await?;
     let channels = Channels::from_env();
     let (app, channels) = (&app, &channels);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
