@@ -38,7 +38,9 @@ pub struct Filters {
     from: Option<NaiveDate>,
     /// The last day (included), `YYYY-MM-DD`.
     to: Option<NaiveDate>,
+    #[param(inline)]
     source: Option<Source>,
+    #[param(inline)]
     status: Option<LeadStatus>,
     /// The id of the operator who answered.
     operator: Option<String>,
@@ -101,9 +103,11 @@ pub enum Format {
 
 #[derive(Deserialize, IntoParams)]
 pub struct ExportParams {
+    #[param(inline)]
     format: Format,
     /// The language of the header row and the names of sources and statuses; the
     /// `Accept-Language` header's when not given.
+    #[param(inline)]
     lang: Option<Language>,
 }
 
