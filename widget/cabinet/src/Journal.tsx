@@ -114,68 +114,72 @@ export function JournalPage() {
         <h2 id="journal-title">{current.name}</h2>
         <p class="muted small">{t("journal.lead")}</p>
       </div>
-      <form class="toolbar journal-filters" onSubmit={(e) => e.preventDefault()} aria-label={t("journal.filters")}>
-        <div class="search">
-          <IconSearch />
-          <label for="journal-q" class="sr-only">
-            {t("journal.search")}
+      <form class="journal-filters" onSubmit={(e) => e.preventDefault()} aria-label={t("journal.filters")}>
+        <div class="toolbar">
+          <div class="search">
+            <IconSearch />
+            <label for="journal-q" class="sr-only">
+              {t("journal.search")}
+            </label>
+            <input id="journal-q" type="search" placeholder={t("journal.searchPlaceholder")} value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
+          </div>
+          <label class="filter-date">
+            <span class="muted small">{t("journal.from")}</span>
+            <input type="date" name="from" value={filter.from || ""} max={filter.to || undefined} onChange={set("from")} />
           </label>
-          <input id="journal-q" type="search" placeholder={t("journal.searchPlaceholder")} value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
+          <label class="filter-date">
+            <span class="muted small">{t("journal.to")}</span>
+            <input type="date" name="to" value={filter.to || ""} min={filter.from || undefined} onChange={set("to")} />
+          </label>
         </div>
-        <label class="filter-date">
-          <span class="muted small">{t("journal.from")}</span>
-          <input type="date" name="from" value={filter.from || ""} max={filter.to || undefined} onChange={set("from")} />
-        </label>
-        <label class="filter-date">
-          <span class="muted small">{t("journal.to")}</span>
-          <input type="date" name="to" value={filter.to || ""} min={filter.from || undefined} onChange={set("to")} />
-        </label>
-        <label for="journal-source" class="sr-only">
-          {t("journal.col.channel")}
-        </label>
-        <select id="journal-source" name="source" class="select-inline" value={filter.source || ""} onChange={set("source")}>
-          <option value="">{t("journal.allSources")}</option>
-          {LEAD_SOURCES.map((s) => (
-            <option value={s}>{channel(s)}</option>
-          ))}
-        </select>
-        <label for="journal-status" class="sr-only">
-          {t("journal.col.status")}
-        </label>
-        <select id="journal-status" name="status" class="select-inline" value={filter.status || ""} onChange={set("status")}>
-          <option value="">{t("journal.allStatuses")}</option>
-          {LEAD_STATUSES.map((s) => (
-            <option value={s}>{status(s)}</option>
-          ))}
-        </select>
-        <label for="journal-operator" class="sr-only">
-          {t("journal.col.operator")}
-        </label>
-        <select id="journal-operator" name="operator" class="select-inline" value={filter.operator || ""} onChange={set("operator")}>
-          <option value="">{t("journal.allOperators")}</option>
-          {operators.map((m) => (
-            <option value={m.user_id}>{[m.first_name, m.last_name].filter(Boolean).join(" ") || m.email}</option>
-          ))}
-        </select>
-        {filtered && (
-          <button
-            type="button"
-            class="btn btn-ghost"
-            onClick={() => {
-              setSearch("");
-              setFilter({});
-            }}
-          >
-            {t("journal.reset")}
-          </button>
-        )}
-        <span class="grow" />
-        <a class="btn btn-secondary" href={journalExportUrl(current.id, filter, "csv", lang)} download>
-          {t("journal.exportCsv")}
-        </a>
-        <a class="btn btn-secondary" href={journalExportUrl(current.id, filter, "xlsx", lang)} download>
-          {t("journal.exportXlsx")}
-        </a>
+        <div class="toolbar">
+          <label for="journal-source" class="sr-only">
+            {t("journal.col.channel")}
+          </label>
+          <select id="journal-source" name="source" class="select-inline" value={filter.source || ""} onChange={set("source")}>
+            <option value="">{t("journal.allSources")}</option>
+            {LEAD_SOURCES.map((s) => (
+              <option value={s}>{channel(s)}</option>
+            ))}
+          </select>
+          <label for="journal-status" class="sr-only">
+            {t("journal.col.status")}
+          </label>
+          <select id="journal-status" name="status" class="select-inline" value={filter.status || ""} onChange={set("status")}>
+            <option value="">{t("journal.allStatuses")}</option>
+            {LEAD_STATUSES.map((s) => (
+              <option value={s}>{status(s)}</option>
+            ))}
+          </select>
+          <label for="journal-operator" class="sr-only">
+            {t("journal.col.operator")}
+          </label>
+          <select id="journal-operator" name="operator" class="select-inline" value={filter.operator || ""} onChange={set("operator")}>
+            <option value="">{t("journal.allOperators")}</option>
+            {operators.map((m) => (
+              <option value={m.user_id}>{[m.first_name, m.last_name].filter(Boolean).join(" ") || m.email}</option>
+            ))}
+          </select>
+          {filtered && (
+            <button
+              type="button"
+              class="btn btn-ghost"
+              onClick={() => {
+                setSearch("");
+                setFilter({});
+              }}
+            >
+              {t("journal.reset")}
+            </button>
+          )}
+          <span class="grow" />
+          <a class="btn btn-secondary" href={journalExportUrl(current.id, filter, "csv", lang)} download>
+            {t("journal.exportCsv")}
+          </a>
+          <a class="btn btn-secondary" href={journalExportUrl(current.id, filter, "xlsx", lang)} download>
+            {t("journal.exportXlsx")}
+          </a>
+        </div>
       </form>
       {load.state === "loading" ? (
         <Loading />
@@ -240,12 +244,14 @@ export function JournalPage() {
                         </span>
                       </td>
                       <td class="lead-text" data-label={t("journal.col.request")}>
-                        {leadText(str(l.text), t) || "—"}
-                        {dialog && (
-                          <a class="lead-open small" href={dialogsPath(l.status === "done" ? "archive" : "mine", dialog)} onClick={linkClick}>
-                            {t("journal.openDialog")}
-                          </a>
-                        )}
+                        <span>
+                          {leadText(str(l.text), t) || "—"}
+                          {dialog && (
+                            <a class="lead-open small" href={dialogsPath(l.status === "done" ? "archive" : "mine", dialog)} onClick={linkClick}>
+                              {t("journal.openDialog")}
+                            </a>
+                          )}
+                        </span>
                       </td>
                       <td data-label={t("journal.col.operator")}>
                         <span class="person-cell">
