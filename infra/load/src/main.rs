@@ -1,12 +1,14 @@
 //! `beseda-load`: drives many concurrent visitors against a running Beseda (the local runner)
 //! over the real paths — `POST /widget/v1/.../messages` from each visitor, the operator
 //! receiving them over `/ws` — and reports messages per second and the latency from a
-//! visitor's send to the operator's receipt (p50/p99). Before the chat it measures the
+//! visitor's send to the operator's receipt (p50/p99); then Telegram updates posted to the
+//! webhook route (see `webhooks`). Before the chat it measures the
 //! machine's own ceilings in the same sitting (see `ceilings`), and prints the chat's figures
 //! as ratios to them. Every loop is bounded in time and it talks only to the URL it is given
 //! (loopback) and to its own loopback server.
 
 mod ceilings;
+mod webhooks;
 
 use anyhow::{Context, bail};
 use clap::Parser;
@@ -38,6 +40,13 @@ struct Args {
     /// Skip measuring the machine's ceilings (bare axum JSON POST, durable writes).
     #[arg(long)]
     no_ceilings: bool,
+    /// The loopback port the runner was told is Telegram's Bot API (`BESEDA_TELEGRAM_API`):
+    /// with it, the webhook scenario runs after the chat.
+    #[arg(long)]
+    telegram_api_port: Option<u16>,
+    /// Concurrent Telegram customers in the webhook scenario.
+    #[arg(long, default_value_t = 200)]
+    webhook_senders: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,6 +164,12 @@ async fn main() -> anyhow::Result<()> {
         outcomes.push((*phase, run.phase(*phase, &sent_at, &received).await?));
     }
     receiver.abort();
+    let webhook = match args.telegram_api_port {
+        Some(port) => {
+            Some(webhooks::run(&http, &base, project, &token, port, args.webhook_senders, args.seconds).await?)
+        }
+        None => None,
+    };
 
     if let Some(c) = ceilings {
         println!(
@@ -170,6 +185,16 @@ async fn main() -> anyhow::Result<()> {
                 o.stored_per_sec / c.fsyncs,
                 o.operator_p99,
                 o.busy
+            );
+        }
+        if let Some(w) = webhook {
+            println!(
+                "telegram webhook: {:>6.0} updates/s = {:>5.1} % of bare POST, {:>5.1}× fsync; p50 {:.1} ms, p99 {:.1} ms",
+                w.per_sec,
+                100.0 * w.per_sec / c.bare_post,
+                w.per_sec / c.fsyncs,
+                w.p50,
+                w.p99
             );
         }
     }

@@ -93,6 +93,124 @@ pub enum Job {
         user_id: String,
         project_name: String,
     },
+    /// A customer's message the team should hear of (§4 group 2), whatever its source; the
+    /// recipients and their languages are read when it is sent.
+    Customer {
+        project_id: String,
+        dialog_id: String,
+        message_id: String,
+        event: CustomerEvent,
+    },
+}
+
+/// Why the team hears of a customer's message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerEvent {
+    /// The first message of a new dialog.
+    NewDialog,
+    /// Nobody has answered it for [`UNANSWERED_AFTER`]; sent for the first message of a wait.
+    Unanswered,
+}
+
+/// How long a customer's message may wait for an answer before group 2 hears of it (§4).
+pub const UNANSWERED_AFTER: Duration = Duration::from_secs(3 * 60);
+
+/// The notification job of a customer's message, for the message's own atomic write.
+pub fn customer_job(
+    project_id: &str,
+    dialog_id: &str,
+    message_id: &str,
+    event: CustomerEvent,
+) -> Result<beseda_ports::atomic::Outgoing> {
+    let job = Job::Customer {
+        project_id: project_id.into(),
+        dialog_id: dialog_id.into(),
+        message_id: message_id.into(),
+        event,
+    };
+    let body = serde_json::to_string(&job).map_err(|e| Error::Internal(e.to_string()))?;
+    let delay = if event == CustomerEvent::Unanswered { UNANSWERED_AFTER } else { Duration::ZERO };
+    Ok(beseda_ports::atomic::Outgoing::new(NOTIFICATIONS.name, body, delay))
+}
+
+/// What a customer notification says: the source, who wrote, their words, and the link that
+/// opens the dialog.
+pub struct CustomerMail<'a> {
+    pub project_name: &'a str,
+    pub source: &'a str,
+    pub customer: Option<&'a str>,
+    pub text: &'a str,
+    pub link: &'a str,
+}
+
+/// Subject and text of a customer notification in the recipient's cabinet language.
+pub fn render_customer(event: CustomerEvent, language: Language, m: &CustomerMail) -> (String, String) {
+    let CustomerMail { project_name, source, customer, text, link } = m;
+    let source = source_name(source, language);
+    match (event, language) {
+        (CustomerEvent::NewDialog, Language::Ru) => (
+            format!("Беседа: новое обращение ({source}) — проект «{project_name}»"),
+            format!(
+                "{}: {text}
+
+Открыть диалог: {link}
+",
+                customer.unwrap_or("Клиент")
+            ),
+        ),
+        (CustomerEvent::NewDialog, Language::En) => (
+            format!("Beseda: a new request ({source}) — project “{project_name}”"),
+            format!(
+                "{}: {text}
+
+Open the dialog: {link}
+",
+                customer.unwrap_or("Customer")
+            ),
+        ),
+        (CustomerEvent::Unanswered, Language::Ru) => (
+            format!("Беседа: клиент ждёт ответа ({source}) — проект «{project_name}»"),
+            format!(
+                "Сообщение без ответа уже {} мин.
+
+{}: {text}
+
+Ответить: {link}
+",
+                UNANSWERED_AFTER.as_secs() / 60,
+                customer.unwrap_or("Клиент")
+            ),
+        ),
+        (CustomerEvent::Unanswered, Language::En) => (
+            format!("Beseda: a customer is waiting ({source}) — project “{project_name}”"),
+            format!(
+                "A message has been unanswered for {} min.
+
+{}: {text}
+
+Answer: {link}
+",
+                UNANSWERED_AFTER.as_secs() / 60,
+                customer.unwrap_or("Customer")
+            ),
+        ),
+    }
+}
+
+fn source_name(source: &str, language: Language) -> &'static str {
+    match (source, language) {
+        ("telegram", _) => "Telegram",
+        ("vk", Language::Ru) => "ВКонтакте",
+        ("vk", Language::En) => "VK",
+        ("viber", _) => "Viber",
+        ("form", Language::Ru) => "заявка с сайта",
+        ("form", Language::En) => "website form",
+        ("callback", Language::Ru) => "обратный звонок",
+        ("callback", Language::En) => "callback",
+        (_, Language::Ru) => "чат на сайте",
+        (_, Language::En) => "website chat",
+    }
 }
 
 /// The service mails.
@@ -208,6 +326,12 @@ pub async fn deliver(app: &App, message_id: &str, body: &str) -> Result<()> {
         tracing::info!(message_id, "already delivered");
         return Ok(());
     }
+    if let Job::Customer { project_id, dialog_id, message_id: customer_message, event } = &job {
+        customer(app, project_id, dialog_id, customer_message, *event).await?;
+        let mark = Item::new(key.0, key.1, serde_json::json!({})).expiring_at(app.now().timestamp() + DEDUP_SECS);
+        app.ports.table.put(mark, Condition::Always).await?;
+        return Ok(());
+    }
     let (to, (subject, text)) = match &job {
         Job::Mail { to, template } => (to.clone(), render(template, &app.settings.public_url)),
         Job::PasswordReset { email, lang } => {
@@ -221,11 +345,44 @@ pub async fn deliver(app: &App, message_id: &str, body: &str) -> Result<()> {
             let (p, link) = accounts::password_link(app, user_id, LinkPurpose::Welcome).await?;
             (vec![p.email.clone()], render_link(LinkPurpose::Welcome, p.language, &p.email, project_name, &link))
         }
+        Job::Customer { .. } => return Ok(()),
     };
     let mail = Mail { from: app.settings.mail_from.clone(), to, subject, text, html: None };
     app.ports.mail.send(&mail).await?;
     let mark = Item::new(key.0, key.1, serde_json::json!({})).expiring_at(app.now().timestamp() + DEDUP_SECS);
     app.ports.table.put(mark, Condition::Always).await?;
+    Ok(())
+}
+
+/// Mails group 2 of a customer's message, each recipient in their language; an
+/// "unanswered" one only while the message still waits and starts the wait.
+async fn customer(app: &App, project_id: &str, dialog_id: &str, message_id: &str, event: CustomerEvent) -> Result<()> {
+    use crate::dialogs::{self, From};
+    let Ok(d) = dialogs::dialog(app, project_id, dialog_id).await else { return Ok(()) };
+    let all = dialogs::messages(app, project_id, dialog_id, None).await?;
+    let Some(at) = all.iter().position(|m| m.id == message_id) else { return Ok(()) };
+    if event == CustomerEvent::Unanswered {
+        let answered = all[at + 1..].iter().any(|m| m.from == From::Operator);
+        let waiting_before =
+            all[..at].iter().rev().take_while(|m| m.from != From::Operator).any(|m| m.from == From::Visitor);
+        if answered || waiting_before || d.status != dialogs::Status::Open {
+            return Ok(());
+        }
+    }
+    let (project, _) = crate::projects::get(app, project_id).await?;
+    let customer = d.contact.get("name").cloned().or_else(|| d.chat.as_ref().and_then(|c| c.name.clone()));
+    let link = format!("{}/dialogs/mine/{dialog_id}", app.settings.public_url);
+    let mail = CustomerMail {
+        project_name: &project.name,
+        source: d.source.as_str(),
+        customer: customer.as_deref(),
+        text: &all[at].text,
+        link: &link,
+    };
+    for (language, to) in crate::team::recipients_by_language(app, project_id, Group::Requests).await? {
+        let (subject, text) = render_customer(event, language, &mail);
+        app.ports.mail.send(&Mail { from: app.settings.mail_from.clone(), to, subject, text, html: None }).await?;
+    }
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 //! accesses, exactly one administrator with a transfer, and who receives which notifications.
 
 use crate::access::Access;
-use crate::accounts::{self, NewUser, Profile};
+use crate::accounts::{self, Language, NewUser, Profile};
 use crate::notify::{self, Group, Groups, Job, Recipient, Template};
 use crate::projects::{self, Membership, member_item};
 use crate::{App, Error, Result, keys, phone, secrets};
@@ -252,9 +252,22 @@ pub async fn set_notify_emails(app: &App, project_id: &str, emails: Vec<NotifyEm
 
 /// Mails a notification of a group to whoever should receive it in the project.
 pub async fn notify_group(app: &App, project_id: &str, group: Group, template: Template) -> Result<()> {
+    let to: Vec<String> =
+        recipients_by_language(app, project_id, group).await?.into_iter().flat_map(|(_, to)| to).collect();
+    if to.is_empty() {
+        return Ok(());
+    }
+    notify::enqueue(app, &Job::Mail { to, template }).await
+}
+
+/// Who should receive a notification of a group in the project, by the language of their
+/// cabinet (notification-only e-mails read Russian, the product's first language).
+pub async fn recipients_by_language(app: &App, project_id: &str, group: Group) -> Result<Vec<(Language, Vec<String>)>> {
     let mut people = Vec::new();
+    let mut languages = std::collections::BTreeMap::new();
     for (m, _) in projects::members(app, project_id).await? {
         if let Ok(p) = accounts::get_profile(app, &m.user_id).await {
+            languages.insert(p.email.clone(), p.language);
             people.push((p.email, m.is_admin(), m.notifications));
         }
     }
@@ -264,11 +277,15 @@ pub async fn notify_group(app: &App, project_id: &str, group: Group, template: T
         .collect();
     let extra: Vec<(String, Groups)> =
         notify_emails(app, project_id).await?.into_iter().map(|e| (e.email, e.groups)).collect();
-    let to = notify::recipients(&members, &extra, group);
-    if to.is_empty() {
-        return Ok(());
+    let mut by_language: Vec<(Language, Vec<String>)> = Vec::new();
+    for email in notify::recipients(&members, &extra, group) {
+        let language = languages.get(&email).copied().unwrap_or_default();
+        match by_language.iter_mut().find(|(l, _)| *l == language) {
+            Some((_, to)) => to.push(email),
+            None => by_language.push((language, vec![email])),
+        }
     }
-    notify::enqueue(app, &Job::Mail { to, template }).await
+    Ok(by_language)
 }
 
 #[cfg(test)]

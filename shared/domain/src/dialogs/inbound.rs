@@ -2,13 +2,15 @@
 //! form, a callback, a messenger): it joins the customer's open dialog or starts a new one
 //! (remembering the earlier dialog for the history), fills the contact card from what was
 //! written, and stores the message, the dialog, the retry or event claim, the pointer to the
-//! customer's current dialog and a new dialog's lead in the journal in ONE transaction; only
-//! then are the operators told.
+//! customer's current dialog and a new dialog's lead in the journal in ONE transaction, with
+//! the queue messages the message starts (the site chat's timers, group 2's notifications of
+//! a new dialog and of a message left unanswered); only then are the operators told.
 
 use super::contacts;
 use super::model::{Dialog, Message, Source};
 use super::store::{self, new_id};
 use crate::journal::{self, Lead};
+use crate::notify::{self, CustomerEvent};
 use crate::{App, Error, Result, blacklist, realtime, widget};
 use beseda_ports::table::Write;
 use std::collections::BTreeMap;
@@ -84,10 +86,16 @@ pub(crate) async fn arrive(app: &App, project_id: &str, a: Arrival) -> Result<Op
         }
     }
     writes.push(store::put_dialog(&dialog, version)?);
-    let sends = match &timers {
+    let mut sends = match &timers {
         Some(s) => super::timers::after_customer_message(s, &dialog, &message)?,
         None => Vec::new(),
     };
+    if is_lead {
+        if new_dialog {
+            sends.push(notify::customer_job(project_id, &dialog.id, &message.id, CustomerEvent::NewDialog)?);
+        }
+        sends.push(notify::customer_job(project_id, &dialog.id, &message.id, CustomerEvent::Unanswered)?);
+    }
     if !store::commit(app, writes, sends).await? {
         return Ok(None);
     }

@@ -10,7 +10,7 @@ use crate::team::NewMember;
 use crate::testing;
 use crate::widget::{self, ContactRequest, FieldKind};
 use crate::{App, Error, billing, blacklist, journal, keys, projects, team};
-use beseda_ports::queue::TIMERS;
+use beseda_ports::queue::{NOTIFICATIONS, TIMERS};
 use chrono::Utc;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -20,6 +20,8 @@ pub(crate) struct World {
     pub project: String,
     pub operator: Profile,
     pub member: projects::Membership,
+    /// The mails sent.
+    pub outbox: std::sync::Arc<beseda_embedded::Outbox>,
 }
 
 /// A test double of the channels: every platform is one scripted fake that records what it
@@ -133,7 +135,7 @@ pub(crate) fn tg_message(event_id: &str, user: &str, text: &str) -> beseda_chann
 }
 
 pub(crate) async fn world() -> (World, std::sync::Arc<beseda_ports::FixedClock>) {
-    let (app, clock, _) = testing::app();
+    let (app, clock, outbox) = testing::app();
     let owner = accounts::create_user(&app, NewUser { email: "owner@x.ru".into(), ..Default::default() }, "password1")
         .await
         .unwrap();
@@ -154,7 +156,7 @@ pub(crate) async fn world() -> (World, std::sync::Arc<beseda_ports::FixedClock>)
     .unwrap();
     let operator = accounts::get_profile(&app, &added.user_id).await.unwrap();
     let member = projects::membership(&app, &p.id, &operator.id).await.unwrap().unwrap().0;
-    (World { app, project: p.id, operator, member }, clock)
+    (World { app, project: p.id, operator, member, outbox }, clock)
 }
 
 fn msg(text: &str, client_id: &str) -> VisitorMessage {
@@ -432,4 +434,63 @@ async fn the_journal_row_follows_the_dialog_contacts_answer_and_close() {
     let form_row = row().await;
     assert_eq!(form_row.channel, Source::Form);
     assert!(form_row.dialog_id.is_some_and(|id| id != d.id), "the request opens the dialog it went into");
+}
+
+/// Delivers every notification job visible now; how many there were.
+async fn deliver_notifications(w: &World) -> usize {
+    let jobs = w.app.ports.queue.receive(NOTIFICATIONS.name, 10, Duration::from_secs(30)).await.unwrap();
+    for job in &jobs {
+        crate::notify::deliver(&w.app, &job.message_id, &job.body).await.unwrap();
+        w.app.ports.queue.ack(NOTIFICATIONS.name, &job.receipt).await.unwrap();
+    }
+    jobs.len()
+}
+
+/// The customer notifications mailed so far (new requests and waits, in either language).
+fn customer_mails(w: &World) -> Vec<beseda_embedded::outbox::Stored> {
+    let about_customers = ["новое обращение", "клиент ждёт", "a new request", "a customer is waiting"];
+    let mails = w.outbox.list().unwrap();
+    mails.into_iter().filter(|m| about_customers.iter().any(|s| m.subject.contains(s))).collect()
+}
+
+#[tokio::test]
+async fn group_two_hears_of_a_new_dialog_from_any_source_and_of_a_wait_each_in_their_language() {
+    let (w, clock) = world().await;
+    let channels = FakeChannels(Default::default());
+    let r = telegram(&w, &channels).await;
+    let english = accounts::ProfileChanges { language: Some(accounts::Language::En), ..Default::default() };
+    accounts::update_profile(&w.app, &w.operator.id, english).await.unwrap();
+
+    crate::integrations::receive(&w.app, &r, vec![tg_message("u1", "555", "Есть доставка в субботу?")]).await.unwrap();
+    crate::integrations::receive(&w.app, &r, vec![tg_message("u2", "555", "И сколько стоит?")]).await.unwrap();
+    deliver_notifications(&w).await;
+    let new = customer_mails(&w);
+    assert_eq!(new.len(), 2, "the new dialog at once, one mail per language; the waits later");
+    let ru = new.iter().find(|m| m.to.contains(&"owner@x.ru".to_owned())).expect("the administrator");
+    assert!(ru.subject.contains("новое обращение (Telegram)") && ru.subject.contains("Ромашка"), "{}", ru.subject);
+    assert!(ru.text.contains("Пётр: Есть доставка в субботу?") && ru.text.contains("/dialogs/mine/"), "{}", ru.text);
+    let en = new.iter().find(|m| m.to.contains(&"op@x.ru".to_owned())).expect("the operator");
+    assert!(en.subject.starts_with("Beseda: a new request (Telegram)"), "{}", en.subject);
+
+    // Three minutes later nobody has answered: the wait is mailed once (for its first message).
+    clock.advance(chrono::TimeDelta::seconds(181));
+    deliver_notifications(&w).await;
+    let waits: Vec<_> = customer_mails(&w).into_iter().filter(|m| !new.iter().any(|n| n.file == m.file)).collect();
+    assert_eq!(
+        waits.len(),
+        2,
+        "the wait, in both languages, once: {:?}",
+        waits.iter().map(|m| &m.subject).collect::<Vec<_>>()
+    );
+    assert!(
+        waits.iter().any(|m| m.subject.contains("клиент ждёт ответа") && m.text.contains("Есть доставка в субботу?"))
+    );
+
+    // A message the operator answers in time is not reported.
+    let d = list(&w.app, &w.project, &w.operator.id, Folder::Mine).await.unwrap().remove(0);
+    crate::integrations::receive(&w.app, &r, vec![tg_message("u3", "555", "Жду")]).await.unwrap();
+    reply(&w.app, &w.project, &d.id, &w.operator, "Да, доставляем", "op-1").await.unwrap();
+    clock.advance(chrono::TimeDelta::seconds(181));
+    deliver_notifications(&w).await;
+    assert_eq!(customer_mails(&w).len(), 4, "an answered message makes no mail");
 }
