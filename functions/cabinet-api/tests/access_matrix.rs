@@ -67,6 +67,8 @@ const MATRIX: &[(&str, &str, Need)] = &[
     ("post", "/api/v1/projects/{pid}/billing/renew", Project(ManageBilling)),
     ("post", "/api/v1/projects/{pid}/billing/disconnect", Project(ManageBilling)),
     ("get", "/api/v1/projects/{pid}/journal", Project(ViewJournal)),
+    ("get", "/api/v1/projects/{pid}/journal/export", Project(ViewJournal)),
+    ("get", "/api/v1/projects/{pid}/dashboard", Project(ViewDialogs)),
     ("get", "/api/v1/projects/{pid}/widget-settings", Project(EditSettings)),
     ("put", "/api/v1/projects/{pid}/widget-settings", Project(EditSettings)),
     ("get", "/api/v1/projects/{pid}/integrations", Project(ManageIntegrations)),

@@ -1,25 +1,64 @@
-//! The journal API: the lead journal of a project (ЕЖЛ, PRODUCT.md §11), for members with
-//! «Аналитика» or the administrator's access.
+//! The journal API: the lead journal of a project (ЕЖЛ, PRODUCT.md §11) with its filters,
+//! its exports to CSV and Excel streamed a page at a time, and the Панель's figures.
 
 use axum::Router;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use beseda_domain::journal::{self, Lead};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use beseda_domain::accounts::Language;
+use beseda_domain::dashboard::{self, Dashboard};
+use beseda_domain::dialogs::Source;
+use beseda_domain::journal::{self, Filter, Lead, LeadStatus};
 use beseda_domain::{App, projects};
 use beseda_http::Query;
 use beseda_http::error::ErrorBody;
 use beseda_http::{ApiResult, Json, ProjectMember, can};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+mod export;
+
 /// The routes and their OpenAPI document.
 pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::new().routes(routes!(list)).split_for_parts()
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(export_leads)).routes(routes!(panel)).split_for_parts()
 }
 
 pub fn router(app: App) -> Router {
     routes().0.with_state(app)
+}
+
+/// What the journal shows; the period is in local dates of the project's time zone.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct Filters {
+    /// The first day, `YYYY-MM-DD`.
+    from: Option<NaiveDate>,
+    /// The last day (included), `YYYY-MM-DD`.
+    to: Option<NaiveDate>,
+    #[param(inline)]
+    source: Option<Source>,
+    #[param(inline)]
+    status: Option<LeadStatus>,
+    /// The id of the operator who answered.
+    operator: Option<String>,
+    /// A phone, a name, an e-mail or words of the request.
+    q: Option<String>,
+}
+
+impl Filters {
+    fn filter(self) -> Filter {
+        Filter {
+            from: self.from,
+            to: self.to,
+            source: self.source,
+            status: self.status,
+            operator_id: self.operator.filter(|o| !o.is_empty()),
+            search: self.q.filter(|q| !q.trim().is_empty()),
+        }
+    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -33,21 +72,113 @@ pub struct Page {
 #[derive(Serialize, ToSchema)]
 pub struct Journal {
     leads: Vec<Lead>,
+    /// Where the next page starts; none when this is the last.
     next: Option<String>,
 }
 
-/// The leads of the project, newest first, with times in the project's time zone.
-#[utoipa::path(get, path = "/api/v1/projects/{pid}/journal", tag = "journal", params(("pid" = String, Path), Page), responses(
-    (status = 200, body = Journal), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+/// The leads the filters let through, newest first, with times in the project's time zone.
+#[utoipa::path(get, path = "/api/v1/projects/{pid}/journal", tag = "journal", params(("pid" = String, Path), Filters, Page), responses(
+    (status = 200, body = Journal), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
 ))]
 async fn list(
     State(app): State<App>,
     who: ProjectMember<can::ViewJournal>,
+    Query(filters): Query<Filters>,
     Query(page): Query<Page>,
 ) -> ApiResult<Json<Journal>> {
     let (project, _) = projects::get(&app, &who.project_id).await?;
+    let limit = page.limit.unwrap_or(50).min(200);
     let (leads, next) =
-        journal::list(&app, &who.project_id, &project.timezone, page.limit.unwrap_or(50), page.cursor.as_deref())
+        journal::find(&app, &who.project_id, &project.timezone, &filters.filter(), limit, page.cursor.as_deref())
             .await?;
     Ok(Json(Journal { leads, next }))
 }
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ExportParams {
+    #[param(inline)]
+    format: Format,
+    /// The language of the header row and the names of sources and statuses; the
+    /// `Accept-Language` header's when not given.
+    #[param(inline)]
+    lang: Option<Language>,
+}
+
+/// The reader's language: `lang=`, else the first of `Accept-Language` that the cabinet
+/// speaks, else Russian.
+fn reader_language(lang: Option<Language>, headers: &HeaderMap) -> Language {
+    lang.unwrap_or_else(|| {
+        let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        accept
+            .split(',')
+            .map(|t| t.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+            .find_map(|t| match t.split('-').next() {
+                Some("ru") => Some(Language::Ru),
+                Some("en") => Some(Language::En),
+                _ => None,
+            })
+            .unwrap_or(Language::Ru)
+    })
+}
+
+/// What the filters show, as a CSV (UTF-8 with a BOM, so Excel reads Cyrillic) or an Excel
+/// workbook, times in the project's time zone; read from the journal a page at a time.
+#[utoipa::path(get, path = "/api/v1/projects/{pid}/journal/export", tag = "journal", params(("pid" = String, Path), ExportParams, Filters), responses(
+    (status = 200, description = "The file", content_type = "text/csv", body = String),
+    (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+))]
+async fn export_leads(
+    State(app): State<App>,
+    who: ProjectMember<can::ViewJournal>,
+    headers: HeaderMap,
+    Query(params): Query<ExportParams>,
+    Query(filters): Query<Filters>,
+) -> ApiResult<Response> {
+    let (project, _) = projects::get(&app, &who.project_id).await?;
+    let lang = reader_language(params.lang, &headers);
+    let day = app.now().with_timezone(&project.timezone.parse().unwrap_or(chrono_tz::Europe::Moscow)).date_naive();
+    let source = export::Source {
+        app: app.clone(),
+        project_id: who.project_id.clone(),
+        timezone: project.timezone.clone(),
+        filter: filters.filter(),
+        lang,
+    };
+    let (content_type, extension, body) = match params.format {
+        Format::Csv => ("text/csv; charset=utf-8", "csv", Body::from_stream(export::csv(source))),
+        Format::Xlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            Body::from_stream(export::xlsx(source).await?),
+        ),
+    };
+    let name = format!("journal-{}.{extension}", day.format("%Y-%m-%d"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The Панель: today's and this week's requests by source (local days of the project), the
+/// open and unanswered dialogs, the operators online now.
+#[utoipa::path(get, path = "/api/v1/projects/{pid}/dashboard", tag = "journal", params(("pid" = String, Path)), responses(
+    (status = 200, body = Dashboard), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+))]
+async fn panel(State(app): State<App>, who: ProjectMember<can::ViewDialogs>) -> ApiResult<Json<Dashboard>> {
+    Ok(Json(dashboard::figures(&app, &who.project_id).await?))
+}
+
+/// The bytes of a stream chunk.
+type Chunk = Result<Bytes, std::io::Error>;

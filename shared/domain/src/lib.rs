@@ -7,6 +7,7 @@ pub mod backoff;
 pub mod billing;
 pub mod blacklist;
 pub mod cache;
+pub mod dashboard;
 pub mod dialogs;
 pub mod domains;
 pub mod error;

@@ -1,9 +1,10 @@
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { displayName, type User } from "./api";
+import { displayName } from "./api";
 import { Avatar } from "./Avatar";
 import { useI18n, type Key } from "./i18n";
 import { IconClose, IconDashboard, IconDialogs, IconJournal, IconLogout, IconMenu, IconSettings, Logo } from "./icons";
+import { DashboardPage } from "./Dashboard";
 import { DialogsPage } from "./Dialogs";
 import { JournalPage } from "./Journal";
 import { LangSwitch } from "./LangSwitch";
@@ -50,7 +51,7 @@ export function Shell({ route, onLogout }: { route: Route; onLogout: () => void 
 
   let content;
   if (route.kind === "profile") content = <ProfilePage />;
-  else if (current === "dashboard") content = <Dashboard user={user} />;
+  else if (current === "dashboard") content = <DashboardPage user={user} />;
   else if (current === "settings") content = <SettingsPage onCreate={() => setCreating(true)} />;
   else if (current === "journal") content = <JournalPage />;
   else if (current === "dialogs") content = <DialogsPage />;
@@ -131,28 +132,6 @@ export function Shell({ route, onLogout }: { route: Route; onLogout: () => void 
         {creating && <CreateProjectDialog onClose={() => setCreating(false)} />}
       </LiveContext.Provider>
     </ProjectsContext.Provider>
-  );
-}
-
-function Dashboard({ user }: { user: User }) {
-  const { t } = useI18n();
-  const name = user.first_name?.trim() || displayName(user);
-  return (
-    <div class="stack">
-      <section class="card hero">
-        <h2>{t("dashboard.hello", { NAME: name })}</h2>
-        <p class="muted">{t("dashboard.lead")}</p>
-      </section>
-      <div class="stats">
-        {(["dashboard.requests", "dashboard.open", "dashboard.online"] as Key[]).map((k) => (
-          <section class="card stat">
-            <h3>{t(k)}</h3>
-            <p class="stat-value">—</p>
-            <p class="muted small">{t("dashboard.noData")}</p>
-          </section>
-        ))}
-      </div>
-    </div>
   );
 }
 

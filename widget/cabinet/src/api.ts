@@ -151,6 +151,36 @@ export interface Lead {
   phone?: string | null;
   email?: string | null;
   text?: string;
+  status?: LeadStatus;
+  dialog_id?: string | null;
+  page_url?: string | null;
+  operator_id?: string | null;
+  operator?: string | null;
+  first_response_secs?: number | null;
+}
+
+export type LeadStatus = "new" | "in_progress" | "done";
+export const LEAD_STATUSES: LeadStatus[] = ["new", "in_progress", "done"];
+/** The sources the journal records today (the filter offers these). */
+export const LEAD_SOURCES: Channel[] = ["chat", "form", "callback", "telegram", "vk", "viber"];
+
+/** What the journal shows: local dates `YYYY-MM-DD` of the project's zone, and the rest. */
+export interface LeadFilter {
+  from?: string;
+  to?: string;
+  source?: string;
+  status?: string;
+  operator?: string;
+  q?: string;
+}
+
+export interface Dashboard {
+  today: { source: Channel | string; count: number }[];
+  week: { source: Channel | string; count: number }[];
+  open: number;
+  unanswered: number;
+  online: { user_id: string; name: string }[];
+  timezone: string;
 }
 
 // ---- dialogs (§10)
@@ -375,11 +405,21 @@ export const renewTariff = (pid: string) => api<Billing>(P(pid) + "/billing/rene
 export const disconnectTariff = (pid: string) => api<Billing>(P(pid) + "/billing/disconnect", { method: "POST", body: {} });
 
 // ---- journal (§11)
-export const journal = (pid: string, cursor?: string) =>
-  api<{ leads: Lead[]; next?: string | null }>(P(pid) + "/journal" + (cursor ? "?cursor=" + enc(cursor) : "")).then((r) => ({
+/** The query string of a filter (empty fields left out). */
+export const filterQuery = (f: LeadFilter, extra: Record<string, string> = {}) =>
+  Object.entries({ ...f, ...extra })
+    .filter(([, v]) => typeof v === "string" && v.trim() !== "")
+    .map(([k, v]) => enc(k) + "=" + enc(v!.trim()))
+    .join("&");
+export const journal = (pid: string, filter: LeadFilter = {}, cursor?: string) =>
+  api<{ leads: Lead[]; next?: string | null }>(P(pid) + "/journal?" + filterQuery(filter, cursor ? { cursor } : {})).then((r) => ({
     leads: r.leads || [],
     next: r.next || null,
   }));
+/** The address of an export of what the filter shows. */
+export const journalExportUrl = (pid: string, filter: LeadFilter, format: "csv" | "xlsx", lang: string) =>
+  P(pid) + "/journal/export?" + filterQuery(filter, { format, lang });
+export const dashboard = (pid: string) => api<Dashboard>(P(pid) + "/dashboard");
 
 // ---- dialogs (§10)
 export const dialogs = (pid: string, folder: Folder) =>

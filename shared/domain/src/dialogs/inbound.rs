@@ -66,6 +66,7 @@ pub(crate) async fn arrive(app: &App, project_id: &str, a: Arrival) -> Result<Op
         None => (fresh, None),
     };
     message.dialog_id = dialog.id.clone();
+    let known = dialog.contact.clone();
     dialog.fill_contact(contact);
     dialog.fill_contact(contacts::found_in(&message.text));
     dialog.receive(&message);
@@ -100,6 +101,9 @@ pub(crate) async fn arrive(app: &App, project_id: &str, a: Arrival) -> Result<Op
     }
     let frame = serde_json::json!({ "type": "message", "dialog": dialog, "message": message });
     realtime::push_to_operators(app, project_id, &frame).await?;
+    if !new_dialog && dialog.contact != known {
+        journal::follow_dialog(app, &lead_source(&dialog.id), &dialog).await?;
+    }
     Ok(Some(Arrived { dialog, message }))
 }
 
@@ -110,16 +114,10 @@ pub(crate) fn lead_source(dialog_id: &str) -> String {
 
 /// A new dialog's lead: its source, the customer's first words and what the card knows.
 fn lead(d: &Dialog, first: &Message) -> Lead {
-    Lead {
-        id: new_id(),
-        at: first.at,
-        local_time: String::new(),
-        channel: d.source,
-        name: d.contact.get("name").cloned().or_else(|| d.chat.as_ref().and_then(|c| c.name.clone())),
-        phone: d.contact.get("phone").cloned(),
-        email: d.contact.get("email").cloned(),
-        text: first.text.clone(),
-    }
+    let mut lead = Lead::new(d.source, first.at, first.text.clone());
+    lead.id = new_id();
+    lead.follow(d);
+    lead
 }
 
 /// A new dialog for a customer; `previous` is their last (closed) dialog, if any.

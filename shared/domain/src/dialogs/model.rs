@@ -218,6 +218,9 @@ pub struct Dialog {
     pub operator_read_up_to: Option<String>,
     pub visitor_read_up_to: Option<String>,
     pub operator_replied: bool,
+    /// When an operator first answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_reply_at: Option<DateTime<Utc>>,
     pub pending_contact_request: Option<ContactRequest>,
     /// The contact card: name, phone, e-mail and the fields of contact requests.
     pub contact: BTreeMap<String, String>,
@@ -259,6 +262,7 @@ impl Dialog {
             operator_read_up_to: None,
             visitor_read_up_to: None,
             operator_replied: false,
+            first_reply_at: None,
             pending_contact_request: None,
             contact: BTreeMap::new(),
             page_url: None,
@@ -279,6 +283,7 @@ impl Dialog {
     pub fn reply(&mut self, operator_id: &str, m: &Message) {
         self.assignee.get_or_insert_with(|| operator_id.to_owned());
         self.operator_replied = true;
+        self.first_reply_at.get_or_insert(m.at);
         self.unread = 0;
         self.last_at = m.at;
         self.last_text = preview(&m.text);
@@ -412,6 +417,7 @@ mod tests {
         d.reply("op1", &r);
         d.reply("op2", &r);
         assert_eq!(d.assignee.as_deref(), Some("op1"), "the first to answer keeps it");
+        assert_eq!(d.first_reply_at, Some(at(3)), "the first reply's time is kept");
         assert!(d.operator_replied);
         assert!(d.set_status(Status::Closed));
         assert!(!d.set_status(Status::Closed));

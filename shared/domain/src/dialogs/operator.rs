@@ -4,14 +4,14 @@
 //! reopening.
 
 use super::delivery;
-use super::inbound::{check_client_id, check_text};
+use super::inbound::{check_client_id, check_text, lead_source};
 use super::model::{Delivery, Dialog, From, Kind, Message, Status, mark_read};
 use super::presence::display_name;
 use super::store::{self, load, messages, new_id};
 use super::timers;
 use crate::access::Action;
 use crate::accounts::Profile;
-use crate::{App, Error, Result, billing, keys, projects, realtime};
+use crate::{App, Error, Result, billing, journal, keys, projects, realtime};
 use beseda_ports::table::{Condition, Query};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -152,8 +152,12 @@ pub async fn reply(
         if d.is_messenger() {
             message.delivery = Some(Delivery::Queued);
         }
+        let first = !d.operator_replied;
         d.reply(&operator.id, &message);
         if append(app, &d, version, &claim_sk, &message).await? {
+            if first {
+                journal::follow_dialog(app, &lead_source(&d.id), &d).await?;
+            }
             return Ok((message, d));
         }
     }
@@ -185,6 +189,7 @@ pub async fn set_status(app: &App, project_id: &str, dialog_id: &str, status: St
         return Ok(d);
     }
     app.ports.table.put(store::dialog_item(&d)?, Condition::Version(version)).await?;
+    journal::follow_dialog(app, &lead_source(&d.id), &d).await?;
     let frame = serde_json::json!({ "type": "dialog", "dialog": d });
     realtime::push_to_operators(app, project_id, &frame).await?;
     realtime::push_to_visitor(app, project_id, &d.visitor_id, &frame).await?;

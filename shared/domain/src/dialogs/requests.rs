@@ -88,16 +88,7 @@ pub async fn submit_form(
         .chain(list)
         .collect::<Vec<_>>()
         .join("\n");
-    let lead = Lead {
-        id: String::new(),
-        at: app.now(),
-        local_time: String::new(),
-        channel: Source::Form,
-        name,
-        phone,
-        email,
-        text,
-    };
+    let lead = Lead { name, phone, email, ..Lead::new(Source::Form, app.now(), text) };
     record_request(app, project_id, visitor_id, &format!("form#{visitor_id}#{request_id}"), lead).await
 }
 
@@ -143,16 +134,7 @@ pub async fn submit_callback(
         text.push_str(&format!("; отдел «{g}»"));
     }
     let name = name.map(|n| n.trim().chars().take(100).collect::<String>()).filter(|n| !n.is_empty());
-    let lead = Lead {
-        id: String::new(),
-        at: app.now(),
-        local_time: String::new(),
-        channel: Source::Callback,
-        name,
-        phone: Some(phone_number),
-        email: None,
-        text,
-    };
+    let lead = Lead { name, phone: Some(phone_number), ..Lead::new(Source::Callback, app.now(), text) };
     record_request(app, project_id, visitor_id, &format!("callback#{visitor_id}#{request_id}"), lead).await
 }
 
@@ -169,8 +151,10 @@ async fn record_request(app: &App, project_id: &str, visitor_id: &str, source: &
     if !new {
         return Ok(id);
     }
+    if let Some(dialog_id) = to_feed(app, project_id, visitor_id, channel, &summary, contact).await? {
+        journal::link_dialog(app, project_id, source, &dialog_id).await?;
+    }
     realtime::push_to_operators(app, project_id, &serde_json::json!({ "type": "lead", "lead_id": id })).await?;
-    to_feed(app, project_id, visitor_id, channel, &summary, contact).await?;
     let template = Template::NewRequest { project_name: project.name, summary };
     team::notify_group(app, project_id, Group::Requests, template).await?;
     Ok(id)
@@ -178,7 +162,8 @@ async fn record_request(app: &App, project_id: &str, visitor_id: &str, source: &
 
 /// A request or a call in the Dialogs feed (§8 advanced): with «requests in the feed» it is
 /// the customer's request in the visitor's open dialog (a new dialog when there is none); with
-/// «raise on a call or request» the visitor's open dialog goes to the top of the list.
+/// «raise on a call or request» the visitor's open dialog goes to the top of the list. The
+/// dialog the request went into, if any.
 async fn to_feed(
     app: &App,
     project_id: &str,
@@ -186,13 +171,13 @@ async fn to_feed(
     source: Source,
     summary: &str,
     contact: BTreeMap<String, String>,
-) -> Result<()> {
+) -> Result<Option<String>> {
     let (s, _) = settings(app, project_id).await?;
     if !s.chat.requests_in_feed && !s.chat.raise_on_request {
-        return Ok(());
+        return Ok(None);
     }
     let (vpk, vsk) = keys::visitor(project_id, visitor_id);
-    let Some(item) = app.ports.table.get(&vpk, &vsk).await? else { return Ok(()) };
+    let Some(item) = app.ports.table.get(&vpk, &vsk).await? else { return Ok(None) };
     let visitor: Visitor = item.decode()?;
     let (open, previous) = match &visitor.dialog_id {
         Some(id) => match load(app, project_id, id).await? {
@@ -202,11 +187,11 @@ async fn to_feed(
         None => (None, None),
     };
     if !s.chat.requests_in_feed {
-        let Some((mut d, version)) = open else { return Ok(()) };
+        let Some((mut d, version)) = open else { return Ok(None) };
         d.last_at = app.now();
         app.ports.table.put(store::dialog_item(&d)?, Condition::Version(version)).await?;
         realtime::push_to_operators(app, project_id, &serde_json::json!({ "type": "dialog", "dialog": d })).await?;
-        return Ok(());
+        return Ok(Some(d.id));
     }
     let version = item.version;
     let mut remembered = visitor.clone();
@@ -229,6 +214,6 @@ async fn to_feed(
     };
     arrive(app, project_id, arrival)
         .await?
-        .map(|_| ())
+        .map(|a| Some(a.dialog.id))
         .ok_or_else(|| Error::conflict("busy", "Заявка записана, но диалог менялся одновременно"))
 }

@@ -219,6 +219,7 @@ pub async fn set_contact(
     check_blacklist(app, project_id, &visitor.id, None, &d.contact).await?;
     d.pending_contact_request = None;
     app.ports.table.put(store::dialog_item(&d)?, Condition::Version(version)).await?;
+    crate::journal::follow_dialog(app, &super::inbound::lead_source(&d.id), &d).await?;
     realtime::push_to_operators(app, project_id, &serde_json::json!({ "type": "dialog", "dialog": d })).await?;
     Ok(d)
 }

@@ -399,6 +399,43 @@ async fn form_and_callback_land_in_the_journal_once() {
     assert_eq!(leads[1].phone.as_deref(), Some("+79123456789"));
 }
 
+#[tokio::test]
+async fn the_journal_row_follows_the_dialog_contacts_answer_and_close() {
+    let (w, clock) = world().await;
+    set_presence(&w.app, &w.project, &w.operator.id, true).await.unwrap();
+    let v = visitor(&w).await;
+    let (_, d) = send_from_visitor(&w.app, &w.project, &v, msg("Сколько стоит?", "c1")).await.unwrap();
+    let row = || async { journal::list(&w.app, &w.project, "Europe/Moscow", 10, None).await.unwrap().0.remove(0) };
+    let lead = row().await;
+    assert_eq!(
+        (lead.status, lead.dialog_id.as_deref(), lead.phone.as_deref()),
+        (journal::LeadStatus::New, Some(d.id.as_str()), None)
+    );
+    let v = refreshed(&w, &v).await;
+    set_contact(&w.app, &w.project, &v, BTreeMap::from([("phone".into(), "8 912 345-67-89".into())])).await.unwrap();
+    assert_eq!(row().await.phone.as_deref(), Some("+79123456789"), "the phone given later shows in the row");
+    send_from_visitor(&w.app, &w.project, &v, msg("Пишите на anna@mail.ru", "c2")).await.unwrap();
+    assert_eq!(row().await.email.as_deref(), Some("anna@mail.ru"), "an e-mail written in the chat shows too");
+    clock.advance(chrono::Duration::seconds(90));
+    reply(&w.app, &w.project, &d.id, &w.operator, "Добрый день", "r1").await.unwrap();
+    clock.advance(chrono::Duration::seconds(30));
+    reply(&w.app, &w.project, &d.id, &w.operator, "Сейчас посчитаю", "r2").await.unwrap();
+    let lead = row().await;
+    assert_eq!(lead.status, journal::LeadStatus::InProgress);
+    assert_eq!(
+        (lead.operator.as_deref(), lead.first_response_secs),
+        (Some("Анна"), Some(90)),
+        "the first reply counts"
+    );
+    set_status(&w.app, &w.project, &d.id, Status::Closed).await.unwrap();
+    assert_eq!(row().await.status, journal::LeadStatus::Done);
+    let form = FormValues { name: Some("Анна".into()), phone: Some("+79123456789".into()), ..Default::default() };
+    submit_form(&w.app, &w.project, &v.id, "f1", form, None).await.unwrap();
+    let form_row = row().await;
+    assert_eq!(form_row.channel, Source::Form);
+    assert!(form_row.dialog_id.is_some_and(|id| id != d.id), "the request opens the dialog it went into");
+}
+
 /// Delivers every notification job visible now; how many there were.
 async fn deliver_notifications(w: &World) -> usize {
     let jobs = w.app.ports.queue.receive(NOTIFICATIONS.name, 10, Duration::from_secs(30)).await.unwrap();

@@ -1,0 +1,162 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import fs from "node:fs";
+import { screenshot } from "./shots";
+import { always, baseURL, cabinetPage, DemoAdmin, PROJECT, type Json } from "./support";
+
+// ЕЖЛ and the Панель (PRODUCT.md §11): a visitor of the demo site writes in the chat and
+// submits the request form; the journal shows both rows with their sources, a filter by
+// source narrows it, a chat row opens its dialog, the CSV export downloads and holds the rows,
+// and the Панель counts today's requests and the open dialog. Screenshots on a desktop and a
+// phone, in Russian and English.
+//
+// SETTINGS: the administrator takes the operator access on `demo` and goes online through the
+// API; the widget settings (chat and form open around the clock) are put back after the file.
+
+const rnd = () => Math.random().toString(36).slice(2, 8);
+const demo = new DemoAdmin();
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  await demo.open();
+  await demo.grantOperator();
+  await demo.setOnline(true);
+  const s: Json = JSON.parse(JSON.stringify(demo.original));
+  s.chat.enabled = true;
+  s.chat.hours = always();
+  s.chat.welcome_contact_request = null;
+  s.chat.unread.enabled = false;
+  s.chat.unanswered.enabled = false;
+  s.form.enabled = true;
+  s.form.custom_field = null;
+  s.form.custom_list = null;
+  s.callback.enabled = false;
+  s.appearance.auto_open_secs = null;
+  s.appearance.devices = { desktop: true, mobile: true };
+  s.other.hidden_for_ips = [];
+  s.catchers = [];
+  await demo.saveSettings(s);
+});
+
+test.afterAll(() => demo.close(() => demo.api.put(PROJECT + "/presence", { data: { online: false } })));
+
+/** A visitor of the demo site with the widget open. */
+async function widget(browser: Browser): Promise<{ page: Page; panel: ReturnType<Page["locator"]> }> {
+  const context = await browser.newContext({ baseURL, locale: "ru-RU", viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto("/demo");
+  const root = page.locator("#beseda-widget");
+  await root.getByRole("button", { name: /^Открыть чат/ }).click();
+  const panel = root.getByRole("dialog");
+  await expect(panel).toBeVisible();
+  return { page, panel };
+}
+
+const chatText = "Хочу букет к пятнице " + rnd();
+const formName = "Ольга " + rnd();
+
+test("the chat and the form land in the journal, filters narrow it, the CSV holds the rows, the Панель counts", async ({ browser }) => {
+  test.setTimeout(150_000);
+  const before = await (await demo.api.get(PROJECT + "/dashboard")).json();
+  const todayBefore = (before.today as Json[]).reduce((n, x) => n + x.count, 0);
+
+  // The visitor writes in the chat, then sends the request form.
+  const { page: site, panel } = await widget(browser);
+  await panel.getByRole("tab", { name: "Чат" }).click();
+  const input = panel.getByRole("textbox", { name: "Сообщение" });
+  await input.fill(chatText);
+  await input.press("Enter");
+  await expect(panel.getByRole("log").getByText(chatText)).toBeVisible();
+  await panel.getByRole("tab", { name: "Заявка" }).click();
+  await panel.getByRole("textbox", { name: "Имя" }).fill(formName);
+  await panel.getByRole("textbox", { name: "Телефон" }).fill("+7 912 345-67-89");
+  await panel.getByRole("button", { name: /Отправить/ }).click();
+  await expect(panel.getByText(/Спасибо/)).toBeVisible();
+  await site.context().close();
+
+  // The journal shows both, with their sources.
+  const page = await cabinetPage(browser);
+  await page.getByRole("navigation", { name: "Главное меню" }).getByRole("link", { name: "ЕЖЛ" }).click();
+  await expect(page).toHaveURL(/\/journal$/);
+  const table = page.locator("table.journal");
+  const chatRow = table.locator('tbody tr[data-source="chat"]').filter({ hasText: chatText });
+  const formRow = table.locator('tbody tr[data-source="form"]').filter({ hasText: formName });
+  await expect(chatRow).toBeVisible();
+  await expect(chatRow).toContainText("Чат на сайте");
+  await expect(chatRow).toContainText("Новое");
+  await expect(formRow).toContainText("Форма");
+  await expect(formRow).toContainText("+7 912 345-67-89");
+  // The chat client gave a name and a phone later, in the form: the chat's row shows them now.
+  await expect(chatRow).toContainText(formName);
+  await expect(chatRow).toContainText("+7 912 345-67-89");
+
+  // A filter by source narrows it; the search finds by a phone written another way, and by words.
+  await page.getByLabel("Канал").selectOption("form");
+  await expect(formRow).toBeVisible();
+  await expect(chatRow).toHaveCount(0);
+  await page.getByRole("button", { name: "Сбросить" }).click();
+  const search = page.getByRole("searchbox", { name: "Поиск" });
+  await search.fill("8 912 345 67 89");
+  await expect(formRow).toBeVisible();
+  await expect(chatRow).toBeVisible();
+  await search.fill(chatText);
+  await expect(chatRow).toBeVisible();
+  await expect(formRow).toHaveCount(0);
+  await page.getByRole("button", { name: "Сбросить" }).click();
+  await expect(formRow).toBeVisible();
+
+  // The CSV export of what the filter shows downloads and holds the rows.
+  await page.getByLabel("Канал").selectOption("chat");
+  await expect(formRow).toHaveCount(0);
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Скачать CSV" }).click();
+  const file = await (await download).path();
+  const csv = fs.readFileSync(file, "utf8");
+  expect(csv.split("\n")[0]).toContain("Время,Источник,Имя,Телефон");
+  expect(csv).toContain(chatText);
+  expect(csv).not.toContain("Заявка с сайта");
+  await page.getByRole("button", { name: "Сбросить" }).click();
+  await expect(formRow).toBeVisible();
+  await screenshot(page, "journal-ru-desktop");
+
+  // A chat row opens its dialog in Диалоги.
+  await chatRow.getByRole("link", { name: "Открыть диалог" }).click();
+  await expect(page).toHaveURL(/\/dialogs\/mine\/[\w-]+$/);
+  await expect(page.getByRole("log", { name: "Сообщения диалога" }).getByText(chatText)).toBeVisible();
+
+  // The Панель counts today's requests, the open and unanswered dialogs, who is online.
+  await page.getByRole("navigation", { name: "Главное меню" }).getByRole("link", { name: "Панель" }).click();
+  const today = page.getByTestId("stat-today");
+  await expect.poll(async () => Number(await today.locator(".stat-value").innerText())).toBeGreaterThanOrEqual(todayBefore + 2);
+  await expect(today.locator('[data-source="chat"]')).toBeVisible();
+  await expect(today.locator('[data-source="form"]')).toBeVisible();
+  await expect(page.getByTestId("stat-open")).toContainText("без ответа:");
+  await expect(page.getByTestId("stat-online").locator(".stat-value")).toHaveText(/[1-9]/);
+  await expect(page.getByText("нет данных")).toHaveCount(0);
+  await screenshot(page, "dashboard-ru-desktop");
+
+  // Phone and English.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, "dashboard-ru-phone");
+  await page.goto("/journal");
+  await expect(chatRow).toBeVisible();
+  await screenshot(page, "journal-ru-phone");
+  await page.context().close();
+
+  const en = await browser.newContext({ baseURL, locale: "en-GB", viewport: { width: 1280, height: 800 } });
+  await en.addInitScript(() => {
+    localStorage.setItem("beseda.project", "demo");
+    localStorage.setItem("beseda.lang", "en");
+  });
+  await en.addCookies((await demo.api.storageState()).cookies);
+  const enPage = await en.newPage();
+  await enPage.goto("/");
+  await expect(enPage.getByTestId("stat-today")).toContainText("Requests today");
+  await screenshot(enPage, "dashboard-en-desktop");
+  await enPage.goto("/journal");
+  await expect(enPage.locator("table.journal tbody tr").filter({ hasText: chatText })).toContainText("Website chat");
+  await screenshot(enPage, "journal-en-desktop");
+  await enPage.setViewportSize({ width: 390, height: 844 });
+  await screenshot(enPage, "journal-en-phone");
+  await en.close();
+});
