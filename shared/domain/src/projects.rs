@@ -258,9 +258,7 @@ mod tests {
         let p =
             create(&app, &anna.id, NewProject { name: "Ромашка".into(), ..Default::default() }, None).await.unwrap();
         let mut png = Vec::new();
-        image::RgbImage::new(8, 8)
-            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-            .unwrap();
+        image::RgbImage::new(8, 8).write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
         accounts::set_avatar(&app, &anna.id, bytes::Bytes::from(png)).await.unwrap();
         assert!(
             matches!(operator_avatar(&app, &p.id, &anna.id).await, Err(Error::NotFound(_))),
