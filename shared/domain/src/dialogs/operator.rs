@@ -12,7 +12,7 @@ use super::timers;
 use crate::access::Action;
 use crate::accounts::Profile;
 use crate::{App, Error, Result, billing, journal, keys, projects, realtime};
-use beseda_ports::table::{Condition, Query};
+use beseda_ports::table::{Condition, Query, StoreError};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -183,12 +183,21 @@ pub async fn operator_typing(app: &App, project_id: &str, dialog_id: &str) -> Re
 }
 
 /// Closes or reopens a dialog.
+/// A write to the dialog at the same moment (the customer's next message, a read mark) makes
+/// it load the dialog again and retry, a few times.
 pub async fn set_status(app: &App, project_id: &str, dialog_id: &str, status: Status) -> Result<Dialog> {
-    let (mut d, version) = load(app, project_id, dialog_id).await?;
-    if !d.set_status(status) {
-        return Ok(d);
-    }
-    app.ports.table.put(store::dialog_item(&d)?, Condition::Version(version)).await?;
+    let mut attempts = 0;
+    let d = loop {
+        let (mut d, version) = load(app, project_id, dialog_id).await?;
+        if !d.set_status(status) {
+            return Ok(d);
+        }
+        match app.ports.table.put(store::dialog_item(&d)?, Condition::Version(version)).await {
+            Ok(_) => break d,
+            Err(StoreError::ConditionFailed) if attempts < 5 => attempts += 1,
+            Err(e) => return Err(e.into()),
+        }
+    };
     journal::follow_dialog(app, &lead_source(&d.id), &d).await?;
     let frame = serde_json::json!({ "type": "dialog", "dialog": d });
     realtime::push_to_operators(app, project_id, &frame).await?;
