@@ -2,11 +2,12 @@
 //! with the platform and registers the webhook), check the connection again, remove. Only
 //! the administrator and the settings access; secrets come back masked.
 
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use beseda_domain::integrations::{self, Change, ChannelSet, Kind, View};
 use beseda_domain::{App, Error};
+use beseda_http::Path;
 use beseda_http::error::{ApiError, ErrorBody};
 use beseda_http::{ApiResult, Json, ProjectMember, can};
 use serde::{Deserialize, Serialize};
