@@ -341,6 +341,11 @@ export async function api<T>(path: string, init: Init = {}): Promise<T> {
 const enc = encodeURIComponent;
 const P = (pid: string) => "/api/v1/projects/" + enc(pid);
 
+// ---- realtime (§10)
+/** A single-use ticket, good for seconds, that opens one socket to the project's live feed. */
+export const realtimeTicket = (pid: string) =>
+  api<{ ticket: string }>(P(pid) + "/realtime-ticket", { method: "POST", body: {} }).then((r) => r.ticket);
+
 // ---- account (§1)
 export const login = (email: string, password: string) =>
   api<unknown>("/api/v1/auth/login", { method: "POST", body: { email, password } });
