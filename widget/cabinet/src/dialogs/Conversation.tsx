@@ -300,7 +300,7 @@ function Bubble({
   const [err, setErr] = useState("");
   const read = d ? readByVisitor(m, d) : m.read;
   const who =
-    m.kind === "request" ? t("dialogs.request") : m.from === "visitor" ? null : m.from === "system" ? t(systemLabel(m)) : m.author || t("dialogs.operator");
+    m.kind === "request" ? (m.request ? null : t("dialogs.request")) : m.from === "visitor" ? null : m.from === "system" ? t(systemLabel(m)) : m.author || t("dialogs.operator");
   const failed = m.delivery?.state === "failed" ? m.delivery.reason : null;
   async function again() {
     setBusy(true);
