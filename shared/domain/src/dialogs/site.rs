@@ -168,11 +168,11 @@ pub async fn visitor_from_token(app: &App, project_id: &str, token: &str) -> Res
     if visitor.token_hash == secrets::token_hash(secret) { Ok(visitor) } else { Err(Error::Unauthenticated) }
 }
 
-/// A dialog and its messages, as the visitor sees them.
+/// A dialog and its newest messages, as the visitor sees them.
 pub async fn visitor_view(app: &App, project_id: &str, visitor: &Visitor) -> Result<Option<(Dialog, Vec<Message>)>> {
     let Some(id) = &visitor.dialog_id else { return Ok(None) };
     let d = dialog(app, project_id, id).await?;
-    let mut msgs = messages(app, project_id, id, None).await?;
+    let (mut msgs, _) = store::newest(app, project_id, id, None, super::operator::MESSAGES).await?;
     mark_read(&mut msgs, &d);
     Ok(Some((d, msgs)))
 }
