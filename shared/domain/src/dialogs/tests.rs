@@ -570,3 +570,25 @@ async fn folders_and_long_dialogs_page_by_cursor_without_losing_any() {
         Err(Error::Invalid { field: "before", .. })
     ));
 }
+
+#[tokio::test]
+async fn messages_of_one_dialog_sent_at_once_are_all_stored_and_none_is_refused_as_busy() {
+    let (w, _) = world().await;
+    set_presence(&w.app, &w.project, &w.operator.id, true).await.unwrap();
+    let v = visitor(&w).await;
+    send_from_visitor(&w.app, &w.project, &v, msg("Начало", "c0")).await.unwrap();
+    let v = refreshed(&w, &v).await;
+    let sends = (1..=12).map(|i| {
+        let (app, project, v) = (w.app.clone(), w.project.clone(), v.clone());
+        tokio::spawn(async move {
+            send_from_visitor(&app, &project, &v, msg(&format!("Сразу {i}"), &format!("c{i}"))).await
+        })
+    });
+    for sent in futures::future::join_all(sends).await {
+        sent.unwrap().unwrap();
+    }
+    let did = refreshed(&w, &v).await.dialog_id.unwrap();
+    let stored = messages(&w.app, &w.project, &did, None).await.unwrap();
+    assert_eq!(stored.len(), 14, "the welcome, the first and twelve at once");
+    assert_eq!(dialog(&w.app, &w.project, &did).await.unwrap().unread, 13);
+}
