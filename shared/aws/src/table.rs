@@ -187,6 +187,11 @@ impl DynamoTable {
         Self { client, table: table.into(), clock }
     }
 
+    /// The table's clock, in epoch milliseconds.
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.clock.now().timestamp_millis()
+    }
+
     /// Creates the table with its index and turns TTL on, unless a table of that name exists.
     pub async fn create_table(client: &Client, name: &str) -> Result<(), StoreError> {
         let attribute = |name: &str| {

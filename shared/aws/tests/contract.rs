@@ -45,6 +45,68 @@ async fn fresh_atomic() -> atomic::Fixture {
     atomic::Fixture { atomic: Arc::new(AwsAtomic::new(table.clone(), queue.clone())), table, queue }
 }
 
+/// A queue whose sends fail while `down` is set, over a real one.
+struct Flaky {
+    queue: Arc<SqsQueue>,
+    down: std::sync::atomic::AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl Queue for Flaky {
+    async fn send(&self, queue: &str, body: &str, delay: Duration) -> Result<String, beseda_ports::QueueError> {
+        if self.down.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(beseda_ports::QueueError::Backend("the queue is unreachable".into()));
+        }
+        self.queue.send(queue, body, delay).await
+    }
+    async fn receive(
+        &self,
+        queue: &str,
+        max: usize,
+        wait: Duration,
+    ) -> Result<Vec<beseda_ports::Received>, beseda_ports::QueueError> {
+        self.queue.receive(queue, max, wait).await
+    }
+    async fn ack(&self, queue: &str, receipt: &str) -> Result<(), beseda_ports::QueueError> {
+        self.queue.ack(queue, receipt).await
+    }
+    async fn retry(&self, queue: &str, receipt: &str, delay: Duration) -> Result<(), beseda_ports::QueueError> {
+        self.queue.retry(queue, receipt, delay).await
+    }
+    async fn dead_letters(&self, queue: &str, max: usize) -> Result<Vec<String>, beseda_ports::QueueError> {
+        self.queue.dead_letters(queue, max).await
+    }
+    async fn replay_dead_letters(&self, queue: &str) -> Result<usize, beseda_ports::QueueError> {
+        self.queue.replay_dead_letters(queue).await
+    }
+}
+
+/// A message whose send fails after its commit is kept and sent by `redeliver`, once: a lost
+/// timer is re-armed, never dropped.
+#[tokio::test]
+async fn a_send_lost_after_the_commit_is_redelivered_once() {
+    let config = Moto::shared().sdk_config();
+    let dynamo = aws_sdk_dynamodb::Client::new(&config);
+    let name = unique();
+    DynamoTable::create_table(&dynamo, &name).await.unwrap();
+    let table = Arc::new(DynamoTable::new(dynamo, name, Arc::new(beseda_ports::SystemClock)));
+    let sqs = aws_sdk_sqs::Client::new(&config);
+    let urls = SqsQueue::create_queues(&sqs, &[queue::SPEC], &format!("{}-", unique())).await.unwrap();
+    let flaky = Arc::new(Flaky { queue: Arc::new(SqsQueue::new(sqs, urls)), down: true.into() });
+    let atomic = AwsAtomic::with_queue(table.clone(), flaky.clone(), |q| q == queue::SPEC.name);
+    let item = Write::Put { item: Item::new("p", "a", serde_json::json!({})), condition: Condition::Always };
+    atomic.commit(vec![item], vec![Outgoing::new(queue::SPEC.name, "timer", Duration::ZERO)]).await.unwrap();
+    assert!(table.get("p", "a").await.unwrap().is_some(), "the commit stands");
+    assert!(flaky.receive(queue::SPEC.name, 10, Duration::from_secs(1)).await.unwrap().is_empty(), "nothing was sent");
+    assert_eq!(atomic.redeliver(Duration::ZERO).await.unwrap(), 0, "still unreachable: kept for the next tick");
+    flaky.down.store(false, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(atomic.redeliver(Duration::from_secs(60)).await.unwrap(), 0, "a fresh send may still be under way");
+    assert_eq!(atomic.redeliver(Duration::ZERO).await.unwrap(), 1);
+    assert_eq!(atomic.redeliver(Duration::ZERO).await.unwrap(), 0, "sent once");
+    let got = flaky.receive(queue::SPEC.name, 10, Duration::from_secs(2)).await.unwrap();
+    assert_eq!(got.iter().map(|r| r.body.as_str()).collect::<Vec<_>>(), ["timer"]);
+}
+
 /// A mail read back from moto's record of raw SES mail.
 fn sent_from(raw: &str) -> mail::Sent {
     let parsed = mail_parser::MessageParser::default().parse(raw.as_bytes()).expect("moto holds a parsable mail");

@@ -66,3 +66,12 @@ pub async fn an_unknown_queue_or_a_long_delay_is_refused_before_writing(f: Fixtu
     assert!(f.table.get("p", "a").await.unwrap().is_none());
     assert!(f.table.get("p", "b").await.unwrap().is_none());
 }
+
+pub async fn a_commit_that_sent_leaves_nothing_to_redeliver(f: Fixture) {
+    f.atomic.commit(vec![put("a", Condition::Always)], vec![Outgoing::new(Q, "once", Duration::ZERO)]).await.unwrap();
+    assert_eq!(f.atomic.redeliver(Duration::ZERO).await.unwrap(), 0, "its message went out with the commit");
+    let got = receive_all(f.queue.as_ref(), 1, Duration::from_secs(5)).await;
+    assert_eq!(got.iter().map(|r| r.body.as_str()).collect::<Vec<_>>(), ["once"]);
+    f.queue.ack(Q, &got[0].receipt).await.unwrap();
+    assert!(receive_all(f.queue.as_ref(), 1, Duration::from_secs(2)).await.is_empty(), "and only once");
+}

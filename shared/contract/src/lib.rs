@@ -67,7 +67,8 @@ macro_rules! atomic_contract {
             [
                 writes_and_sends_commit_together,
                 a_refused_commit_writes_and_sends_nothing,
-                an_unknown_queue_or_a_long_delay_is_refused_before_writing
+                an_unknown_queue_or_a_long_delay_is_refused_before_writing,
+                a_commit_that_sent_leaves_nothing_to_redeliver
             ]
         );
     };

@@ -3,9 +3,9 @@
 //!
 //! The embedded adapter writes the queue's rows in the same redb transaction as the items
 //! (one commit, one fsync). DynamoDB and SQS share no transaction, so the AWS adapter commits
-//! the items first and sends the messages right after, retrying a failed send; a message the
-//! caller must never miss is re-armed by the caller's own retry (the timers are idempotent:
-//! firing one twice does its work once).
+//! each message as an outbox item beside the items, sends it right after and deletes the
+//! outbox item; a send that failed is made later by [`Atomic::redeliver`], which the scheduler
+//! calls every tick (the consumers are idempotent: a message handled twice does its work once).
 
 use crate::table::{StoreError, Write};
 use async_trait::async_trait;
@@ -32,4 +32,12 @@ pub trait Atomic: Send + Sync {
     /// once) and the messages, sent if and only if the writes commit. An unknown queue or a
     /// delay over 15 minutes is refused before anything is written.
     async fn commit(&self, writes: Vec<Write>, sends: Vec<Outgoing>) -> Result<(), StoreError>;
+
+    /// Sends the committed messages whose send failed at least `older_than` ago, each once,
+    /// with what is left of its delay; the number sent. An adapter whose queue rows commit with
+    /// the items has none.
+    async fn redeliver(&self, older_than: Duration) -> Result<usize, StoreError> {
+        let _ = older_than;
+        Ok(0)
+    }
 }

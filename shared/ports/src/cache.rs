@@ -206,4 +206,8 @@ impl Atomic for Cached {
         self.forget(&keys);
         result
     }
+
+    async fn redeliver(&self, older_than: Duration) -> Result<usize, StoreError> {
+        self.atomic.redeliver(older_than).await
+    }
 }

@@ -278,7 +278,10 @@ pub async fn send_from_visitor(
     if let Some(sent) = try_send(app, project_id, visitor, input.clone()).await? {
         return Ok(sent);
     }
-    for _ in 0..SEND_TRIES {
+    for attempt in 0..SEND_TRIES {
+        // A short, random pause, so messages that met stop meeting again.
+        let pause = u64::from(crate::secrets::random_bytes::<1>()[0] % 4 + 1) * (attempt as u64 / 4 + 1);
+        tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
         let (pk, sk) = keys::visitor(project_id, &visitor.id);
         let now: Visitor = app.ports.table.get(&pk, &sk).await?.ok_or(Error::NotFound("visitor"))?.decode()?;
         if let Some(sent) = try_send(app, project_id, &now, input.clone()).await? {
@@ -288,8 +291,9 @@ pub async fn send_from_visitor(
     Err(Error::conflict("busy", "Сообщение не сохранилось из-за одновременной записи; отправьте ещё раз"))
 }
 
-/// How many more times a visitor's message is tried after a concurrent write.
-const SEND_TRIES: usize = 8;
+/// How many more times a visitor's message is tried after a concurrent write: every try lets
+/// at least one of the dialog's concurrent writes through.
+const SEND_TRIES: usize = 32;
 
 /// One try of [`send_from_visitor`]; None when a concurrent write changed the dialog.
 async fn try_send(
