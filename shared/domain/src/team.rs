@@ -298,6 +298,34 @@ pub async fn recipients_by_language(app: &App, project_id: &str, group: Group) -
     Ok(by_language)
 }
 
+/// Who hears of a customer's request (group 2), grouped by the language of their cabinet and
+/// by whether they may open dialogs (the others get a link to the cabinet instead).
+pub async fn request_recipients(app: &App, project_id: &str) -> Result<Vec<(Language, bool, Vec<String>)>> {
+    let mut dialogs = std::collections::BTreeSet::new();
+    for (m, _) in projects::members(app, project_id).await? {
+        if crate::access::allows(&m.accesses, crate::access::Action::ViewDialogs) {
+            dialogs.insert(m.user_id);
+        }
+    }
+    let mut emails_with_dialogs = std::collections::BTreeSet::new();
+    for user_id in &dialogs {
+        if let Ok(p) = accounts::get_profile(app, user_id).await {
+            emails_with_dialogs.insert(p.email);
+        }
+    }
+    let mut out: Vec<(Language, bool, Vec<String>)> = Vec::new();
+    for (language, to) in recipients_by_language(app, project_id, Group::Requests).await? {
+        for email in to {
+            let opens = emails_with_dialogs.contains(&email);
+            match out.iter_mut().find(|(l, o, _)| *l == language && *o == opens) {
+                Some((_, _, list)) => list.push(email),
+                None => out.push((language, opens, vec![email])),
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

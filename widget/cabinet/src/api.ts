@@ -387,6 +387,12 @@ export const notificationEmails = (pid: string) =>
   api<{ emails: NotificationEmail[] }>(P(pid) + "/notification-emails").then((r) => r.emails);
 export const saveNotificationEmails = (pid: string, emails: NotificationEmail[]) =>
   api<{ emails?: NotificationEmail[] } | null>(P(pid) + "/notification-emails", { method: "PUT", body: { emails } });
+export interface NotifySettings {
+  unanswered_minutes: number;
+}
+export const notifySettings = (pid: string) => api<NotifySettings>(P(pid) + "/notification-settings");
+export const saveNotifySettings = (pid: string, s: NotifySettings) =>
+  api<NotifySettings>(P(pid) + "/notification-settings", { method: "PUT", body: s });
 
 // ---- blacklist (§2)
 export const blacklist = (pid: string) => api<{ entries: BlacklistEntry[] }>(P(pid) + "/blacklist").then((r) => r.entries);

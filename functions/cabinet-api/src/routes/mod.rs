@@ -12,4 +12,5 @@ pub mod invitations;
 pub mod me;
 pub mod projects;
 pub mod team;
+pub mod teambot;
 pub mod widget;
