@@ -713,3 +713,209 @@ async fn link(app: &App, project_id: &str, user_id: &str, chat_id: &str, name: O
         .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::Access;
+    use crate::dialogs::tests::world;
+    use crate::team::{self, NewMember};
+    use std::sync::Mutex;
+
+    /// The Bot API as Telegram answers it, recording every call.
+    #[derive(Default)]
+    struct FakeBot {
+        calls: Mutex<Vec<(String, String, Value)>>,
+    }
+
+    impl FakeBot {
+        /// The id the last `sendMessage` was answered with.
+        fn last_message_id(&self) -> usize {
+            let calls = self.calls.lock().unwrap();
+            100 + 1 + calls.iter().rposition(|(_, m, _)| m == "sendMessage").unwrap()
+        }
+
+        fn sent(&self, method: &str) -> Vec<Value> {
+            let calls = self.calls.lock().unwrap();
+            calls.iter().filter(|(_, m, _)| m == method).map(|(_, _, p)| p.clone()).collect()
+        }
+    }
+
+    #[async_trait]
+    impl BotApi for FakeBot {
+        async fn call(&self, token: &str, method: &str, params: Value) -> std::result::Result<Value, SendError> {
+            let mut calls = self.calls.lock().unwrap();
+            calls.push((token.to_owned(), method.to_owned(), params));
+            match (token, method) {
+                ("1:refused", _) => Err(SendError::Permanent { reason: "token_revoked".into() }),
+                (_, "getMe") => Ok(json!({ "id": 1, "is_bot": true, "username": "team_bot" })),
+                (_, "sendMessage") => Ok(json!({ "message_id": 100 + calls.len() })),
+                _ => Ok(json!(true)),
+            }
+        }
+    }
+
+    fn update(id: i64, body: Value) -> Update {
+        let mut v = body;
+        v["update_id"] = id.into();
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn text(id: i64, chat: i64, text: &str) -> Update {
+        update(
+            id,
+            json!({ "message": { "message_id": id, "chat": { "id": chat, "type": "private" },
+            "from": { "id": chat, "first_name": "Анна" }, "text": text } }),
+        )
+    }
+
+    fn button(id: i64, chat: i64, data: &str) -> Update {
+        update(
+            id,
+            json!({ "callback_query": { "id": format!("cb{id}"), "data": data,
+            "message": { "message_id": 1, "chat": { "id": chat, "type": "private" } } } }),
+        )
+    }
+
+    #[test]
+    fn updates_read_as_commands() {
+        let start = command(text(1, 7, "/start abc"));
+        assert_eq!(start, Command::Start { chat_id: "7".into(), code: "abc".into(), name: Some("Анна".into()) });
+        assert!(matches!(command(text(1, 7, "/start@team_bot abc")), Command::Start { code, .. } if code == "abc"));
+        assert!(matches!(command(text(1, 7, "/start")), Command::Start { code, .. } if code.is_empty()));
+        assert_eq!(command(text(1, 7, "/stop")), Command::Stop { chat_id: "7".into() });
+        let reply = update(
+            2,
+            json!({ "message": { "chat": { "id": 7, "type": "private" }, "text": "Да",
+            "reply_to_message": { "message_id": 55, "chat": { "id": 7 } } } }),
+        );
+        assert_eq!(
+            command(reply),
+            Command::Text { chat_id: "7".into(), text: "Да".into(), reply_to: Some("55".into()) }
+        );
+        assert!(matches!(command(button(3, 7, "take:d1")), Command::Take { dialog_id, .. } if dialog_id == "d1"));
+        assert!(matches!(command(button(3, 7, "reply:d1")), Command::Answer { dialog_id, .. } if dialog_id == "d1"));
+        assert_eq!(command(button(3, 7, "rate:5")), Command::Ignore);
+        let group = update(4, json!({ "message": { "chat": { "id": -5, "type": "group" }, "text": "/stop" } }));
+        assert_eq!(command(group), Command::Ignore, "group chats are not the team's private chats");
+    }
+
+    #[test]
+    fn a_notification_carries_the_source_the_name_the_words_and_two_buttons() {
+        let mail = crate::notify::CustomerMail {
+            project_name: "Ромашка",
+            source: "vk",
+            customer: Some("Пётр"),
+            text: "Есть доставка?",
+            link: "",
+            minutes: 3,
+            opens_dialog: true,
+        };
+        let (text, keyboard) = notification(CustomerEvent::Unanswered, Language::Ru, &mail, "d1");
+        assert_eq!(text, "Клиент ждёт ответа 3 мин. — ВКонтакте\nРомашка · Пётр\n\nЕсть доставка?");
+        assert_eq!(keyboard["inline_keyboard"][0][0], json!({ "text": "Ответить", "callback_data": "reply:d1" }));
+        assert_eq!(keyboard["inline_keyboard"][0][1], json!({ "text": "Взять диалог", "callback_data": "take:d1" }));
+        let (text, keyboard) = notification(CustomerEvent::NewDialog, Language::En, &mail, "d1");
+        assert!(text.starts_with("New request — VK\n"), "{text}");
+        assert_eq!(keyboard["inline_keyboard"][0][1]["text"], "Take the dialog");
+    }
+
+    #[tokio::test]
+    async fn a_member_links_is_notified_answers_takes_and_unlinks() {
+        let (w, _) = world().await;
+        let bot = FakeBot::default();
+        assert!(matches!(
+            connect(&w.app, &bot, &w.project, "not a token").await,
+            Err(Error::Invalid { field: "token", code: "bot_token_format", .. })
+        ));
+        assert!(matches!(
+            connect(&w.app, &bot, &w.project, "1:refused").await,
+            Err(Error::Invalid { field: "token", code: "bot_token_refused", .. })
+        ));
+        let v = connect(&w.app, &bot, &w.project, "123456:TEAM-secret").await.unwrap();
+        assert_eq!((v.username.as_str(), v.token.as_str()), ("team_bot", "12…et"));
+        let hook = &bot.sent("setWebhook")[0];
+        assert_eq!(hook["url"], v.webhook_url);
+        let (pk, sk) = keys::teambot(&w.project);
+        let raw = w.app.ports.table.get(&pk, &sk).await.unwrap().unwrap();
+        assert!(!raw.body.to_string().contains("TEAM-secret"), "the token is sealed");
+        let resolved = resolve(&w.app, v.webhook_url.rsplit('/').next().unwrap()).await.unwrap();
+        assert_eq!(resolved.secret, hook["secret_token"].as_str().unwrap());
+
+        let link = start_link(&w.app, &w.project, &w.operator.id).await.unwrap();
+        let code = link.url.strip_prefix("https://t.me/team_bot?start=").unwrap().to_owned();
+        handle(&w.app, &bot, &resolved, text(1, 700, &format!("/start {code}"))).await.unwrap();
+        assert!(mine(&w.app, &w.project, &w.operator.id).await.unwrap().linked);
+        assert!(bot.sent("sendMessage").last().unwrap()["text"].as_str().unwrap().starts_with("Готово"));
+        handle(&w.app, &bot, &resolved, text(2, 800, &format!("/start {code}"))).await.unwrap();
+        assert!(
+            bot.sent("sendMessage").last().unwrap()["text"].as_str().unwrap().starts_with("Ссылка устарела"),
+            "a code works once"
+        );
+
+        crate::dialogs::set_presence(&w.app, &w.project, &w.operator.id, true).await.unwrap();
+        let (_, token) = crate::dialogs::create_visitor(&w.app, &w.project).await.unwrap();
+        let visitor = crate::dialogs::visitor_from_token(&w.app, &w.project, &token).await.unwrap();
+        let first = crate::dialogs::VisitorMessage {
+            text: "Здравствуйте!".into(),
+            client_id: "c1".into(),
+            ..Default::default()
+        };
+        let (_, d) = crate::dialogs::send_from_visitor(&w.app, &w.project, &visitor, first).await.unwrap();
+        let jobs = w
+            .app
+            .ports
+            .queue
+            .receive(beseda_ports::queue::NOTIFICATIONS.name, 10, std::time::Duration::ZERO)
+            .await
+            .unwrap();
+        for job in &jobs {
+            crate::notify::deliver_with_bot(&w.app, Some(&bot), &job.message_id, &job.body).await.unwrap();
+        }
+        let note = bot.sent("sendMessage").last().unwrap().clone();
+        assert_eq!(note["chat_id"], 700);
+        assert!(note["text"].as_str().unwrap().contains("Здравствуйте!"), "{note}");
+        assert_eq!(note["reply_markup"]["inline_keyboard"][0][0]["callback_data"], format!("reply:{}", d.id));
+        let note_id = bot.last_message_id();
+        let reply = update(
+            3,
+            json!({ "message": { "message_id": 3, "chat": { "id": 700, "type": "private" },
+            "text": "Добрый день!", "reply_to_message": { "message_id": note_id, "chat": { "id": 700 } } } }),
+        );
+        handle(&w.app, &bot, &resolved, reply).await.unwrap();
+        let all = crate::dialogs::messages(&w.app, &w.project, &d.id, None).await.unwrap();
+        let answer = all.iter().find(|m| m.text == "Добрый день!").expect("the reply is in the dialog");
+        assert_eq!((answer.from, answer.author.as_deref()), (crate::dialogs::From::Operator, Some("Анна")));
+
+        handle(&w.app, &bot, &resolved, button(4, 700, &format!("reply:{}", d.id))).await.unwrap();
+        handle(&w.app, &bot, &resolved, text(5, 700, "Чем помочь?")).await.unwrap();
+        handle(&w.app, &bot, &resolved, text(5, 700, "Чем помочь?")).await.unwrap();
+        let all = crate::dialogs::messages(&w.app, &w.project, &d.id, None).await.unwrap();
+        assert_eq!(all.iter().filter(|m| m.text == "Чем помочь?").count(), 1, "after «Ответить», once per update");
+
+        let boss = NewMember { email: "boss@x.ru".into(), accesses: vec![Access::Settings], ..Default::default() };
+        let boss = team::add(&w.app, &w.project, boss).await.unwrap().user_id;
+        let code = start_link(&w.app, &w.project, &boss).await.unwrap().url.split("start=").nth(1).unwrap().to_owned();
+        handle(&w.app, &bot, &resolved, text(6, 900, &format!("/start {code}"))).await.unwrap();
+        handle(&w.app, &bot, &resolved, button(7, 900, &format!("take:{}", d.id))).await.unwrap();
+        assert!(bot.sent("sendMessage").last().unwrap()["text"].as_str().unwrap().contains("«Оператор»"), "refused");
+
+        let (mut taken, version) = crate::dialogs::store::load(&w.app, &w.project, &d.id).await.unwrap();
+        taken.assignee = None;
+        w.app
+            .ports
+            .table
+            .put(crate::dialogs::store::dialog_item(&taken).unwrap(), Condition::Version(version))
+            .await
+            .unwrap();
+        handle(&w.app, &bot, &resolved, button(8, 700, &format!("take:{}", d.id))).await.unwrap();
+        let d = crate::dialogs::dialog(&w.app, &w.project, &d.id).await.unwrap();
+        assert_eq!(d.assignee.as_deref(), Some(w.operator.id.as_str()), "«Взять диалог» assigns it");
+
+        handle(&w.app, &bot, &resolved, text(9, 700, "/stop")).await.unwrap();
+        assert!(!mine(&w.app, &w.project, &w.operator.id).await.unwrap().linked, "/stop unlinks");
+        assert!(mine(&w.app, &w.project, &boss).await.unwrap().linked);
+        assert!(unlink(&w.app, &w.project, &boss).await.unwrap(), "the Profile unlinks");
+        assert!(!mine(&w.app, &w.project, &boss).await.unwrap().linked);
+    }
+}
