@@ -307,6 +307,8 @@ pub enum Say {
     Answered,
     Taken,
     DialogClosed,
+    NoDialog,
+    NotSent,
     WhatToAnswer,
 }
 
@@ -352,6 +354,10 @@ pub fn say(what: Say, language: Language, project: &str) -> String {
         (Say::Taken, false) => "The dialog is yours now.".into(),
         (Say::DialogClosed, true) => "Диалог уже закрыт.".into(),
         (Say::DialogClosed, false) => "The dialog is already closed.".into(),
+        (Say::NoDialog, true) => "Такого диалога нет.".into(),
+        (Say::NoDialog, false) => "There is no such dialog.".into(),
+        (Say::NotSent, true) => "Ответ не отправлен: он пустой или длиннее, чем можно.".into(),
+        (Say::NotSent, false) => "The answer was not sent: it is empty or too long.".into(),
         (Say::WhatToAnswer, true) => {
             "Чтобы ответить клиенту, ответьте на его уведомление или нажмите «Ответить».".into()
         }
@@ -437,7 +443,13 @@ struct TgMessage {
     chat: TgChat,
     from: Option<TgUser>,
     text: Option<String>,
-    reply_to_message: Option<Box<TgMessage>>,
+    reply_to_message: Option<Replied>,
+}
+
+/// The message a message replies to: only its id matters.
+#[derive(Debug, Deserialize)]
+struct Replied {
+    message_id: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -627,6 +639,7 @@ async fn act(app: &App, api: &dyn BotApi, bot: &Resolved, cmd: Command, update_i
             let said = match dialogs::take(app, project_id, &dialog_id, &user_id).await {
                 Ok(_) => Say::Taken,
                 Err(Error::Conflict { code: "dialog_closed", .. }) => Say::DialogClosed,
+                Err(Error::NotFound(_)) => Say::NoDialog,
                 Err(e) => return Err(e),
             };
             tell(chat_id, say(said, language, &project.name)).await;
@@ -646,6 +659,8 @@ async fn act(app: &App, api: &dyn BotApi, bot: &Resolved, cmd: Command, update_i
             let said = match dialogs::reply(app, project_id, &dialog_id, &operator, &text, &client_id).await {
                 Ok(_) => Say::Answered,
                 Err(Error::Conflict { code: "dialog_closed", .. }) => Say::DialogClosed,
+                Err(Error::NotFound(_)) => Say::NoDialog,
+                Err(Error::Invalid { .. }) => Say::NotSent,
                 Err(e) => return Err(e),
             };
             let (pk, sk) = keys::teambot_pending(project_id, &chat_id);
@@ -912,7 +927,9 @@ mod tests {
         let d = crate::dialogs::dialog(&w.app, &w.project, &d.id).await.unwrap();
         assert_eq!(d.assignee.as_deref(), Some(w.operator.id.as_str()), "«Взять диалог» assigns it");
 
-        handle(&w.app, &bot, &resolved, text(9, 700, "/stop")).await.unwrap();
+        handle(&w.app, &bot, &resolved, button(9, 700, "take:nothing")).await.unwrap();
+        assert_eq!(bot.sent("sendMessage").last().unwrap()["text"], "Такого диалога нет.", "no retry loop");
+        handle(&w.app, &bot, &resolved, text(10, 700, "/stop")).await.unwrap();
         assert!(!mine(&w.app, &w.project, &w.operator.id).await.unwrap().linked, "/stop unlinks");
         assert!(mine(&w.app, &w.project, &boss).await.unwrap().linked);
         assert!(unlink(&w.app, &w.project, &boss).await.unwrap(), "the Profile unlinks");
