@@ -47,7 +47,7 @@ export function TelegramCard() {
 
   if (!pid || !current) return null;
   return (
-    <section class="card section" aria-labelledby="profile-telegram">
+    <section class="card section telegram-card" aria-labelledby="profile-telegram">
       <div class="section-head">
         <h2 id="profile-telegram">{t("profile.telegram")}</h2>
         <p class="muted small">{t("profile.telegramLead", { PROJECT: current.name })}</p>
