@@ -34,7 +34,7 @@ impl Groups {
         Self { requests: true, ..Self::default() }
     }
 
-    fn has(&self, group: Group) -> bool {
+    pub fn has(&self, group: Group) -> bool {
         match group {
             Group::Services => self.services,
             Group::Requests => self.requests,
@@ -44,7 +44,8 @@ impl Groups {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Group {
     Services,
     Requests,
@@ -98,6 +99,13 @@ pub enum Job {
     Invitation {
         user_id: String,
         project_name: String,
+    },
+    /// A service mail of a group, also sent to the members who chose the group for the team's
+    /// Telegram bot.
+    Telegram {
+        project_id: String,
+        group: Group,
+        template: Template,
     },
     /// A customer's message the team should hear of (§4 group 2), whatever its source; the
     /// recipients and their languages are read when it is sent.
@@ -440,6 +448,15 @@ pub async fn deliver_with_bot(app: &App, bot: Option<&dyn BotApi>, message_id: &
         app.ports.table.put(mark, Condition::Always).await?;
         return Ok(());
     }
+    if let Job::Telegram { project_id, group, template } = &job {
+        if let Some(api) = bot {
+            let (subject, text) = render(template, &app.settings.public_url);
+            crate::teambot::notify_group(app, api, project_id, *group, &format!("{subject}\n\n{text}")).await?;
+        }
+        let mark = Item::new(key.0, key.1, serde_json::json!({})).expiring_at(app.now().timestamp() + DEDUP_SECS);
+        app.ports.table.put(mark, Condition::Always).await?;
+        return Ok(());
+    }
     let mut html = None;
     let (to, (subject, text)) = match &job {
         Job::Mail { to, template } => (to.clone(), render(template, &app.settings.public_url)),
@@ -461,7 +478,7 @@ pub async fn deliver_with_bot(app: &App, bot: Option<&dyn BotApi>, message_id: &
             html = Some(body);
             (vec![p.email], (subject, text))
         }
-        Job::Customer { .. } => return Ok(()),
+        Job::Customer { .. } | Job::Telegram { .. } => return Ok(()),
     };
     let mail = Mail { from: app.settings.mail_from.clone(), to, subject, text, html };
     app.ports.mail.send(&mail).await?;

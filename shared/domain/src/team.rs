@@ -260,8 +260,13 @@ pub async fn set_notify_emails(app: &App, project_id: &str, emails: Vec<NotifyEm
     Ok(clean)
 }
 
-/// Mails a notification of a group to whoever should receive it in the project.
+/// Mails a notification of a group to whoever should receive it in the project, and sends it
+/// to the team's Telegram bot when the project has one.
 pub async fn notify_group(app: &App, project_id: &str, group: Group, template: Template) -> Result<()> {
+    if crate::teambot::exists(app, project_id).await? {
+        let job = Job::Telegram { project_id: project_id.to_owned(), group, template: template.clone() };
+        notify::enqueue(app, &job).await?;
+    }
     let to: Vec<String> =
         recipients_by_language(app, project_id, group).await?.into_iter().flat_map(|(_, to)| to).collect();
     if to.is_empty() {

@@ -9,7 +9,7 @@
 use crate::access::{Action, allows};
 use crate::accounts::{self, Language};
 use crate::dialogs;
-use crate::notify::{CustomerEvent, Groups};
+use crate::notify::{CustomerEvent, Group, Groups};
 use crate::secrets::{self, SecretKey};
 use crate::{App, Error, Result, keys, projects};
 use async_trait::async_trait;
@@ -191,6 +191,11 @@ pub async fn connect(app: &App, api: &dyn BotApi, project_id: &str, token: &str)
     let item = Item::new(pk, sk, body).with_index(keys::webhook_route(ROUTE_KIND, &id), project_id);
     app.ports.table.put(item, Condition::Always).await?;
     Ok(view(app, &r, key, links(app, project_id).await?.len()))
+}
+
+/// Whether the project has a team bot.
+pub async fn exists(app: &App, project_id: &str) -> Result<bool> {
+    Ok(load(app, project_id).await?.is_some())
 }
 
 /// Disconnects the project's bot (its webhook removed where Telegram allows it).
@@ -420,6 +425,23 @@ pub async fn notify_customer(
                 app.ports.table.put(item, Condition::Always).await?;
             }
             Err(e) => tracing::warn!(project_id, error = %e, "the team bot could not notify a member"),
+        }
+    }
+    Ok(())
+}
+
+/// Sends a service notification of a group (a tariff's news, the statistics) to every linked
+/// member who chose the group for Telegram. Best effort, like [`notify_customer`].
+pub async fn notify_group(app: &App, api: &dyn BotApi, project_id: &str, group: Group, text: &str) -> Result<()> {
+    let Some(bot) = load(app, project_id).await? else { return Ok(()) };
+    let Some(token) = key(app)?.open(&bot.token) else { return Ok(()) };
+    for link in links(app, project_id).await?.into_iter().filter(|l| l.groups.has(group)) {
+        if projects::membership(app, project_id, &link.user_id).await?.is_none() {
+            continue;
+        }
+        let params = json!({ "chat_id": chat_value(&link.chat_id), "text": text });
+        if let Err(e) = api.call(&token, "sendMessage", params).await {
+            tracing::warn!(project_id, error = %e, "the team bot could not notify a member");
         }
     }
     Ok(())
@@ -926,6 +948,24 @@ mod tests {
         handle(&w.app, &bot, &resolved, button(8, 700, &format!("take:{}", d.id))).await.unwrap();
         let d = crate::dialogs::dialog(&w.app, &w.project, &d.id).await.unwrap();
         assert_eq!(d.assignee.as_deref(), Some(w.operator.id.as_str()), "«Взять диалог» assigns it");
+
+        let services = Groups { services: true, ..Groups::member_default() };
+        set_groups(&w.app, &w.project, &w.operator.id, services).await.unwrap();
+        let template = crate::notify::Template::Test { project_name: "Ромашка".into() };
+        team::notify_group(&w.app, &w.project, Group::Services, template).await.unwrap();
+        let jobs = w
+            .app
+            .ports
+            .queue
+            .receive(beseda_ports::queue::NOTIFICATIONS.name, 10, std::time::Duration::ZERO)
+            .await
+            .unwrap();
+        for job in &jobs {
+            crate::notify::deliver_with_bot(&w.app, Some(&bot), &job.message_id, &job.body).await.unwrap();
+        }
+        let notice = bot.sent("sendMessage").last().unwrap().clone();
+        assert_eq!(notice["chat_id"], 700, "the member who chose «Услуги и документы» for Telegram: {notice}");
+        assert!(notice["text"].as_str().unwrap().starts_with("Беседа: проверка уведомлений"), "{notice}");
 
         handle(&w.app, &bot, &resolved, button(9, 700, "take:nothing")).await.unwrap();
         assert_eq!(bot.sent("sendMessage").last().unwrap()["text"], "Такого диалога нет.", "no retry loop");
