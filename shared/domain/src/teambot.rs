@@ -461,7 +461,6 @@ pub struct Update {
 
 #[derive(Debug, Deserialize)]
 struct TgMessage {
-    message_id: Option<i64>,
     chat: TgChat,
     from: Option<TgUser>,
     text: Option<String>,

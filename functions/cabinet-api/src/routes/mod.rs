@@ -11,6 +11,7 @@ pub mod integrations;
 pub mod invitations;
 pub mod me;
 pub mod projects;
+pub mod realtime;
 pub mod team;
 pub mod teambot;
 pub mod widget;
