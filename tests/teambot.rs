@@ -5,7 +5,7 @@
 //! notification arrives in the member's Telegram with «Ответить» and «Взять диалог»; the
 //! member's reply in Telegram is in the dialog as their message and reaches the visitor's
 //! widget; «Взять диалог» assigns the dialog; without the operator access the bot refuses
-//! politely; `/stop` unlinks.
+//! politely; `/stop` unlinks. A webhook without Telegram's secret is refused.
 
 use beseda_e2e::Runner;
 use beseda_e2e::platforms::TelegramEmulator;
@@ -113,6 +113,18 @@ async fn a_member_links_telegram_gets_a_new_request_answers_and_takes_it() {
     assert_eq!(bot["webhook_registered"], true);
     assert_ne!(bot["token"], BOT, "the token is never returned in full");
     assert!(bot["webhook_url"].as_str().unwrap().starts_with(&format!("{}/webhooks/teambot/", runner.base)));
+
+    // Only Telegram, with the secret it was given, reaches the bot's webhook.
+    let forged = json!({ "update_id": 1, "message": { "chat": { "id": ANNA, "type": "private" }, "text": "/stop" } });
+    let hook = bot["webhook_url"].as_str().unwrap();
+    let r = reqwest::Client::new().post(hook).json(&forged).send().await.unwrap();
+    assert_eq!(r.status(), 401, "no secret header, nothing handled");
+    let r = reqwest::Client::new().post(hook).header("x-telegram-bot-api-secret-token", "guess").json(&forged).send();
+    assert_eq!(r.await.unwrap().status(), 401);
+    let unknown = format!("{}/webhooks/teambot/nothing", runner.base);
+    let r = reqwest::Client::new().post(unknown).json(&forged).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "teambot_not_found");
 
     // Профиль → Telegram: a one-time link to the bot; opening it sends `/start <code>`.
     let link = me.ok(reqwest::Method::POST, "me/telegram/link", Value::Null).await;
