@@ -285,7 +285,7 @@ impl Deployment {
                 .collect();
             let event: SqsEvent = serde_json::from_value(json!({ "Records": records })).expect("an SQS event");
             self.invocations.fetch_add(1, Ordering::SeqCst);
-            let response = notifications_worker::handle(&self.app, event).await;
+            let response = notifications_worker::handle(&self.app, None, event).await;
             let failed: HashSet<String> =
                 response.batch_item_failures.iter().map(|f| f.item_identifier.clone()).collect();
             assert!(failed.is_empty(), "every notification is delivered: {failed:?}");

@@ -7,9 +7,10 @@ use lambda_runtime::{LambdaEvent, service_fn};
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let app = beseda_lambda::app_from_env().await?;
-    let app = &app;
+    let channels = beseda_channels::Channels::from_env();
+    let (app, bot) = (&app, channels.telegram());
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
-        Ok::<_, lambda_runtime::Error>(notifications_worker::handle(app, event.payload).await)
+        Ok::<_, lambda_runtime::Error>(notifications_worker::handle(app, Some(bot), event.payload).await)
     }))
     .await
 }

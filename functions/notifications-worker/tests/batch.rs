@@ -27,9 +27,9 @@ fn app() -> (App, Arc<beseda_embedded::Outbox>) {
 #[tokio::test]
 async fn the_sample_event_sends_one_mail_even_when_redelivered() {
     let (app, outbox) = app();
-    let first = notifications_worker::handle(&app, sample()).await;
+    let first = notifications_worker::handle(&app, None, sample()).await;
     assert!(first.batch_item_failures.is_empty());
-    let again = notifications_worker::handle(&app, sample()).await;
+    let again = notifications_worker::handle(&app, None, sample()).await;
     assert!(again.batch_item_failures.is_empty());
     let sent = outbox.list().unwrap();
     assert_eq!(sent.len(), 1, "SQS may deliver twice; the mail goes once");
@@ -46,7 +46,7 @@ async fn only_the_bad_record_is_reported() {
     bad.body = Some("{\"kind\":\"unknown\"}".into());
     bad.receipt_handle = None;
     event.records.push(bad);
-    let response = notifications_worker::handle(&app, event).await;
+    let response = notifications_worker::handle(&app, None, event).await;
     let failed: Vec<_> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
     assert_eq!(failed, ["bad-1"]);
     assert_eq!(outbox.list().unwrap().len(), 1);

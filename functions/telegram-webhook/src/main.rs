@@ -1,4 +1,5 @@
-//! The Telegram bot webhook function: POST /webhooks/telegram/{id}, one Update per request.
+//! The Telegram bot webhook function: POST /webhooks/telegram/{id} (a customers' channel) and
+//! POST /webhooks/teambot/{id} (the team's own bot), one Update per request.
 //! Thin: the webhook path is `beseda_webhooks`, the platform's format `beseda_channels`.
 
 use beseda_channels::{Channels, Kind};
@@ -9,6 +10,8 @@ async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
     let app = beseda_lambda::app_from_env().await?;
     let public_url = app.settings.public_url.clone();
-    let router = beseda_webhooks::router(Kind::Telegram, Arc::new(app), Arc::new(Channels::from_env()));
+    let channels = Arc::new(Channels::from_env());
+    let router = beseda_webhooks::router(Kind::Telegram, Arc::new(app.clone()), channels.clone())
+        .merge(beseda_webhooks::teambot::router(app, channels));
     beseda_lambda::run_http(router, &public_url).await
 }

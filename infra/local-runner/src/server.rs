@@ -51,6 +51,7 @@ pub fn router(local: Local, static_dir: &std::path::Path) -> Router {
         .merge(operator_api::router(local.app.clone()))
         .merge(widget_api::router(local.app.clone(), widget_api::Limits::from_env()))
         .merge(beseda_webhooks::routers(Arc::new(local.app.clone()), local.channels.clone()))
+        .merge(beseda_webhooks::teambot::router(local.app.clone(), local.channels.clone()))
         .merge(
             Router::new()
                 .route("/ws", get(ws::upgrade))

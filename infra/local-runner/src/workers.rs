@@ -17,8 +17,11 @@ use std::time::Duration;
 type Handler = Arc<dyn Fn(App, String, String) -> BoxFuture<'static, Result<Option<Duration>>> + Send + Sync>;
 
 pub fn spawn(app: App, embedded: Arc<Embedded>, channels: Arc<Channels>) {
-    let mail: Handler =
-        Arc::new(|app, id, body| Box::pin(async move { notify::deliver(&app, &id, &body).await.map(|()| None) }));
+    let bots = channels.clone();
+    let mail: Handler = Arc::new(move |app, id, body| {
+        let bots = bots.clone();
+        Box::pin(async move { notify::deliver_with_bot(&app, Some(bots.telegram()), &id, &body).await.map(|()| None) })
+    });
     let fire: Handler =
         Arc::new(|app, _, body| Box::pin(async move { dialogs::fire(&app, &body).await.map(|_| None) }));
     let send: Handler = Arc::new(move |app, _, body| {

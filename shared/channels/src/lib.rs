@@ -323,6 +323,11 @@ impl Channels {
             Kind::Viber => &self.viber,
         }
     }
+
+    /// The Bot API client, for the team's own Telegram bot.
+    pub fn telegram(&self) -> &Telegram {
+        &self.telegram
+    }
 }
 
 #[cfg(test)]

@@ -37,8 +37,8 @@ impl Telegram {
         Telegram { client, base: base.trim_end_matches('/').to_owned() }
     }
 
-    /// Calls a Bot API method and returns its `result`.
-    async fn method(&self, creds: &Credentials, method: &str, params: Value) -> Result<Value, SendError> {
+    /// Calls a Bot API method and returns its `result` (the team's bot calls it too).
+    pub async fn method(&self, creds: &Credentials, method: &str, params: Value) -> Result<Value, SendError> {
         let token = required(creds, TOKEN)?;
         let url = format!("{}/bot{token}/{method}", self.base);
         let answer = api::call(self.client.post(url).json(&params)).await?;

@@ -232,6 +232,49 @@ pub fn notify_emails(project_id: &str) -> Key {
     (project(project_id), "notify-emails".into())
 }
 
+/// A project's notification settings (§4).
+pub fn notify_settings(project_id: &str) -> Key {
+    (project(project_id), "notify-settings".into())
+}
+
+/// The team's Telegram bot of a project (§4).
+pub fn teambot(project_id: &str) -> Key {
+    (project(project_id), "teambot".into())
+}
+
+/// A one-time code that links a member's Telegram to the team bot, by the code's hash.
+pub fn teambot_code(code_hash: &str) -> Key {
+    (format!("teambot-code#{code_hash}"), "code".into())
+}
+
+/// The sort-key prefix of the members' linked Telegram chats.
+pub const TEAMBOT_LINK_PREFIX: &str = "teambot-link#";
+
+/// A member's linked Telegram chat.
+pub fn teambot_link(project_id: &str, user_id: &str) -> Key {
+    (project(project_id), format!("{TEAMBOT_LINK_PREFIX}{user_id}"))
+}
+
+/// Which member a Telegram chat of the team bot is.
+pub fn teambot_chat(project_id: &str, chat_id: &str) -> Key {
+    (project(project_id), format!("teambot-chat#{chat_id}"))
+}
+
+/// The dialog a notification the bot sent is about (a reply to it answers the dialog).
+pub fn teambot_message(project_id: &str, chat_id: &str, message_id: &str) -> Key {
+    (project(project_id), format!("teambot-msg#{chat_id}#{message_id}"))
+}
+
+/// The dialog whose «Ответить» a member pressed last: their next message answers it.
+pub fn teambot_pending(project_id: &str, chat_id: &str) -> Key {
+    (project(project_id), format!("teambot-reply#{chat_id}"))
+}
+
+/// The claim of a team bot update's `update_id`, so a repeated webhook does nothing twice.
+pub fn teambot_update(project_id: &str, update_id: i64) -> Key {
+    (project(project_id), format!("teambot-update#{update_id}"))
+}
+
 /// The sort-key prefix of a project's blacklist entries.
 pub const BLACKLIST_PREFIX: &str = "blacklist#";
 

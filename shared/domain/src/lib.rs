@@ -24,6 +24,7 @@ pub mod projects;
 pub mod realtime;
 pub mod secrets;
 pub mod team;
+pub mod teambot;
 pub mod text;
 pub mod throttle;
 pub mod transfer;

@@ -2,6 +2,7 @@
 //! service mails they render to, and their delivery, once per queue message.
 
 use crate::accounts::{self, Language, LinkPurpose};
+use crate::teambot::BotApi;
 use crate::{App, Error, Result, keys};
 use beseda_ports::Mail;
 use beseda_ports::queue::NOTIFICATIONS;
@@ -33,7 +34,7 @@ impl Groups {
         Self { requests: true, ..Self::default() }
     }
 
-    fn has(&self, group: Group) -> bool {
+    pub fn has(&self, group: Group) -> bool {
         match group {
             Group::Services => self.services,
             Group::Requests => self.requests,
@@ -43,7 +44,8 @@ impl Groups {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Group {
     Services,
     Requests,
@@ -98,6 +100,13 @@ pub enum Job {
         user_id: String,
         project_name: String,
     },
+    /// A service mail of a group, also sent to the members who chose the group for the team's
+    /// Telegram bot.
+    Telegram {
+        project_id: String,
+        group: Group,
+        template: Template,
+    },
     /// A customer's message the team should hear of (§4 group 2), whatever its source; the
     /// recipients and their languages are read when it is sent.
     Customer {
@@ -114,12 +123,64 @@ pub enum Job {
 pub enum CustomerEvent {
     /// The first message of a new dialog.
     NewDialog,
-    /// Nobody has answered it for [`UNANSWERED_AFTER`]; sent for the first message of a wait.
+    /// Nobody has answered it for the project's «N minutes»; sent for the first message of a wait.
     Unanswered,
 }
 
-/// How long a customer's message may wait for an answer before group 2 hears of it (§4).
-pub const UNANSWERED_AFTER: Duration = Duration::from_secs(3 * 60);
+/// The project's notification settings (§4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct NotifySettings {
+    /// How many minutes a customer's message may wait for an answer before group 2 hears of it.
+    pub unanswered_minutes: u32,
+}
+
+impl Default for NotifySettings {
+    fn default() -> Self {
+        Self { unanswered_minutes: 3 }
+    }
+}
+
+/// The bounds of «N minutes».
+pub const UNANSWERED_MINUTES: std::ops::RangeInclusive<u32> = 1..=60;
+
+/// When the worker first looks at a waiting message: the shortest N; a longer N is waited out
+/// by putting the job back (see [`wait_left`]), so a customer's message reads no settings.
+const UNANSWERED_FIRST_LOOK: Duration = Duration::from_secs(60);
+
+/// How much longer a message written at `at` still has to wait before it counts as
+/// unanswered after `minutes`; None when the time is up. At most a queue's longest delay (a
+/// longer wait is chained).
+pub fn wait_left(
+    at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+    minutes: u32,
+) -> Option<Duration> {
+    let due = at + chrono::Duration::minutes(i64::from(minutes));
+    let left = (due - now).to_std().ok().filter(|d| !d.is_zero())?;
+    Some(left.min(beseda_ports::queue::MAX_DELAY))
+}
+
+pub async fn settings(app: &App, project_id: &str) -> Result<NotifySettings> {
+    let (pk, sk) = keys::notify_settings(project_id);
+    Ok(match app.ports.table.get(&pk, &sk).await? {
+        Some(item) => item.decode()?,
+        None => NotifySettings::default(),
+    })
+}
+
+pub async fn set_settings(app: &App, project_id: &str, s: NotifySettings) -> Result<NotifySettings> {
+    if !UNANSWERED_MINUTES.contains(&s.unanswered_minutes) {
+        return Err(Error::invalid(
+            "unanswered_minutes",
+            "unanswered_minutes_range",
+            format!("От {} до {} минут", UNANSWERED_MINUTES.start(), UNANSWERED_MINUTES.end()),
+        ));
+    }
+    let (pk, sk) = keys::notify_settings(project_id);
+    let body = serde_json::to_value(s).map_err(|e| Error::Internal(e.to_string()))?;
+    app.ports.table.put(Item::new(pk, sk, body), Condition::Always).await?;
+    Ok(s)
+}
 
 /// The notification job of a customer's message, for the message's own atomic write.
 pub fn customer_job(
@@ -135,75 +196,83 @@ pub fn customer_job(
         event,
     };
     let body = serde_json::to_string(&job).map_err(|e| Error::Internal(e.to_string()))?;
-    let delay = if event == CustomerEvent::Unanswered { UNANSWERED_AFTER } else { Duration::ZERO };
+    let delay = if event == CustomerEvent::Unanswered { UNANSWERED_FIRST_LOOK } else { Duration::ZERO };
     Ok(beseda_ports::atomic::Outgoing::new(NOTIFICATIONS.name, body, delay))
 }
 
 /// What a customer notification says: the source, who wrote, their words, and the link that
-/// opens the dialog.
+/// opens the dialog (or, for a recipient who cannot open dialogs, the cabinet).
 pub struct CustomerMail<'a> {
     pub project_name: &'a str,
     pub source: &'a str,
     pub customer: Option<&'a str>,
     pub text: &'a str,
     pub link: &'a str,
+    /// The project's «N minutes».
+    pub minutes: u32,
+    /// Whether the link opens the dialog itself.
+    pub opens_dialog: bool,
 }
 
-/// Subject and text of a customer notification in the recipient's cabinet language.
-pub fn render_customer(event: CustomerEvent, language: Language, m: &CustomerMail) -> (String, String) {
-    let CustomerMail { project_name, source, customer, text, link } = m;
+/// A rendered mail: subject, plain text and HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// A customer notification in the recipient's cabinet language, as text and as HTML (the
+/// customer's words and name escaped: they are untrusted).
+pub fn render_customer(event: CustomerEvent, language: Language, m: &CustomerMail) -> Rendered {
+    let CustomerMail { project_name, source, customer, text, link, minutes, opens_dialog } = m;
     let source = source_name(source, language);
-    match (event, language) {
-        (CustomerEvent::NewDialog, Language::Ru) => (
-            format!("Беседа: новое обращение ({source}) — проект «{project_name}»"),
-            format!(
-                "{}: {text}
-
-Открыть диалог: {link}
-",
-                customer.unwrap_or("Клиент")
-            ),
-        ),
-        (CustomerEvent::NewDialog, Language::En) => (
-            format!("Beseda: a new request ({source}) — project “{project_name}”"),
-            format!(
-                "{}: {text}
-
-Open the dialog: {link}
-",
-                customer.unwrap_or("Customer")
-            ),
-        ),
-        (CustomerEvent::Unanswered, Language::Ru) => (
-            format!("Беседа: клиент ждёт ответа ({source}) — проект «{project_name}»"),
-            format!(
-                "Сообщение без ответа уже {} мин.
-
-{}: {text}
-
-Ответить: {link}
-",
-                UNANSWERED_AFTER.as_secs() / 60,
-                customer.unwrap_or("Клиент")
-            ),
-        ),
-        (CustomerEvent::Unanswered, Language::En) => (
-            format!("Beseda: a customer is waiting ({source}) — project “{project_name}”"),
-            format!(
-                "A message has been unanswered for {} min.
-
-{}: {text}
-
-Answer: {link}
-",
-                UNANSWERED_AFTER.as_secs() / 60,
-                customer.unwrap_or("Customer")
-            ),
-        ),
+    let ru = language == Language::Ru;
+    let who = customer.unwrap_or(if ru { "Клиент" } else { "Customer" });
+    let subject = match (event, ru) {
+        (CustomerEvent::NewDialog, true) => format!("Беседа: новое обращение ({source}) — проект «{project_name}»"),
+        (CustomerEvent::NewDialog, false) => format!("Beseda: a new request ({source}) — project “{project_name}”"),
+        (CustomerEvent::Unanswered, true) => {
+            format!("Беседа: клиент ждёт ответа ({source}) — проект «{project_name}»")
+        }
+        (CustomerEvent::Unanswered, false) => {
+            format!("Beseda: a customer is waiting ({source}) — project “{project_name}”")
+        }
+    };
+    let lead = match (event, ru) {
+        (CustomerEvent::NewDialog, _) => None,
+        (CustomerEvent::Unanswered, true) => Some(format!("Сообщение без ответа уже {minutes} мин.")),
+        (CustomerEvent::Unanswered, false) => Some(format!("A message has been unanswered for {minutes} min.")),
+    };
+    let action = match (event, opens_dialog, ru) {
+        (_, false, true) => "Открыть кабинет",
+        (_, false, false) => "Open the cabinet",
+        (CustomerEvent::NewDialog, true, true) => "Открыть диалог",
+        (CustomerEvent::NewDialog, true, false) => "Open the dialog",
+        (CustomerEvent::Unanswered, true, true) => "Ответить",
+        (CustomerEvent::Unanswered, true, false) => "Answer",
+    };
+    let mut plain = String::new();
+    let mut html = String::from("<!doctype html><html><body>");
+    if let Some(lead) = &lead {
+        plain.push_str(&format!("{lead}\n\n"));
+        html.push_str(&format!("<p>{}</p>", escape_html(lead)));
     }
+    plain.push_str(&format!("{who}: {text}\n\n{action}: {link}\n"));
+    let paragraphs: Vec<String> = text.lines().map(escape_html).collect();
+    html.push_str(&format!(
+        "<p><b>{}</b> ({})</p><blockquote style=\"margin:0 0 16px;padding:8px 12px;border-left:3px solid #ccc\">{}</blockquote>\
+         <p><a href=\"{}\">{}</a></p></body></html>",
+        escape_html(who),
+        escape_html(source),
+        paragraphs.join("<br>"),
+        escape_html(link),
+        escape_html(action)
+    ));
+    Rendered { subject, text: plain, html }
 }
 
-fn source_name(source: &str, language: Language) -> &'static str {
+pub(crate) fn source_name(source: &str, language: Language) -> &'static str {
     match (source, language) {
         ("telegram", _) => "Telegram",
         ("vk", Language::Ru) => "ВКонтакте",
@@ -359,9 +428,14 @@ pub async fn enqueue(app: &App, job: &Job) -> Result<()> {
 /// How long a delivered message id is remembered: longer than SQS keeps any message.
 const DEDUP_SECS: i64 = 15 * 86_400;
 
-/// Carries out one queue message; a message id already delivered is skipped, so a redelivery
-/// sends no second mail.
+/// Carries out one queue message by mail only (no team bot); see [`deliver_with_bot`].
 pub async fn deliver(app: &App, message_id: &str, body: &str) -> Result<()> {
+    deliver_with_bot(app, None, message_id, body).await
+}
+
+/// Carries out one queue message; a message id already delivered is skipped, so a redelivery
+/// sends no second mail. Group 2 also goes to the team's Telegram bot through `bot`.
+pub async fn deliver_with_bot(app: &App, bot: Option<&dyn BotApi>, message_id: &str, body: &str) -> Result<()> {
     let job: Job = serde_json::from_str(body).map_err(|e| Error::invalid("body", "bad_job", e.to_string()))?;
     let key = keys::notification_delivered(message_id);
     if app.ports.table.get(&key.0, &key.1).await?.is_some() {
@@ -369,7 +443,16 @@ pub async fn deliver(app: &App, message_id: &str, body: &str) -> Result<()> {
         return Ok(());
     }
     if let Job::Customer { project_id, dialog_id, message_id: customer_message, event } = &job {
-        customer(app, project_id, dialog_id, customer_message, *event).await?;
+        customer(app, bot, project_id, dialog_id, customer_message, *event).await?;
+        let mark = Item::new(key.0, key.1, serde_json::json!({})).expiring_at(app.now().timestamp() + DEDUP_SECS);
+        app.ports.table.put(mark, Condition::Always).await?;
+        return Ok(());
+    }
+    if let Job::Telegram { project_id, group, template } = &job {
+        if let Some(api) = bot {
+            let (subject, text) = render(template, &app.settings.public_url);
+            crate::teambot::notify_group(app, api, project_id, *group, &format!("{subject}\n\n{text}")).await?;
+        }
         let mark = Item::new(key.0, key.1, serde_json::json!({})).expiring_at(app.now().timestamp() + DEDUP_SECS);
         app.ports.table.put(mark, Condition::Always).await?;
         return Ok(());
@@ -395,7 +478,7 @@ pub async fn deliver(app: &App, message_id: &str, body: &str) -> Result<()> {
             html = Some(body);
             (vec![p.email], (subject, text))
         }
-        Job::Customer { .. } => return Ok(()),
+        Job::Customer { .. } | Job::Telegram { .. } => return Ok(()),
     };
     let mail = Mail { from: app.settings.mail_from.clone(), to, subject, text, html };
     app.ports.mail.send(&mail).await?;
@@ -404,13 +487,22 @@ pub async fn deliver(app: &App, message_id: &str, body: &str) -> Result<()> {
     Ok(())
 }
 
-/// Mails group 2 of a customer's message, each recipient in their language; an
-/// "unanswered" one only while the message still waits and starts the wait.
-async fn customer(app: &App, project_id: &str, dialog_id: &str, message_id: &str, event: CustomerEvent) -> Result<()> {
+/// Mails group 2 of a customer's message, each recipient in their language with a link they
+/// can open; an "unanswered" one only while the message still waits, for the first message of
+/// the wait, once it has waited the project's «N minutes» (until then the job is put back).
+async fn customer(
+    app: &App,
+    bot: Option<&dyn BotApi>,
+    project_id: &str,
+    dialog_id: &str,
+    message_id: &str,
+    event: CustomerEvent,
+) -> Result<()> {
     use crate::dialogs::{self, From};
     let Ok(d) = dialogs::dialog(app, project_id, dialog_id).await else { return Ok(()) };
     let all = dialogs::messages(app, project_id, dialog_id, None).await?;
     let Some(at) = all.iter().position(|m| m.id == message_id) else { return Ok(()) };
+    let minutes = settings(app, project_id).await?.unanswered_minutes;
     if event == CustomerEvent::Unanswered {
         let answered = all[at + 1..].iter().any(|m| m.from == From::Operator);
         let waiting_before =
@@ -418,20 +510,35 @@ async fn customer(app: &App, project_id: &str, dialog_id: &str, message_id: &str
         if answered || waiting_before || d.status != dialogs::Status::Open {
             return Ok(());
         }
+        if let Some(left) = wait_left(all[at].at, app.now(), minutes) {
+            let job = customer_job(project_id, dialog_id, message_id, event)?;
+            app.ports.queue.send(NOTIFICATIONS.name, &job.body, left).await?;
+            return Ok(());
+        }
     }
     let (project, _) = crate::projects::get(app, project_id).await?;
     let customer = d.contact.get("name").cloned().or_else(|| d.chat.as_ref().and_then(|c| c.name.clone()));
-    let link = format!("{}/dialogs/mine/{dialog_id}", app.settings.public_url);
     let mail = CustomerMail {
         project_name: &project.name,
         source: d.source.as_str(),
         customer: customer.as_deref(),
         text: &all[at].text,
-        link: &link,
+        link: "",
+        minutes,
+        opens_dialog: true,
     };
-    for (language, to) in crate::team::recipients_by_language(app, project_id, Group::Requests).await? {
-        let (subject, text) = render_customer(event, language, &mail);
-        app.ports.mail.send(&Mail { from: app.settings.mail_from.clone(), to, subject, text, html: None }).await?;
+    if let Some(api) = bot {
+        crate::teambot::notify_customer(app, api, project_id, dialog_id, event, &mail).await?;
+    }
+    for (language, opens_dialog, to) in crate::team::request_recipients(app, project_id).await? {
+        let link = match opens_dialog {
+            true => format!("{}/dialogs/mine/{dialog_id}", app.settings.public_url),
+            false => format!("{}/", app.settings.public_url),
+        };
+        let to_them = CustomerMail { link: &link, opens_dialog, ..mail };
+        let Rendered { subject, text, html } = render_customer(event, language, &to_them);
+        let mail = Mail { from: app.settings.mail_from.clone(), to, subject, text, html: Some(html) };
+        app.ports.mail.send(&mail).await?;
     }
     Ok(())
 }
@@ -505,5 +612,53 @@ mod tests {
         let (subject, text) = render_link(LinkPurpose::Reset, Language::Ru, "a@x.ru", "", "http://l/reset?t");
         assert_eq!(subject, "Беседа: восстановление пароля");
         assert!(text.contains("1 час") && text.contains("http://l/reset?t"));
+    }
+
+    #[test]
+    fn a_wait_is_counted_from_the_message_and_chained_past_the_queues_longest_delay() {
+        let at = chrono::Utc::now();
+        let after = |secs| at + chrono::Duration::seconds(secs);
+        assert_eq!(wait_left(at, after(60), 3), Some(Duration::from_secs(120)));
+        assert_eq!(wait_left(at, after(180), 3), None, "the time is up");
+        assert_eq!(wait_left(at, after(500), 3), None);
+        assert_eq!(wait_left(at, after(60), 60), Some(beseda_ports::queue::MAX_DELAY), "chained");
+    }
+
+    #[tokio::test]
+    async fn the_minutes_are_bounded_and_default_to_three() {
+        let (app, _, _) = testing::app();
+        assert_eq!(settings(&app, "p").await.unwrap().unanswered_minutes, 3);
+        for bad in [0, 61] {
+            let s = NotifySettings { unanswered_minutes: bad };
+            assert!(matches!(
+                set_settings(&app, "p", s).await,
+                Err(Error::Invalid { field: "unanswered_minutes", .. })
+            ));
+        }
+        set_settings(&app, "p", NotifySettings { unanswered_minutes: 10 }).await.unwrap();
+        assert_eq!(settings(&app, "p").await.unwrap().unanswered_minutes, 10);
+    }
+
+    #[test]
+    fn a_customer_mail_escapes_the_customers_words_and_links_what_the_recipient_can_open() {
+        let mail = CustomerMail {
+            project_name: "Ромашка",
+            source: "chat",
+            customer: Some("<img src=x onerror=alert(1)>"),
+            text: "\"quoted\" <b>bold</b>\nline two",
+            link: "http://l/dialogs/mine/d1",
+            minutes: 7,
+            opens_dialog: true,
+        };
+        let r = render_customer(CustomerEvent::Unanswered, Language::En, &mail);
+        assert_eq!(r.subject, "Beseda: a customer is waiting (website chat) — project “Ромашка”");
+        assert!(r.text.contains("unanswered for 7 min.") && r.text.contains("Answer: http://l/dialogs/mine/d1"));
+        assert!(!r.html.contains("<img") && !r.html.contains("<b>bold"), "{}", r.html);
+        assert!(r.html.contains("&lt;img src=x onerror=alert(1)&gt;") && r.html.contains("&quot;quoted&quot;"));
+        assert!(r.html.contains("&lt;b&gt;bold&lt;/b&gt;<br>line two"), "{}", r.html);
+        assert!(r.html.contains("<a href=\"http://l/dialogs/mine/d1\">Answer</a>"), "{}", r.html);
+        let cabinet = CustomerMail { link: "http://l/", opens_dialog: false, ..mail };
+        let r = render_customer(CustomerEvent::NewDialog, Language::Ru, &cabinet);
+        assert!(r.text.contains("Открыть кабинет: http://l/") && !r.text.contains("мин."), "{}", r.text);
     }
 }

@@ -260,8 +260,13 @@ pub async fn set_notify_emails(app: &App, project_id: &str, emails: Vec<NotifyEm
     Ok(clean)
 }
 
-/// Mails a notification of a group to whoever should receive it in the project.
+/// Mails a notification of a group to whoever should receive it in the project, and sends it
+/// to the team's Telegram bot when the project has one.
 pub async fn notify_group(app: &App, project_id: &str, group: Group, template: Template) -> Result<()> {
+    if crate::teambot::exists(app, project_id).await? {
+        let job = Job::Telegram { project_id: project_id.to_owned(), group, template: template.clone() };
+        notify::enqueue(app, &job).await?;
+    }
     let to: Vec<String> =
         recipients_by_language(app, project_id, group).await?.into_iter().flat_map(|(_, to)| to).collect();
     if to.is_empty() {
@@ -296,6 +301,34 @@ pub async fn recipients_by_language(app: &App, project_id: &str, group: Group) -
         }
     }
     Ok(by_language)
+}
+
+/// Who hears of a customer's request (group 2), grouped by the language of their cabinet and
+/// by whether they may open dialogs (the others get a link to the cabinet instead).
+pub async fn request_recipients(app: &App, project_id: &str) -> Result<Vec<(Language, bool, Vec<String>)>> {
+    let mut dialogs = std::collections::BTreeSet::new();
+    for (m, _) in projects::members(app, project_id).await? {
+        if crate::access::allows(&m.accesses, crate::access::Action::ViewDialogs) {
+            dialogs.insert(m.user_id);
+        }
+    }
+    let mut emails_with_dialogs = std::collections::BTreeSet::new();
+    for user_id in &dialogs {
+        if let Ok(p) = accounts::get_profile(app, user_id).await {
+            emails_with_dialogs.insert(p.email);
+        }
+    }
+    let mut out: Vec<(Language, bool, Vec<String>)> = Vec::new();
+    for (language, to) in recipients_by_language(app, project_id, Group::Requests).await? {
+        for email in to {
+            let opens = emails_with_dialogs.contains(&email);
+            match out.iter_mut().find(|(l, o, _)| *l == language && *o == opens) {
+                Some((_, _, list)) => list.push(email),
+                None => out.push((language, opens, vec![email])),
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ pub struct Stored {
     pub to: Vec<String>,
     pub subject: String,
     pub text: String,
+    /// The HTML part, when the mail has one.
+    pub html: Option<String>,
     pub raw: String,
 }
 
@@ -33,7 +35,13 @@ impl Stored {
             ),
             None => (Vec::new(), String::new(), String::new()),
         };
-        Self { file, to, subject, text, raw }
+        let html = parsed
+            .as_ref()
+            .and_then(|m| m.html_part(0))
+            .filter(|p| p.is_text_html())
+            .and_then(|p| p.text_contents())
+            .map(str::to_owned);
+        Self { file, to, subject, text, html, raw }
     }
 }
 

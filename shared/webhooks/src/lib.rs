@@ -17,6 +17,8 @@ use beseda_http::Path;
 use beseda_http::error::{ErrorBody, ErrorDetail};
 use std::sync::Arc;
 
+pub mod teambot;
+
 /// How long a webhook waits for the platform to name a customer it did not name
 /// ([`beseda_channels::Channel::complete`]) before storing the message without the name.
 const NAMING: std::time::Duration = std::time::Duration::from_secs(2);

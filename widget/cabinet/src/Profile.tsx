@@ -1,9 +1,11 @@
-// /profile — the personal account (§1): information, avatar, time zone, sounds, password.
+// /profile — the personal account (§1): information, avatar, time zone, the project's Telegram
+// bot (§4), sounds, password.
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { changePassword, DEFAULT_VOLUMES, deleteAvatar, timezones as loadTimezones, updateMe, uploadAvatar, VOLUME_KEYS, type User, type Volumes } from "./api";
 import { useI18n, type Key } from "./i18n";
 import { IconCamera, IconTrash } from "./icons";
 import { Avatar } from "./Avatar";
+import { TelegramCard } from "./ProfileTelegram";
 import { useSession } from "./state";
 import { Alert, errorFor, errorText, Field, FormAlert, focusField, SaveButton, TextField, TimezoneSelect, toFormError, useSave, type FormError } from "./ui";
 
@@ -13,6 +15,7 @@ export function ProfilePage() {
   return (
     <div class="stack profile">
       <InfoCard />
+      <TelegramCard />
       <div class="grid-2">
         <SoundsCard />
         <PasswordCard />

@@ -411,6 +411,39 @@ export const notificationEmails = (pid: string) =>
   api<{ emails: NotificationEmail[] }>(P(pid) + "/notification-emails").then((r) => r.emails);
 export const saveNotificationEmails = (pid: string, emails: NotificationEmail[]) =>
   api<{ emails?: NotificationEmail[] } | null>(P(pid) + "/notification-emails", { method: "PUT", body: { emails } });
+export interface NotifySettings {
+  unanswered_minutes: number;
+}
+export const notifySettings = (pid: string) => api<NotifySettings>(P(pid) + "/notification-settings");
+export const saveNotifySettings = (pid: string, s: NotifySettings) =>
+  api<NotifySettings>(P(pid) + "/notification-settings", { method: "PUT", body: s });
+
+// ---- the team's Telegram bot (§4)
+export interface TeamBot {
+  username: string;
+  token: string;
+  webhook_url: string;
+  webhook_registered: boolean;
+  connected_at: string;
+  linked_members: number;
+}
+export interface MyTelegram {
+  bot_username: string | null;
+  linked: boolean;
+  telegram_name: string | null;
+  linked_at: string | null;
+  groups: Groups;
+}
+export const teamBot = (pid: string) => api<{ bot: TeamBot | null }>(P(pid) + "/teambot").then((r) => r.bot);
+export const saveTeamBot = (pid: string, token: string) =>
+  api<{ bot: TeamBot }>(P(pid) + "/teambot", { method: "PUT", body: { token } }).then((r) => r.bot);
+export const deleteTeamBot = (pid: string) => api<unknown>(P(pid) + "/teambot", { method: "DELETE" });
+export const myTelegram = (pid: string) => api<MyTelegram>(P(pid) + "/me/telegram");
+export const telegramLink = (pid: string) =>
+  api<{ url: string; expires_at: string }>(P(pid) + "/me/telegram/link", { method: "POST" });
+export const setTelegramGroups = (pid: string, groups: Groups) =>
+  api<MyTelegram>(P(pid) + "/me/telegram", { method: "PATCH", body: { groups } });
+export const unlinkTelegram = (pid: string) => api<unknown>(P(pid) + "/me/telegram", { method: "DELETE" });
 
 // ---- blacklist (§2)
 export const blacklist = (pid: string) => api<{ entries: BlacklistEntry[] }>(P(pid) + "/blacklist").then((r) => r.entries);

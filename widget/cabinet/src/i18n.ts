@@ -4,6 +4,7 @@ import { useContext } from "preact/hooks";
 import { dialogsEn, dialogsRu } from "./strings-dialogs";
 import { errorsEn, errorsRu } from "./strings-errors";
 import { integrationsEn, integrationsRu } from "./strings-integrations";
+import { teambotEn, teambotRu } from "./strings-teambot";
 import { widgetEn, widgetRu } from "./strings-widget";
 
 export type Lang = "ru" | "en";
@@ -422,6 +423,7 @@ export const ru = {
   ...widgetRu,
   ...errorsRu,
   ...integrationsRu,
+  ...teambotRu,
 };
 
 export type Key = keyof typeof ru;
@@ -839,6 +841,7 @@ export const en: Record<Key, string> = {
   ...widgetEn,
   ...errorsEn,
   ...integrationsEn,
+  ...teambotEn,
 };
 
 export const dictionaries: Record<Lang, Record<Key, string>> = { ru, en };

@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 
 /// The platforms' clients, which the process puts into the request extensions
 /// (`cabinet_api::with_channels`).
-pub struct Channels(Arc<dyn ChannelSet>);
+pub struct Channels(pub(crate) Arc<dyn ChannelSet>);
 
 impl<S: Send + Sync> FromRequestParts<S> for Channels {
     type Rejection = ApiError;

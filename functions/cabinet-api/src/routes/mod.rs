@@ -13,4 +13,5 @@ pub mod me;
 pub mod projects;
 pub mod realtime;
 pub mod team;
+pub mod teambot;
 pub mod widget;

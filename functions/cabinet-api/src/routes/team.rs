@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use beseda_domain::access::{Access, Action, allows};
-use beseda_domain::notify::Groups;
+use beseda_domain::notify::{self, Groups, NotifySettings};
 use beseda_domain::team::{self, Member, NewMember, NotifyEmail};
 use beseda_domain::{App, Error};
 use beseda_http::error::ErrorBody;
@@ -180,4 +180,28 @@ pub async fn set_notify_emails(
     Json(req): Json<NotifyEmails>,
 ) -> ApiResult<Json<NotifyEmails>> {
     Ok(Json(NotifyEmails { emails: team::set_notify_emails(&app, &who.project_id, req.emails).await? }))
+}
+
+/// The project's notification settings: after how many minutes (1–60) an unanswered customer's
+/// message is reported to group 2.
+#[utoipa::path(get, path = "/api/v1/projects/{pid}/notification-settings", tag = "team", params(("pid" = String, Path)), responses(
+    (status = 200, body = NotifySettings), (status = 403, body = ErrorBody),
+))]
+pub async fn notify_settings(
+    State(app): State<App>,
+    who: ProjectMember<can::EditSettings>,
+) -> ApiResult<Json<NotifySettings>> {
+    Ok(Json(notify::settings(&app, &who.project_id).await?))
+}
+
+/// Saves the notification settings; minutes outside 1–60 answer 422.
+#[utoipa::path(put, path = "/api/v1/projects/{pid}/notification-settings", tag = "team", params(("pid" = String, Path)), request_body = NotifySettings, responses(
+    (status = 200, body = NotifySettings), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+pub async fn set_notify_settings(
+    State(app): State<App>,
+    who: ProjectMember<can::EditSettings>,
+    Json(req): Json<NotifySettings>,
+) -> ApiResult<Json<NotifySettings>> {
+    Ok(Json(notify::set_settings(&app, &who.project_id, req).await?))
 }

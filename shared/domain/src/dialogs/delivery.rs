@@ -30,11 +30,19 @@ pub enum Outcome {
 /// The channels a delivery or an integration's setup talks to, one per platform.
 pub trait ChannelSet: Send + Sync {
     fn get(&self, kind: Kind) -> &dyn Channel;
+    /// The Bot API for the team's own Telegram bot (`crate::teambot`), where there is one.
+    fn bot(&self) -> Option<&dyn crate::teambot::BotApi> {
+        None
+    }
 }
 
 impl ChannelSet for beseda_channels::Channels {
     fn get(&self, kind: Kind) -> &dyn Channel {
         beseda_channels::Channels::get(self, kind)
+    }
+
+    fn bot(&self) -> Option<&dyn crate::teambot::BotApi> {
+        Some(self.telegram())
     }
 }
 

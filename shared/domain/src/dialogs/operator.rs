@@ -224,6 +224,31 @@ pub async fn reply(
     Err(Error::conflict("busy", "Диалог меняется слишком часто; повторите"))
 }
 
+/// An operator takes an open dialog: it becomes theirs (the team bot's «Взять диалог»). A
+/// write to the dialog at the same moment makes it load the dialog again and retry.
+pub async fn take(app: &App, project_id: &str, dialog_id: &str, user_id: &str) -> Result<Dialog> {
+    for _ in 0..5 {
+        let (mut d, version) = load(app, project_id, dialog_id).await?;
+        if d.status == Status::Closed {
+            return Err(Error::conflict("dialog_closed", "Диалог закрыт"));
+        }
+        if d.assignee.as_deref() == Some(user_id) {
+            return Ok(d);
+        }
+        d.assignee = Some(user_id.to_owned());
+        match app.ports.table.put(store::dialog_item(&d)?, Condition::Version(version)).await {
+            Ok(_) => {
+                let frame = serde_json::json!({ "type": "dialog", "dialog": d });
+                realtime::push_to_operators(app, project_id, &frame).await?;
+                return Ok(d);
+            }
+            Err(StoreError::ConditionFailed) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::conflict("busy", "Диалог меняется слишком часто; повторите"))
+}
+
 /// Sends an operator's message whose delivery failed once more.
 pub async fn send_again(app: &App, project_id: &str, dialog_id: &str, message_id: &str) -> Result<Message> {
     let d = store::dialog(app, project_id, dialog_id).await?;

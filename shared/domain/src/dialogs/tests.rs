@@ -591,4 +591,38 @@ async fn messages_of_one_dialog_sent_at_once_are_all_stored_and_none_is_refused_
     let stored = messages(&w.app, &w.project, &did, None).await.unwrap();
     assert_eq!(stored.len(), 14, "the welcome, the first and twelve at once");
     assert_eq!(dialog(&w.app, &w.project, &did).await.unwrap().unread, 13);
+async fn the_wait_follows_the_projects_minutes_and_the_mail_has_an_escaped_html_part() {
+    let (w, clock) = world().await;
+    let settings = crate::notify::NotifySettings { unanswered_minutes: 5 };
+    crate::notify::set_settings(&w.app, &w.project, settings).await.unwrap();
+    set_presence(&w.app, &w.project, &w.operator.id, true).await.unwrap();
+    let boss = NewMember { email: "boss@x.ru".into(), accesses: vec![Access::Settings], ..Default::default() };
+    team::add(&w.app, &w.project, boss).await.unwrap();
+    let v = visitor(&w).await;
+    send_from_visitor(&w.app, &w.project, &v, msg("<script>alert(1)</script> & привет", "c1")).await.unwrap();
+    deliver_notifications(&w).await;
+    let new = customer_mails(&w);
+    assert_eq!(new.len(), 2, "the new dialog: one mail to those who open dialogs, one to the others");
+    let cabinet = new.iter().find(|m| m.to == ["boss@x.ru"]).expect("the settings-only member");
+    assert!(
+        cabinet.text.contains("Открыть кабинет: http://cabinet.test/") && !cabinet.text.contains("/dialogs/"),
+        "{}",
+        cabinet.text
+    );
+    let dialog = new.iter().find(|m| m.to.contains(&"op@x.ru".to_owned())).expect("the operator");
+    let html = dialog.html.clone().expect("an HTML part");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; привет") && !html.contains("<script>"),
+        "{html}"
+    );
+    assert!(html.contains("/dialogs/mine/"), "{html}");
+
+    clock.advance(chrono::TimeDelta::seconds(181));
+    deliver_notifications(&w).await;
+    assert_eq!(customer_mails(&w).len(), 2, "three minutes are not five: the job waits on");
+    clock.advance(chrono::TimeDelta::seconds(120));
+    deliver_notifications(&w).await;
+    let all = customer_mails(&w);
+    assert_eq!(all.len(), 4, "after five minutes the wait is mailed");
+    assert!(all.iter().any(|m| m.text.contains("уже 5 мин.")), "{:?}", all.iter().map(|m| &m.text).collect::<Vec<_>>());
 }

@@ -18,6 +18,7 @@ import { useI18n, type Key } from "../i18n";
 import { IconInfo, IconPlus, IconTrash } from "../icons";
 import type { TabProps } from "../Settings";
 import { useSession } from "../state";
+import { NotifySettingsCard, TeamBotCard } from "./NotifySettings";
 import { Alert, errorFor, errorText, FormAlert, focusField, LoadError, Loading, Modal, SavedNote, TextField, toFormError, useSave, type FormError } from "../ui";
 
 const GROUP_TITLE: Record<NotificationGroup, Key> = {
@@ -99,6 +100,9 @@ export function NotificationsTab({ project, accesses }: TabProps) {
   const nobodyGetsRequests = !members.some((m) => m.notifications?.requests) && !emails.some((e) => e.groups?.requests);
 
   return (
+    <>
+    {manager && <NotifySettingsCard pid={project.id} />}
+    {manager && <TeamBotCard pid={project.id} />}
     <section class="card section" aria-labelledby="notif-title">
       <div class="section-head section-head-row">
         <div>
@@ -225,6 +229,7 @@ export function NotificationsTab({ project, accesses }: TabProps) {
         />
       )}
     </section>
+    </>
   );
 }
 
