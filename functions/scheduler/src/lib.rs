@@ -1,7 +1,8 @@
-//! The scheduled jobs — trial and tariff expiry, operators' schedules: every tick (each 5 minutes in AWS, each minute in the local runner)
-//! runs every job; each job finds its own due work, so a late or doubled tick is harmless.
+//! The scheduled jobs — trial and tariff expiry, operators' schedules, the daily statistics
+//! mail: every tick (each 5 minutes in AWS, each minute in the local runner) runs every job;
+//! each job finds its own due work, so a late or doubled tick is harmless.
 
-use beseda_domain::{App, billing, dialogs};
+use beseda_domain::{App, billing, dialogs, statistics};
 use serde::Serialize;
 
 /// What a tick did, for the logs and the invoker.
@@ -9,17 +10,19 @@ use serde::Serialize;
 pub struct Report {
     pub tariffs_expired: usize,
     pub operators_switched: usize,
+    pub statistics_mails: usize,
 }
 
 pub async fn tick(app: &App) -> Result<Report, beseda_domain::Error> {
-    // Each job runs whatever the other did; a failure is reported after both, so the tick is
+    // Each job runs whatever the others did; a failure is reported after all, so the tick is
     // retried and, failing again, lands in the scheduler's failure destination.
     let tariffs = billing::expire_due(app).await;
     let operators = dialogs::apply_schedules(app).await;
-    for e in [tariffs.as_ref().err(), operators.as_ref().err()].into_iter().flatten() {
+    let mails = statistics::mail_due(app).await;
+    for e in [tariffs.as_ref().err(), operators.as_ref().err(), mails.as_ref().err()].into_iter().flatten() {
         tracing::error!(error = %e, "a scheduled job failed");
     }
-    let report = Report { tariffs_expired: tariffs?, operators_switched: operators? };
+    let report = Report { tariffs_expired: tariffs?, operators_switched: operators?, statistics_mails: mails? };
     tracing::info!(?report, "scheduled jobs ran");
     Ok(report)
 }
