@@ -62,7 +62,7 @@ async function answer(text: string) {
     })
     .not.toBe("");
   const res = await demo.api.post(PROJECT + "/dialogs/" + id + "/messages", { data: { text: "Здравствуйте! Чем помочь?", client_id: "a-" + rnd() } });
-  expect(res.status(), await res.text()).toBe(200);
+  expect(res.status(), await res.text()).toBe(201);
 }
 
 test("after a few chats Аналитика draws its charts and counts the operator", async ({ browser }) => {
@@ -101,6 +101,10 @@ test("after a few chats Аналитика draws its charts and counts the opera
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(page.getByTestId("chart-hours").locator("canvas")).toBeVisible();
   await screenshot(page, "analytics-ru-phone");
+  await page.getByTestId("chart-days").scrollIntoViewIfNeeded();
+  await screenshot(page, "analytics-ru-phone-charts");
+  await page.getByTestId("analytics-operators").scrollIntoViewIfNeeded();
+  await screenshot(page, "analytics-ru-phone-operators");
   const box = await page.getByTestId("chart-days").boundingBox();
   expect(box!.width, "the chart follows the phone's width").toBeLessThanOrEqual(390);
   await page.context().close();
@@ -117,6 +121,8 @@ test("after a few chats Аналитика draws its charts and counts the opera
   await expect(enPage.getByTestId("chart-weekdays").locator("canvas")).toBeVisible();
   await expect(enPage.getByTestId("analytics-operators")).toContainText("First response");
   await screenshot(enPage, "analytics-en-desktop");
+  await enPage.getByTestId("analytics-operators").scrollIntoViewIfNeeded();
+  await screenshot(enPage, "analytics-en-desktop-operators");
   await enPage.setViewportSize({ width: 390, height: 844 });
   await screenshot(enPage, "analytics-en-phone");
   await en.close();

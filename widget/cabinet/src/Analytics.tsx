@@ -138,26 +138,30 @@ export function AnalyticsPage() {
     kind: "line",
     labels,
     height: 240,
+    unit: "count",
     series: [
       ...sources.map((s) => ({ label: channel(s), color: COLORS[s] || "#475569", values: a.days.map((d) => d.requests.find((r) => r.source === s)?.count ?? 0) })),
       { label: t("analytics.missed"), color: "#dc2626", dash: true, values: a.days.map((d) => d.missed) },
     ],
   };
-  const minutes = (v: number | null) => (v == null ? null : Math.round((v / 60) * 10) / 10);
+  // Seconds while every day's answers came within two minutes, minutes beyond.
+  const inMinutes = a.days.some((d) => (d.p90 ?? 0) > 120);
+  const scaled = (v: number | null) => (v == null ? null : inMinutes ? Math.round((v / 60) * 10) / 10 : v);
   const response: ChartSpec = {
     kind: "line",
     labels,
-    height: 220,
-    unit: "minutes",
+    height: 240,
+    unit: "duration",
     series: [
-      { label: t("analytics.p50min"), color: "#2563eb", values: a.days.map((d) => minutes(d.p50)) },
-      { label: t("analytics.p90min"), color: "#f59e0b", values: a.days.map((d) => minutes(d.p90)) },
+      { label: t(inMinutes ? "analytics.p50min" : "analytics.p50sec"), color: "#2563eb", values: a.days.map((d) => scaled(d.p50)) },
+      { label: t(inMinutes ? "analytics.p90min" : "analytics.p90sec"), color: "#f59e0b", values: a.days.map((d) => scaled(d.p90)) },
     ],
   };
   const hours: ChartSpec = {
     kind: "bars",
     labels: a.by_hour.map((_, h) => String(h).padStart(2, "0")),
     height: 200,
+    unit: "count",
     series: [{ label: t("analytics.requests"), color: "#2563eb", values: a.by_hour }],
   };
   const weekdayNames = Array.from({ length: 7 }, (_, i) => new Date(Date.UTC(2026, 0, 5 + i)).toLocaleDateString(lang, { weekday: "short", timeZone: "UTC" }));
@@ -165,6 +169,7 @@ export function AnalyticsPage() {
     kind: "bars",
     labels: weekdayNames,
     height: 200,
+    unit: "count",
     series: [{ label: t("analytics.requests"), color: "#16a34a", values: a.by_weekday }],
   };
   return (

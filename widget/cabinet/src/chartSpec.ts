@@ -7,8 +7,8 @@ export interface ChartSpec {
   labels: string[];
   series: { label: string; color: string; values: (number | null)[]; dash?: boolean }[];
   height: number;
-  /** How the y axis and the legend show a value (a duration, say); plain numbers otherwise. */
-  unit?: "count" | "minutes";
+  /** Counts step the y axis by whole numbers; durations may be fractional. */
+  unit: "count" | "duration";
 }
 
 export interface Charts {

@@ -5,7 +5,8 @@ import css from "uplot/dist/uPlot.min.css";
 import type { ChartSpec, Charts } from "./chartSpec";
 
 const style = document.createElement("style");
-style.textContent = css;
+// The x series' own legend entry says nothing the axis does not.
+style.textContent = css + ".u-legend .u-series:first-child{display:none}.u-legend{font-size:13px}";
 document.head.appendChild(style);
 
 const num = (v: number | null | undefined) => (v == null ? "—" : String(Math.round(v * 10) / 10));
@@ -23,11 +24,18 @@ function draw(el: HTMLElement, spec: ChartSpec): () => void {
       {
         stroke: "#64748b",
         grid: { show: false },
-        space: 28,
+        space: 44,
         incrs: [1, 2, 3, 4, 6, 7, 14, 30, 60],
         values: (_u, splits) => splits.map((i) => spec.labels[i] ?? ""),
       },
-      { stroke: "#64748b", grid: { stroke: "#eef2f7" }, size: 44, values: (_u, splits) => splits.map((v) => fmt(v)) },
+      {
+        stroke: "#64748b",
+        grid: { stroke: "#eef2f7" },
+        size: 44,
+        // Counts step by whole numbers; durations may be fractional.
+        incrs: spec.unit === "count" ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] : undefined,
+        values: (_u, splits) => splits.map((v) => fmt(v)),
+      },
     ],
     series: [
       { label: "", value: (_u, i) => (i == null ? "" : spec.labels[i] ?? "") },
