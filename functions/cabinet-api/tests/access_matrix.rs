@@ -76,6 +76,7 @@ const MATRIX: &[(&str, &str, Need)] = &[
     ("put", "/api/v1/projects/{pid}/integrations/{kind}", Project(ManageIntegrations)),
     ("delete", "/api/v1/projects/{pid}/integrations/{kind}", Project(ManageIntegrations)),
     ("post", "/api/v1/projects/{pid}/integrations/{kind}/check", Project(ManageIntegrations)),
+    ("post", "/api/v1/projects/{pid}/realtime-ticket", Project(ViewDialogs)),
     ("get", "/api/v1/projects/{pid}/dialogs", Project(ViewDialogs)),
     ("get", "/api/v1/projects/{pid}/dialogs/{did}", Project(ViewDialogs)),
     ("post", "/api/v1/projects/{pid}/dialogs/{did}/messages", Project(AnswerDialogs)),

@@ -157,7 +157,22 @@ export interface Lead {
   operator_id?: string | null;
   operator?: string | null;
   first_response_secs?: number | null;
+  /** A widget request's fields; `text` is them in Russian. */
+  request?: RequestCard;
 }
+
+/** What a visitor's request form or callback request said, field by field. */
+export type RequestCard =
+  | {
+      kind: "form";
+      name: string | null;
+      phone: string | null;
+      email: string | null;
+      company: string | null;
+      custom: { label: string; value: string } | null;
+      list: { label: string; value: string } | null;
+    }
+  | { kind: "callback"; phone: string; name: string | null; call_first: "manager" | "visitor"; forward: string | null; group: string | null };
 
 export type LeadStatus = "new" | "in_progress" | "done";
 export const LEAD_STATUSES: LeadStatus[] = ["new", "in_progress", "done"];
@@ -213,6 +228,8 @@ export interface Dialog {
   pending_contact_request: ContactRequest | null;
   /** Field id → value (name, phone, email, custom fields such as ИНН). */
   contact: Record<string, string>;
+  /** Values the customer replaced with newer ones, oldest first. */
+  contact_history?: { field: string; value: string; replaced_at: string }[];
   page_url: string | null;
   ip: string | null;
   /** A messenger dialog: where replies go and the customer as the platform shows them. */
@@ -247,6 +264,8 @@ export interface Message {
   client_id?: string | null;
   delivery?: Delivery;
   attachments?: { kind: string; url: string | null; name: string | null }[];
+  /** A request's fields, for a `request` message. */
+  request?: RequestCard;
 }
 
 export interface Presence {
@@ -321,6 +340,11 @@ export async function api<T>(path: string, init: Init = {}): Promise<T> {
 
 const enc = encodeURIComponent;
 const P = (pid: string) => "/api/v1/projects/" + enc(pid);
+
+// ---- realtime (§10)
+/** A single-use ticket, good for seconds, that opens one socket to the project's live feed. */
+export const realtimeTicket = (pid: string) =>
+  api<{ ticket: string }>(P(pid) + "/realtime-ticket", { method: "POST", body: {} }).then((r) => r.ticket);
 
 // ---- account (§1)
 export const login = (email: string, password: string) =>

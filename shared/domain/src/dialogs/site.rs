@@ -210,7 +210,7 @@ pub async fn set_contact(
             FieldKind::Email => accounts::normalize_email(&value)?,
             FieldKind::Text => value,
         };
-        d.contact.insert(field, value);
+        d.update_contact([(field, value)], app.now());
     }
     if let Some(field) = d.missing_contact() {
         let label = s.fields.iter().find(|f| f.id == field).map_or(field.clone(), |f| f.label.clone());

@@ -4,7 +4,7 @@
 use super::*;
 use crate::access::Access;
 use crate::accounts::NewUser;
-use crate::accounts::{self, Profile};
+use crate::accounts::{self, Language, Profile};
 use crate::projects::NewProject;
 use crate::team::NewMember;
 use crate::testing;
@@ -385,14 +385,35 @@ async fn form_and_callback_land_in_the_journal_once() {
     assert_eq!(feed.len(), 1, "both requests are in the Dialogs feed, in one dialog of the visitor");
     let (_, msgs) = open_for_operator(&w.app, &w.project, &feed[0].id, &w.member).await.unwrap();
     assert_eq!(msgs.len(), 2);
-    assert!(msgs[1].text.starts_with("Обратный звонок на +79990001122"));
+    assert_eq!(msgs[0].from, From::Visitor, "a request is the customer's, not our auto-message");
+    assert_eq!(
+        msgs[0].request,
+        Some(RequestCard::Form {
+            name: Some("Анна".into()),
+            phone: Some("+79123456789".into()),
+            email: None,
+            company: None,
+            custom: None,
+            list: None,
+        })
+    );
+    assert!(msgs[0].text.contains("Имя: Анна"), "{}", msgs[0].text);
+    assert!(msgs[1].text.starts_with("Обратный звонок\nИмя: Олег\nТелефон: +79990001122"), "{}", msgs[1].text);
     assert_eq!(
         feed[0].contact.get("phone").map(String::as_str),
-        Some("+79123456789"),
-        "the contact card has the request's phone"
+        Some("+79990001122"),
+        "the contact card has the newest request's phone"
+    );
+    assert_eq!(feed[0].contact_history.len(), 2, "the form's phone and name are kept: {:?}", feed[0].contact_history);
+    assert_eq!(feed[0].contact_history[0].value, "Анна");
+    assert_eq!(
+        leads[0].request.as_ref().map(|r| r.describe(Language::En)).as_deref(),
+        Some(
+            "Callback request\nName: Олег\nPhone: +79990001122\nCall: the manager first\nForward to: +74951234567\nDepartment: Продажи"
+        )
     );
     assert!(
-        leads[0].text.contains("переадресация на +74951234567") && leads[0].text.contains("сначала менеджеру"),
+        leads[0].text.contains("Переадресация на: +74951234567") && leads[0].text.contains("сначала менеджеру"),
         "{}",
         leads[0].text
     );

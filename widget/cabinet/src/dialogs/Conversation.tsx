@@ -5,7 +5,7 @@
 // most every 3 s, a failed reply keeps its client_id so «Повторить» never doubles it.
 import type { ComponentChildren } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import { sendAgain, sendReply, sendTyping, type Dialog, type Message } from "../api";
+import { sendAgain, sendReply, sendTyping, type Dialog, type Message, type RequestCard } from "../api";
 import { bubbleTime, charCount, messageDay, newClientId, readByVisitor, Throttle } from "../dialogState";
 import { formatDate } from "../format";
 import { useI18n, type Key } from "../i18n";
@@ -14,6 +14,7 @@ import { useSession } from "../state";
 import { errorText, LoadError, Loading } from "../ui";
 import { MESSAGE_MAX, type Field } from "../widgetSettings";
 import { reasonText } from "../integrations";
+import { requestRows } from "../systemText";
 import { ChannelIcon } from "./ChannelIcon";
 import { dialogTitle } from "./List";
 
@@ -254,6 +255,25 @@ export function Conversation({
   );
 }
 
+/** A customer's request form or callback request: its title and every field they filled. */
+function RequestBody({ card }: { card: RequestCard }) {
+  const { t } = useI18n();
+  const { title, rows } = requestRows(card, t);
+  return (
+    <div class="msg-request">
+      <strong>{title}</strong>
+      <dl>
+        {rows.map(([label, value]) => (
+          <div>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
+
 /** Who a message of our side is from, by its kind. */
 function systemLabel(m: Message): Key {
   if (m.kind === "welcome" || m.kind === "hook") return "dialogs.greeting";
@@ -280,7 +300,7 @@ function Bubble({
   const [err, setErr] = useState("");
   const read = d ? readByVisitor(m, d) : m.read;
   const who =
-    m.kind === "request" ? t("dialogs.request") : m.from === "visitor" ? null : m.from === "system" ? t(systemLabel(m)) : m.author || t("dialogs.operator");
+    m.kind === "request" ? (m.request ? null : t("dialogs.request")) : m.from === "visitor" ? null : m.from === "system" ? t(systemLabel(m)) : m.author || t("dialogs.operator");
   const failed = m.delivery?.state === "failed" ? m.delivery.reason : null;
   async function again() {
     setBusy(true);
@@ -298,7 +318,7 @@ function Bubble({
     <div class={"msg msg-" + m.from + " kind-" + m.kind + (failed !== null ? " is-failed" : "")}>
       <div class="bubble">
         {who && <span class="msg-author">{who}</span>}
-        <p class="msg-text">{m.text}</p>
+        {m.request ? <RequestBody card={m.request} /> : <p class="msg-text">{m.text}</p>}
         {(m.attachments || []).map((a) =>
           a.url ? (
             <a class="msg-file" href={a.url} target="_blank" rel="noopener noreferrer">
