@@ -556,7 +556,10 @@ pub const MAIL_HOUR: u32 = 9;
 
 /// The scheduled job: each project whose local time is past [`MAIL_HOUR`] and whose mail of
 /// the day before has not been enqueued gets it enqueued, together with its marker in one
-/// atomic write, so a doubled or concurrent tick enqueues nothing twice. Returns how many.
+/// atomic write, so a doubled or concurrent tick enqueues nothing twice. A quiet day is mailed
+/// too, with its zeros: the reader learns the day was quiet instead of wondering whether the
+/// mail was lost. Projects are found through their index entry (written with the project's
+/// item). Returns how many were enqueued.
 pub async fn mail_due(app: &App) -> Result<usize> {
     let now = app.now();
     let mut enqueued = 0;
