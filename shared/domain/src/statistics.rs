@@ -229,16 +229,14 @@ pub(crate) fn missed(tz: chrono_tz::Tz, project_id: &str, dialog_id: &str, at: D
 pub fn split_by_day(tz: chrono_tz::Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<(NaiveDate, u32)> {
     let mut out = Vec::new();
     let mut day = local_day(tz, from);
-    while from < to {
-        let start = day_start(tz, day).max(from);
+    let mut start = from;
+    while start < to {
         let Some(next) = day.succ_opt() else { break };
         let end = day_start(tz, next).min(to);
-        if start >= to {
-            break;
-        }
         if end > start {
             out.push((day, secs(end - start)));
         }
+        start = end.max(start);
         day = next;
     }
     out
