@@ -79,6 +79,7 @@ const MATRIX: &[(&str, &str, Need)] = &[
     ("post", "/api/v1/projects/{pid}/realtime-ticket", Project(ViewDialogs)),
     ("get", "/api/v1/projects/{pid}/dialogs", Project(ViewDialogs)),
     ("get", "/api/v1/projects/{pid}/dialogs/{did}", Project(ViewDialogs)),
+    ("get", "/api/v1/projects/{pid}/dialogs/{did}/messages", Project(ViewDialogs)),
     ("post", "/api/v1/projects/{pid}/dialogs/{did}/messages", Project(AnswerDialogs)),
     ("post", "/api/v1/projects/{pid}/dialogs/{did}/messages/{mid}/send-again", Project(AnswerDialogs)),
     ("post", "/api/v1/projects/{pid}/dialogs/{did}/typing", Project(AnswerDialogs)),

@@ -472,12 +472,25 @@ export const analytics = (pid: string, from: string, to: string) =>
   api<Analytics>(P(pid) + "/analytics?from=" + enc(from) + "&to=" + enc(to));
 
 // ---- dialogs (§10)
-export const dialogs = (pid: string, folder: Folder) =>
-  api<{ dialogs: Dialog[] }>(P(pid) + "/dialogs?folder=" + folder).then((r) => r.dialogs || []);
+/** A page of a folder, newest first; `next` asks for the page after it. */
+export const dialogs = (pid: string, folder: Folder, cursor?: string | null) =>
+  api<{ dialogs: Dialog[]; next?: string | null }>(P(pid) + "/dialogs?folder=" + folder + (cursor ? "&cursor=" + enc(cursor) : "")).then((r) => ({
+    dialogs: r.dialogs || [],
+    next: r.next || null,
+  }));
+/** A dialog with its newest messages; `older` pages back, `history` holds the customer's earlier dialogs. */
 export const openDialog = (pid: string, did: string) =>
-  api<{ dialog: Dialog; messages: Message[]; history: Message[] }>(P(pid) + "/dialogs/" + enc(did)).then((r) => ({
+  api<{ dialog: Dialog; messages: Message[]; older?: string | null; history: Message[] }>(P(pid) + "/dialogs/" + enc(did)).then((r) => ({
     dialog: r.dialog,
-    messages: [...(r.history || []), ...(r.messages || [])],
+    messages: r.messages || [],
+    older: r.older || null,
+    history: r.history || [],
+  }));
+/** The messages of a dialog before `before`, oldest first. */
+export const olderMessages = (pid: string, did: string, before: string) =>
+  api<{ messages: Message[]; older?: string | null }>(P(pid) + "/dialogs/" + enc(did) + "/messages?before=" + enc(before)).then((r) => ({
+    messages: r.messages || [],
+    older: r.older || null,
   }));
 export const sendAgain = (pid: string, did: string, mid: string) =>
   api<{ message: Message }>(P(pid) + "/dialogs/" + enc(did) + "/messages/" + enc(mid) + "/send-again", { method: "POST", body: {} }).then((r) => r.message);

@@ -21,7 +21,9 @@ pub mod timers;
 pub use model::{
     Attachment, ContactChange, Delivery, Dialog, From, Kind, MAX_TEXT, Message, MessengerChat, Source, Status,
 };
-pub use operator::{Folder, history, list, open_for_operator, operator_typing, reply, send_again, set_status};
+pub use operator::{
+    Folder, history, list, list_page, older_messages, open_for_operator, operator_typing, reply, send_again, set_status,
+};
 pub use presence::{
     Operator, Presence, apply_schedules, display_name, first_online_operator, operators, presence, set_presence,
     set_schedule,

@@ -46,12 +46,13 @@ export function Conversation({
   onSent,
   onBack,
   onRetryLoad,
+  onOlder,
   fields,
   sideOpen,
   onToggleSide,
 }: {
   pid: string;
-  state: { id: string; dialog: Dialog | null; messages: Message[]; err: unknown; loading: boolean } | null;
+  state: { id: string; dialog: Dialog | null; messages: Message[]; err: unknown; loading: boolean; older: string | null } | null;
   canAnswer: boolean;
   pending: Pending[];
   setPending: (fn: (p: Pending[]) => Pending[]) => void;
@@ -64,6 +65,8 @@ export function Conversation({
   onSent: (m: Message, d: Dialog, clientId: string, since: number) => void;
   onBack: () => void;
   onRetryLoad: () => void;
+  /** Loads the page of messages before those shown. */
+  onOlder: () => Promise<void>;
   fields: Field[];
   sideOpen: boolean;
   onToggleSide: () => void;
@@ -72,6 +75,23 @@ export function Conversation({
   const { user } = useSession();
   const log = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
+  const [olderBusy, setOlderBusy] = useState(false);
+  /** Prepends the page before, keeping the messages in view where they were. */
+  async function older() {
+    const el = log.current;
+    const from = el ? el.scrollHeight - el.scrollTop : 0;
+    setOlderBusy(true);
+    try {
+      await onOlder();
+    } catch {
+      // The button stays; the operator may try again.
+    } finally {
+      setOlderBusy(false);
+    }
+    requestAnimationFrame(() => {
+      if (el) el.scrollTop = el.scrollHeight - from;
+    });
+  }
 
   const d = state?.dialog || null;
   const messages = state?.messages || [];
@@ -200,6 +220,13 @@ export function Conversation({
           <LoadError err={state.err} onRetry={onRetryLoad} />
         ) : (
           <>
+            {state.older && (
+              <div class="chat-older">
+                <button type="button" class="btn btn-ghost" disabled={olderBusy} onClick={older}>
+                  {t("dialogs.older")}
+                </button>
+              </div>
+            )}
             {rows}
             {mine.map((p) => (
               <div class={"msg msg-operator is-pending" + (p.state === "failed" ? " is-failed" : "")}>
