@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Deploys the cabinet and the widget to the front door: builds widget/dist, uploads it to the
 # stack's static bucket with its caching, and invalidates the two files whose URL never
-# changes. The versioned files (app.js, app.css, widget.js: the pages ask for them with
+# changes. The versioned files (app.js, app.css, charts.js, widget.js: the pages ask for them with
 # ?v=<content hash>) are cached for a year; the loader for 5 minutes; index.html is
 # revalidated on every load. CloudFront compresses (gzip, brotli) on the way out.
 #
@@ -23,7 +23,7 @@ dist="$root/widget/dist"
 
 # The .gz/.br twins are for the local runner; CloudFront compresses on its own.
 aws s3 sync "$dist/" "s3://$bucket/" --delete --exclude "*.gz" --exclude "*.br" --cache-control "public, max-age=300"
-for file in cabinet/app.js cabinet/app.css widget/widget.js; do
+for file in cabinet/app.js cabinet/app.css cabinet/charts.js widget/widget.js; do
   aws s3 cp "$dist/$file" "s3://$bucket/$file" --cache-control "public, max-age=31536000, immutable"
 done
 aws s3 cp "$dist/cabinet/index.html" "s3://$bucket/cabinet/index.html" --cache-control "no-cache"

@@ -78,6 +78,7 @@ const MATRIX: &[(&str, &str, Need)] = &[
     ("get", "/api/v1/projects/{pid}/journal", Project(ViewJournal)),
     ("get", "/api/v1/projects/{pid}/journal/export", Project(ViewJournal)),
     ("get", "/api/v1/projects/{pid}/dashboard", Project(ViewDialogs)),
+    ("get", "/api/v1/projects/{pid}/analytics", Project(ViewJournal)),
     ("get", "/api/v1/projects/{pid}/widget-settings", Project(EditSettings)),
     ("put", "/api/v1/projects/{pid}/widget-settings", Project(EditSettings)),
     ("get", "/api/v1/projects/{pid}/integrations", Project(ManageIntegrations)),

@@ -1,5 +1,6 @@
 //! The journal API: the lead journal of a project (ЕЖЛ, PRODUCT.md §11) with its filters,
-//! its exports to CSV and Excel streamed a page at a time, and the Панель's figures.
+//! its exports to CSV and Excel streamed a page at a time, the Панель's figures and
+//! Аналитика's.
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -10,6 +11,7 @@ use beseda_domain::accounts::Language;
 use beseda_domain::dashboard::{self, Dashboard};
 use beseda_domain::dialogs::Source;
 use beseda_domain::journal::{self, Filter, Lead, LeadStatus};
+use beseda_domain::statistics::{self, Analytics};
 use beseda_domain::{App, projects};
 use beseda_http::Query;
 use beseda_http::error::ErrorBody;
@@ -24,7 +26,12 @@ mod export;
 
 /// The routes and their OpenAPI document.
 pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::new().routes(routes!(list)).routes(routes!(export_leads)).routes(routes!(panel)).split_for_parts()
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(export_leads))
+        .routes(routes!(panel))
+        .routes(routes!(analytics))
+        .split_for_parts()
 }
 
 pub fn router(app: App) -> Router {
@@ -178,6 +185,31 @@ async fn export_leads(
 ))]
 async fn panel(State(app): State<App>, who: ProjectMember<can::ViewDialogs>) -> ApiResult<Json<Dashboard>> {
     Ok(Json(dashboard::figures(&app, &who.project_id).await?))
+}
+
+/// A period of local days of the project.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct Period {
+    /// The first day, `YYYY-MM-DD`; 29 days before `to` by default.
+    from: Option<NaiveDate>,
+    /// The last day (included), `YYYY-MM-DD`; today by default. At most 366 days in all.
+    to: Option<NaiveDate>,
+}
+
+/// Аналитика: requests per day by source, by hour of day and day of week, first-response
+/// percentiles per day and for the period, missed dialogs and the operators' figures, in local
+/// days of the project's time zone. Response times are the upper bounds of fixed buckets (see
+/// the `statistics` module).
+#[utoipa::path(get, path = "/api/v1/projects/{pid}/analytics", tag = "journal", params(("pid" = String, Path), Period), responses(
+    (status = 200, body = Analytics), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 422, description = "The period ends before it starts or is longer than 366 days", body = ErrorBody),
+))]
+async fn analytics(
+    State(app): State<App>,
+    who: ProjectMember<can::ViewJournal>,
+    Query(period): Query<Period>,
+) -> ApiResult<Json<Analytics>> {
+    Ok(Json(statistics::analytics(&app, &who.project_id, period.from, period.to).await?))
 }
 
 /// The bytes of a stream chunk.

@@ -1,7 +1,7 @@
 //! The journal's routes over the embedded adapters: the filters (a bad one is a 400
 //! envelope), the CSV export of many pages read back with the `csv` crate, the Excel export
-//! opened with openpyxl, times in the project's zone, the header in the reader's language, and
-//! the Панель's figures.
+//! opened with openpyxl, times in the project's zone, the header in the reader's language, the
+//! Панель's figures and Аналитика's.
 
 use axum::Router;
 use axum::body::Body;
@@ -16,6 +16,7 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 struct World {
+    app: App,
     router: Router,
     cookie: String,
     project: String,
@@ -61,7 +62,7 @@ async fn world(n: usize) -> World {
     journal::record(&app, &project, "chat-1", chat).await.unwrap();
     let session = accounts::login(&app, "anna@example.ru", "s3cret-pass", "127.0.0.1").await.unwrap();
     let router = beseda_http::finish(journal_api::router(app.clone()));
-    World { router, cookie: format!("{}={}", beseda_http::SESSION_COOKIE, session.token), project }
+    World { app, router, cookie: format!("{}={}", beseda_http::SESSION_COOKIE, session.token), project }
 }
 
 impl World {
@@ -174,4 +175,29 @@ async fn the_panel_counts_in_one_call() {
     assert_eq!((b["open"].as_u64(), b["unanswered"].as_u64()), (Some(0), Some(0)));
     assert!(b["online"].as_array().unwrap().is_empty());
     assert!(b["today"].is_array() && b["week"].is_array());
+}
+
+#[tokio::test]
+async fn analytics_reads_a_period_of_local_days_and_refuses_a_bad_one() {
+    let w = world(2).await;
+    let now = Lead::new(Source::Telegram, Utc::now(), "Привет".into());
+    journal::record(&w.app, &w.project, "tg-1", now).await.unwrap();
+    let (s, b) = w.json("/analytics").await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["timezone"], "Europe/Moscow");
+    assert_eq!(b["days"].as_array().unwrap().len(), 30, "the last 30 days by default");
+    assert_eq!((b["by_hour"].as_array().unwrap().len(), b["by_weekday"].as_array().unwrap().len()), (24, 7));
+    assert_eq!(b["total"], 1);
+    assert_eq!(b["by_source"], serde_json::json!([{ "source": "telegram", "count": 1 }]));
+    let today = b["to"].as_str().unwrap().to_owned();
+    let (s, b) = w.json(&format!("/analytics?from={today}&to={today}")).await;
+    assert_eq!((s, b["days"][0]["total"].as_u64(), b["missed"].as_u64()), (StatusCode::OK, Some(1), Some(0)));
+    for (bad, field) in
+        [("/analytics?from=2026-11-26&to=2026-11-25", "from"), ("/analytics?from=2025-01-01&to=2026-01-02", "to")]
+    {
+        let (s, b) = w.json(bad).await;
+        assert_eq!((s, b["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{bad}: {b}");
+    }
+    let (s, b) = w.json("/analytics?from=yesterday").await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_query")));
 }

@@ -136,14 +136,17 @@ pub fn writes(project_id: &str, source_id: &str, lead: &Lead) -> Result<Vec<Writ
     ])
 }
 
-/// Records a lead once: a second call with the same `source_id` (the platform's own id of
-/// the request) changes nothing and returns the first lead's id. The flag says whether this
+/// Records a lead once, with its statistics fact: a second call with the same `source_id`
+/// (the platform's own id of the request) changes nothing and returns the first lead's id. The flag says whether this
 /// call recorded it.
 pub async fn record(app: &App, project_id: &str, source_id: &str, mut lead: Lead) -> Result<(String, bool)> {
     if lead.id.is_empty() {
         lead.id = secrets::new_id();
     }
-    match app.ports.table.transact(writes(project_id, source_id, &lead)?).await {
+    let mut all = writes(project_id, source_id, &lead)?;
+    let tz = crate::statistics::zone(app, project_id).await;
+    all.push(crate::statistics::request(tz, project_id, &lead.id, lead.channel, lead.at)?);
+    match app.ports.table.transact(all).await {
         Ok(()) => Ok((lead.id, true)),
         Err(StoreError::TransactionCancelled) => {
             let existing = app.ports.table.get(&keys::journal(project_id), &keys::journal_source(source_id)).await?;

@@ -296,3 +296,26 @@ pub fn subscription(project_id: &str) -> String {
 pub fn notification_delivered(message_id: &str) -> Key {
     (format!("delivered#{message_id}"), "notification".into())
 }
+
+/// The index partition of every project, for the jobs that visit each (the statistics mail).
+pub const PROJECTS_INDEX: &str = "projects";
+
+/// The partition of a project's statistics facts of one local day (see `statistics`).
+pub fn stat_facts(project_id: &str, day: chrono::NaiveDate) -> String {
+    format!("project#{project_id}#stat#{day}")
+}
+
+/// The partition of a project's folded aggregates, one item per closed local day.
+pub fn stat_days(project_id: &str) -> String {
+    format!("project#{project_id}#stats")
+}
+
+/// The sort key of a day's folded aggregate; days sort by date.
+pub fn stat_day(day: chrono::NaiveDate) -> String {
+    format!("day#{day}")
+}
+
+/// The marker that a day's statistics mail of a project was enqueued.
+pub fn stat_mail(project_id: &str, day: chrono::NaiveDate) -> Key {
+    (project(project_id), format!("stat-mail#{day}"))
+}

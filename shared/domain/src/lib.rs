@@ -23,6 +23,7 @@ mod port_calls;
 pub mod projects;
 pub mod realtime;
 pub mod secrets;
+pub mod statistics;
 pub mod team;
 pub mod teambot;
 pub mod text;

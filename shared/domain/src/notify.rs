@@ -115,6 +115,11 @@ pub enum Job {
         message_id: String,
         event: CustomerEvent,
     },
+    /// The daily statistics mail of a project's local day (§4 group 3), see `statistics`.
+    Statistics {
+        project_id: String,
+        day: chrono::NaiveDate,
+    },
 }
 
 /// Why the team hears of a customer's message.
@@ -404,7 +409,7 @@ pub fn render_invitation(language: Language, project_name: &str, link: &str) -> 
 }
 
 /// Text made safe to put in HTML, inside an element or a quoted attribute.
-fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -457,6 +462,12 @@ pub async fn deliver_with_bot(app: &App, bot: Option<&dyn BotApi>, message_id: &
         app.ports.table.put(mark, Condition::Always).await?;
         return Ok(());
     }
+    if let Job::Statistics { project_id, day } = &job {
+        crate::statistics::send_mail(app, project_id, *day).await?;
+        let mark = Item::new(key.0, key.1, serde_json::json!({})).expiring_at(app.now().timestamp() + DEDUP_SECS);
+        app.ports.table.put(mark, Condition::Always).await?;
+        return Ok(());
+    }
     let mut html = None;
     let (to, (subject, text)) = match &job {
         Job::Mail { to, template } => (to.clone(), render(template, &app.settings.public_url)),
@@ -478,7 +489,7 @@ pub async fn deliver_with_bot(app: &App, bot: Option<&dyn BotApi>, message_id: &
             html = Some(body);
             (vec![p.email], (subject, text))
         }
-        Job::Customer { .. } | Job::Telegram { .. } => return Ok(()),
+        Job::Customer { .. } | Job::Telegram { .. } | Job::Statistics { .. } => return Ok(()),
     };
     let mail = Mail { from: app.settings.mail_from.clone(), to, subject, text, html };
     app.ports.mail.send(&mail).await?;

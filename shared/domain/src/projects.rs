@@ -96,7 +96,7 @@ pub(crate) fn member_item(m: &Membership) -> Result<Item> {
 
 fn project_item(p: &Project) -> Result<Item> {
     let (pk, sk) = keys::project_meta(&p.id);
-    Ok(Item::new(pk, sk, to_json(p)?))
+    Ok(Item::new(pk, sk, to_json(p)?).with_index(keys::PROJECTS_INDEX, p.id.clone()))
 }
 
 #[derive(Debug, Clone, Default)]

@@ -3,7 +3,8 @@ import { useEffect, useState } from "preact/hooks";
 import { displayName } from "./api";
 import { Avatar } from "./Avatar";
 import { useI18n, type Key } from "./i18n";
-import { IconClose, IconDashboard, IconDialogs, IconJournal, IconLogout, IconMenu, IconSettings, Logo } from "./icons";
+import { AnalyticsPage } from "./Analytics";
+import { IconAnalytics, IconClose, IconDashboard, IconDialogs, IconJournal, IconLogout, IconMenu, IconSettings, Logo } from "./icons";
 import { DashboardPage } from "./Dashboard";
 import { DialogsPage } from "./Dialogs";
 import { JournalPage } from "./Journal";
@@ -20,6 +21,7 @@ const ICONS: Record<Section, () => JSX.Element> = {
   dashboard: IconDashboard,
   journal: IconJournal,
   dialogs: IconDialogs,
+  analytics: IconAnalytics,
   settings: IconSettings,
 };
 
@@ -55,6 +57,7 @@ export function Shell({ route, onLogout }: { route: Route; onLogout: () => void 
   else if (current === "settings") content = <SettingsPage onCreate={() => setCreating(true)} />;
   else if (current === "journal") content = <JournalPage />;
   else if (current === "dialogs") content = <DialogsPage />;
+  else if (current === "analytics") content = <AnalyticsPage />;
   else content = <Empty section={current} />;
 
   return (

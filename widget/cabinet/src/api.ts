@@ -478,6 +478,32 @@ export const journalExportUrl = (pid: string, filter: LeadFilter, format: "csv" 
   P(pid) + "/journal/export?" + filterQuery(filter, { format, lang });
 export const dashboard = (pid: string) => api<Dashboard>(P(pid) + "/dashboard");
 
+// ---- Аналитика (§11): a period of local days; times in seconds, upper bounds of buckets
+
+export interface SourceCount {
+  source: Channel | string;
+  count: number;
+}
+
+export interface Analytics {
+  from: string;
+  to: string;
+  timezone: string;
+  days: { day: string; requests: SourceCount[]; total: number; answered: number; missed: number; p50: number | null; p90: number | null }[];
+  by_source: SourceCount[];
+  by_hour: number[];
+  by_weekday: number[];
+  total: number;
+  answered: number;
+  missed: number;
+  p50: number | null;
+  p90: number | null;
+  operators: { user_id: string; name: string; dialogs: number; messages: number; p50: number | null; online_secs: number }[];
+}
+
+export const analytics = (pid: string, from: string, to: string) =>
+  api<Analytics>(P(pid) + "/analytics?from=" + enc(from) + "&to=" + enc(to));
+
 // ---- dialogs (§10)
 /** A page of a folder, newest first; `next` asks for the page after it. */
 export const dialogs = (pid: string, folder: Folder, cursor?: string | null) =>

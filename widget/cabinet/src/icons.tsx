@@ -46,6 +46,13 @@ export const IconJournal = () => (
   </Svg>
 );
 
+export const IconAnalytics = () => (
+  <Svg>
+    <path d="M4 20h16" />
+    <path d="M7 16v-5M12 16V6M17 16v-8" />
+  </Svg>
+);
+
 export const IconDialogs = () => (
   <Svg>
     <path d="M20 12.5a7 7 0 0 1-7.5 6.9 8 8 0 0 1-3-.6L5 20l1.5-3.7A6.6 6.6 0 0 1 5 12.5a7 7 0 0 1 7.5-6.9 7 7 0 0 1 7.5 6.9z" />

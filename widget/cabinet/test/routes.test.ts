@@ -8,6 +8,7 @@ test("sections, nested paths, forgot and unknown paths", () => {
   assert.deepEqual(parseRoute("/dialogs"), { kind: "section", section: "dialogs" });
   assert.deepEqual(parseRoute("/dialogs/42/"), { kind: "section", section: "dialogs" });
   assert.deepEqual(parseRoute("/journal?from=2026-11-01"), { kind: "section", section: "journal" });
+  assert.deepEqual(parseRoute("/analytics"), { kind: "section", section: "analytics" });
   assert.deepEqual(parseRoute("/settings"), { kind: "section", section: "settings" });
   assert.deepEqual(parseRoute("/forgot"), { kind: "forgot" });
   assert.deepEqual(parseRoute("/dialogsx"), { kind: "notFound" });
@@ -54,10 +55,10 @@ test("dialog folders and the open dialog in the path", () => {
 
 test("the menu shows what the member's accesses open; a closed section falls back", () => {
   assert.deepEqual(allowedSections(["operator"]), ["dashboard", "dialogs"]);
-  assert.deepEqual(allowedSections(["analytics"]), ["dashboard", "journal", "dialogs"]);
+  assert.deepEqual(allowedSections(["analytics"]), ["dashboard", "journal", "dialogs", "analytics"]);
   assert.deepEqual(allowedSections(["settings"]), ["dashboard", "settings"]);
-  assert.deepEqual(allowedSections(["admin"]), ["dashboard", "journal", "dialogs", "settings"]);
-  assert.deepEqual(allowedSections(null), ["dashboard", "journal", "dialogs", "settings"]);
+  assert.deepEqual(allowedSections(["admin"]), ["dashboard", "journal", "dialogs", "analytics", "settings"]);
+  assert.deepEqual(allowedSections(null), ["dashboard", "journal", "dialogs", "analytics", "settings"]);
   assert.equal(fallbackSection(allowedSections(["operator"])), "dialogs");
   assert.equal(fallbackSection(allowedSections(["settings"])), "dashboard");
 });

@@ -11,7 +11,7 @@ use super::model::{Dialog, Kind, Message, Source};
 use super::store::{self, new_id};
 use crate::journal::{self, Lead};
 use crate::notify::{self, CustomerEvent};
-use crate::{App, Error, Result, blacklist, realtime, widget};
+use crate::{App, Error, Result, blacklist, realtime, statistics, widget};
 use beseda_ports::table::Write;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -88,7 +88,10 @@ pub(crate) async fn arrive(app: &App, project_id: &str, a: Arrival) -> Result<Op
         writes.push(remember(&dialog)?);
         writes.push(store::put_contact_link(&dialog));
         if is_lead {
-            writes.extend(journal::writes(project_id, &lead_source(&dialog.id), &lead(&dialog, &message))?);
+            let lead = lead(&dialog, &message);
+            writes.extend(journal::writes(project_id, &lead_source(&dialog.id), &lead)?);
+            let tz = statistics::zone(app, project_id).await;
+            writes.push(statistics::request(tz, project_id, &lead.id, lead.channel, lead.at)?);
         }
     }
     writes.push(store::put_dialog(&dialog, version)?);

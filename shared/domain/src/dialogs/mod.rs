@@ -22,8 +22,8 @@ pub use model::{
     Attachment, ContactChange, Delivery, Dialog, From, Kind, MAX_TEXT, Message, MessengerChat, Source, Status,
 };
 pub use operator::{
-    Folder, history, list, list_page, older_messages, open_for_operator, operator_typing, reply, send_again, set_status,
-    take,
+    Folder, history, list, list_page, older_messages, open_for_operator, operator_typing, reply, send_again,
+    set_status, take,
 };
 pub use presence::{
     Operator, Presence, apply_schedules, display_name, first_online_operator, operators, presence, set_presence,

@@ -11,8 +11,8 @@ use super::store::{self, dialog, load, new_id};
 use super::timers;
 use crate::access::Action;
 use crate::accounts::Profile;
-use crate::{App, Error, Result, billing, journal, keys, projects, realtime};
-use beseda_ports::table::{Condition, Cursor, Query, StoreError};
+use crate::{App, Error, Result, billing, journal, keys, projects, realtime, statistics};
+use beseda_ports::table::{Condition, Cursor, Query, StoreError, Write};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -157,12 +157,21 @@ pub async fn history(app: &App, project_id: &str, d: &Dialog) -> Result<Vec<Mess
 /// dialog's new state, and a messenger reply's delivery job in the same atomic write, then
 /// tells the visitor's and the operators' sockets. False when the dialog changed meanwhile
 /// (the caller reloads and tries again).
-pub(crate) async fn append(app: &App, d: &Dialog, version: u64, claim_sk: &str, message: &Message) -> Result<bool> {
-    let writes = vec![
+/// `facts` are the statistics facts of the message, in the same write.
+pub(crate) async fn append(
+    app: &App,
+    d: &Dialog,
+    version: u64,
+    claim_sk: &str,
+    message: &Message,
+    facts: Vec<Write>,
+) -> Result<bool> {
+    let mut writes = vec![
         store::put_claim(&d.project_id, &d.id, claim_sk, &message.id),
         store::put_message(&d.project_id, message)?,
         store::put_dialog(d, Some(version))?,
     ];
+    writes.extend(facts);
     let mut sends = Vec::new();
     if message.delivery == Some(Delivery::Queued) {
         sends.push(delivery::job(&d.project_id, &d.id, &message.id)?);
@@ -214,7 +223,12 @@ pub async fn reply(
         }
         let first = !d.operator_replied;
         d.reply(&operator.id, &message);
-        if append(app, &d, version, &claim_sk, &message).await? {
+        let tz = statistics::zone(app, project_id).await;
+        let mut facts = vec![statistics::operator_message(tz, project_id, &message.id, &operator.id, message.at)?];
+        if first {
+            facts.push(statistics::first_response(tz, project_id, dialog_id, &operator.id, d.created_at, message.at)?);
+        }
+        if append(app, &d, version, &claim_sk, &message, facts).await? {
             if first {
                 journal::follow_dialog(app, &lead_source(&d.id), &d).await?;
             }
@@ -267,7 +281,7 @@ pub async fn operator_typing(app: &App, project_id: &str, dialog_id: &str) -> Re
     Ok(())
 }
 
-/// Closes or reopens a dialog.
+/// Closes or reopens a dialog; closing one no operator answered counts it as missed.
 /// A write to the dialog at the same moment (the customer's next message, a read mark) makes
 /// it load the dialog again and retry, a few times.
 pub async fn set_status(app: &App, project_id: &str, dialog_id: &str, status: Status) -> Result<Dialog> {
@@ -277,9 +291,14 @@ pub async fn set_status(app: &App, project_id: &str, dialog_id: &str, status: St
         if !d.set_status(status) {
             return Ok(d);
         }
-        match app.ports.table.put(store::dialog_item(&d)?, Condition::Version(version)).await {
-            Ok(_) => break d,
-            Err(StoreError::ConditionFailed) if attempts < 5 => attempts += 1,
+        let mut writes = vec![store::put_dialog(&d, Some(version))?];
+        if d.status == Status::Closed && !d.operator_replied {
+            let tz = statistics::zone(app, project_id).await;
+            writes.push(statistics::missed(tz, project_id, &d.id, app.now())?);
+        }
+        match app.ports.table.transact(writes).await {
+            Ok(()) => break d,
+            Err(StoreError::ConditionFailed | StoreError::TransactionCancelled) if attempts < 5 => attempts += 1,
             Err(e) => return Err(e.into()),
         }
     };

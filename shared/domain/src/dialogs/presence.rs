@@ -4,8 +4,8 @@
 use super::store::to_json;
 use crate::access::Access;
 use crate::accounts::Profile;
-use crate::{App, Error, Result, accounts, keys, online, projects, realtime, widget};
-use beseda_ports::table::{Condition, Item, Query};
+use crate::{App, Error, Result, accounts, keys, online, projects, realtime, statistics, widget};
+use beseda_ports::table::{Condition, Item, Query, Write};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -30,24 +30,45 @@ async fn load_presence(app: &App, project_id: &str, user_id: &str) -> Result<(Pr
     })
 }
 
-async fn save_presence(app: &App, project_id: &str, user_id: &str, p: &Presence, version: Option<u64>) -> Result<()> {
+/// Saves the presence, with `facts` (the statistics of time online) in the same write.
+async fn save_presence(
+    app: &App,
+    project_id: &str,
+    user_id: &str,
+    p: &Presence,
+    version: Option<u64>,
+    facts: Vec<Write>,
+) -> Result<()> {
     let (pk, sk) = keys::presence(project_id, user_id);
     let mut item = Item::new(pk, sk, to_json(p)?);
     if p.schedule.is_some() {
         item = item.with_index(keys::SCHEDULES, keys::schedule_entry(project_id, user_id));
     }
-    app.ports.table.put(item, version.map_or(Condition::NotExists, Condition::Version)).await?;
+    let condition = version.map_or(Condition::NotExists, Condition::Version);
+    if facts.is_empty() {
+        app.ports.table.put(item, condition).await?;
+    } else {
+        let mut writes = vec![Write::Put { item, condition }];
+        writes.extend(facts);
+        app.ports.table.transact(writes).await?;
+    }
     Ok(())
 }
 
-/// Goes online or offline; it stays so until toggled, even with the computer off.
+/// Goes online or offline; it stays so until toggled, even with the computer off. Going
+/// offline stores the time online as statistics facts.
 pub async fn set_presence(app: &App, project_id: &str, user_id: &str, online: bool) -> Result<Presence> {
     let (mut p, version) = load_presence(app, project_id, user_id).await?;
+    let mut facts = Vec::new();
     if p.online != online {
+        if p.online {
+            let tz = statistics::zone(app, project_id).await;
+            facts = statistics::online(tz, project_id, user_id, p.since, app.now())?;
+        }
         p.online = online;
         p.since = app.now();
     }
-    save_presence(app, project_id, user_id, &p, version).await?;
+    save_presence(app, project_id, user_id, &p, version, facts).await?;
     online::set(app, project_id, user_id, online).await?;
     realtime::push_to_operators(
         app,
@@ -86,7 +107,7 @@ pub async fn set_schedule(
         let (mut p, version) = load_presence(app, project_id, user_id).await?;
         p.schedule_from = schedule.as_ref().and(tomorrow);
         p.schedule = schedule.clone();
-        save_presence(app, project_id, user_id, &p, version).await?;
+        save_presence(app, project_id, user_id, &p, version, Vec::new()).await?;
     }
     Ok(())
 }

@@ -591,6 +591,9 @@ async fn messages_of_one_dialog_sent_at_once_are_all_stored_and_none_is_refused_
     let stored = messages(&w.app, &w.project, &did, None).await.unwrap();
     assert_eq!(stored.len(), 14, "the welcome, the first and twelve at once");
     assert_eq!(dialog(&w.app, &w.project, &did).await.unwrap().unread, 13);
+}
+
+#[tokio::test]
 async fn the_wait_follows_the_projects_minutes_and_the_mail_has_an_escaped_html_part() {
     let (w, clock) = world().await;
     let settings = crate::notify::NotifySettings { unanswered_minutes: 5 };

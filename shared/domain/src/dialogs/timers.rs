@@ -134,7 +134,7 @@ async fn auto_message(app: &App, project_id: &str, dialog_id: &str, message_id: 
         }
         // The list keeps showing the visitor's words, not the robot's.
         d.last_at = message.at;
-        if append(app, &d, version, &claim_sk, &message).await? {
+        if append(app, &d, version, &claim_sk, &message, Vec::new()).await? {
             return Ok(true);
         }
     }
