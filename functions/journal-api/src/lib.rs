@@ -1,5 +1,6 @@
 //! The journal API: the lead journal of a project (ЕЖЛ, PRODUCT.md §11) with its filters,
-//! its exports to CSV and Excel streamed a page at a time, and the Панель's figures.
+//! its exports to CSV and Excel streamed a page at a time, the Панель's figures, and ОКО —
+//! the customers' ratings of a period with their comments.
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -10,6 +11,7 @@ use beseda_domain::accounts::Language;
 use beseda_domain::dashboard::{self, Dashboard};
 use beseda_domain::dialogs::Source;
 use beseda_domain::journal::{self, Filter, Lead, LeadStatus};
+use beseda_domain::ratings::{self, Rating, Summary};
 use beseda_domain::{App, projects};
 use beseda_http::Query;
 use beseda_http::error::ErrorBody;
@@ -24,7 +26,13 @@ mod export;
 
 /// The routes and their OpenAPI document.
 pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::new().routes(routes!(list)).routes(routes!(export_leads)).routes(routes!(panel)).split_for_parts()
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(export_leads))
+        .routes(routes!(panel))
+        .routes(routes!(rating_summary))
+        .routes(routes!(rating_comments))
+        .split_for_parts()
 }
 
 pub fn router(app: App) -> Router {
@@ -178,6 +186,53 @@ async fn export_leads(
 ))]
 async fn panel(State(app): State<App>, who: ProjectMember<can::ViewDialogs>) -> ApiResult<Json<Dashboard>> {
     Ok(Json(dashboard::figures(&app, &who.project_id).await?))
+}
+
+/// A period of ОКО in local dates of the project's time zone.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct Period {
+    /// The first day, `YYYY-MM-DD`; 29 days before `to` when not given.
+    from: Option<NaiveDate>,
+    /// The last day (included), `YYYY-MM-DD`; today when not given.
+    to: Option<NaiveDate>,
+}
+
+/// ОКО: the average and the distribution of the ratings first given in the period, in total,
+/// per operator and per channel.
+#[utoipa::path(get, path = "/api/v1/projects/{pid}/ratings", tag = "journal", params(("pid" = String, Path), Period), responses(
+    (status = 200, body = Summary), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody), (status = 422, description = "bad_period, period_too_long", body = ErrorBody),
+))]
+async fn rating_summary(
+    State(app): State<App>,
+    who: ProjectMember<can::ViewJournal>,
+    Query(period): Query<Period>,
+) -> ApiResult<Json<Summary>> {
+    Ok(Json(ratings::summary(&app, &who.project_id, period.from, period.to).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Comments {
+    ratings: Vec<Rating>,
+    /// Where the next page starts; none when this is the last.
+    next: Option<String>,
+}
+
+/// ОКО: the ratings of the period that have a comment, newest first, each with its dialog.
+#[utoipa::path(get, path = "/api/v1/projects/{pid}/ratings/comments", tag = "journal", params(("pid" = String, Path), Period, Page), responses(
+    (status = 200, body = Comments), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+async fn rating_comments(
+    State(app): State<App>,
+    who: ProjectMember<can::ViewJournal>,
+    Query(period): Query<Period>,
+    Query(page): Query<Page>,
+) -> ApiResult<Json<Comments>> {
+    let limit = page.limit.unwrap_or(20).min(200);
+    let (ratings, next) =
+        ratings::comments(&app, &who.project_id, period.from, period.to, limit, page.cursor.as_deref()).await?;
+    Ok(Json(Comments { ratings, next }))
 }
 
 /// The bytes of a stream chunk.

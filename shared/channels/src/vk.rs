@@ -485,6 +485,7 @@ mod tests {
             image_url: image.map(str::to_owned),
             key: "01936f50-0000-7000-8000-000000000001".into(),
             sender_name: None,
+            buttons: Vec::new(),
         }
     }
 

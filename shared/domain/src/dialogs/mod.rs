@@ -17,7 +17,7 @@ pub mod site;
 pub mod store;
 pub mod timers;
 
-pub use model::{Attachment, Delivery, Dialog, From, Kind, MAX_TEXT, Message, MessengerChat, Source, Status};
+pub use model::{Attachment, Button, Delivery, Dialog, From, Kind, MAX_TEXT, Message, MessengerChat, Source, Status};
 pub use operator::{Folder, history, list, open_for_operator, operator_typing, reply, send_again, set_status};
 pub use presence::{
     Operator, Presence, apply_schedules, display_name, first_online_operator, operators, presence, set_presence,

@@ -11,8 +11,8 @@ use super::store::{self, load, messages, new_id};
 use super::timers;
 use crate::access::Action;
 use crate::accounts::Profile;
-use crate::{App, Error, Result, billing, journal, keys, projects, realtime};
-use beseda_ports::table::{Condition, Query, StoreError};
+use crate::{App, Error, Result, billing, journal, keys, projects, ratings, realtime};
+use beseda_ports::table::{Condition, Query};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -182,25 +182,43 @@ pub async fn operator_typing(app: &App, project_id: &str, dialog_id: &str) -> Re
     Ok(())
 }
 
-/// Closes or reopens a dialog.
+/// Closes or reopens a dialog. Closing a messenger dialog an operator answered, not rated
+/// yet, asks the customer for a rating through the `deliveries` queue in the same write (the
+/// site's visitor learns it from the dialog's frame and state).
 /// A write to the dialog at the same moment (the customer's next message, a read mark) makes
 /// it load the dialog again and retry, a few times.
 pub async fn set_status(app: &App, project_id: &str, dialog_id: &str, status: Status) -> Result<Dialog> {
     let mut attempts = 0;
-    let d = loop {
+    let (d, request) = loop {
         let (mut d, version) = load(app, project_id, dialog_id).await?;
         if !d.set_status(status) {
             return Ok(d);
         }
-        match app.ports.table.put(store::dialog_item(&d)?, Condition::Version(version)).await {
-            Ok(_) => break d,
-            Err(StoreError::ConditionFailed) if attempts < 5 => attempts += 1,
-            Err(e) => return Err(e.into()),
+        let mut writes = vec![store::put_dialog(&d, Some(version))?];
+        let mut sends = Vec::new();
+        let request = if d.awaits_rating() && d.is_messenger() {
+            let language = ratings::customer_language(app, project_id).await?;
+            let m = ratings::request_message(&d, language, app.now());
+            writes.push(store::put_message(project_id, &m)?);
+            sends.push(delivery::job(project_id, &d.id, &m.id)?);
+            Some(m)
+        } else {
+            None
+        };
+        if store::commit(app, writes, sends).await? {
+            break (d, request);
         }
+        if attempts >= 5 {
+            return Err(Error::conflict("busy", "Диалог меняется слишком часто; повторите"));
+        }
+        attempts += 1;
     };
     journal::follow_dialog(app, &lead_source(&d.id), &d).await?;
     let frame = serde_json::json!({ "type": "dialog", "dialog": d });
     realtime::push_to_operators(app, project_id, &frame).await?;
     realtime::push_to_visitor(app, project_id, &d.visitor_id, &frame).await?;
+    if let Some(m) = request {
+        push_message(app, &d, &m).await?;
+    }
     Ok(d)
 }
