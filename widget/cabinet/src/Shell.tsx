@@ -3,11 +3,12 @@ import { useEffect, useState } from "preact/hooks";
 import { displayName } from "./api";
 import { Avatar } from "./Avatar";
 import { useI18n, type Key } from "./i18n";
-import { IconClose, IconDashboard, IconDialogs, IconJournal, IconLogout, IconMenu, IconSettings, Logo } from "./icons";
+import { IconClose, IconDashboard, IconDialogs, IconJournal, IconLogout, IconMenu, IconSettings, IconStar, Logo } from "./icons";
 import { DashboardPage } from "./Dashboard";
 import { DialogsPage } from "./Dialogs";
 import { JournalPage } from "./Journal";
 import { LangSwitch } from "./LangSwitch";
+import { OkoPage } from "./Oko";
 import { LiveContext, useLiveConnection } from "./live";
 import { linkClick, navigate } from "./nav";
 import { ProfilePage } from "./Profile";
@@ -20,6 +21,7 @@ const ICONS: Record<Section, () => JSX.Element> = {
   dashboard: IconDashboard,
   journal: IconJournal,
   dialogs: IconDialogs,
+  oko: IconStar,
   settings: IconSettings,
 };
 
@@ -55,6 +57,7 @@ export function Shell({ route, onLogout }: { route: Route; onLogout: () => void 
   else if (current === "settings") content = <SettingsPage onCreate={() => setCreating(true)} />;
   else if (current === "journal") content = <JournalPage />;
   else if (current === "dialogs") content = <DialogsPage />;
+  else if (current === "oko") content = <OkoPage />;
   else content = <Empty section={current} />;
 
   return (

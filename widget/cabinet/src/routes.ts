@@ -1,24 +1,25 @@
 // Cabinet routes (plain paths; the server answers index.html for any of them).
 
-export type Section = "dashboard" | "journal" | "dialogs" | "settings";
+export type Section = "dashboard" | "journal" | "dialogs" | "oko" | "settings";
 
 export const SECTIONS: { id: Section; path: string }[] = [
   { id: "dashboard", path: "/" },
   { id: "journal", path: "/journal" },
   { id: "dialogs", path: "/dialogs" },
+  { id: "oko", path: "/oko" },
   { id: "settings", path: "/settings" },
 ];
 
 /**
- * The sections a member's accesses in the project open (access.rs: ЕЖЛ for the administrator
- * and «Аналитика», Диалоги also for «Оператор», Настройки for the administrator and
+ * The sections a member's accesses in the project open (access.rs: ЕЖЛ and ОКО for the
+ * administrator and «Аналитика», Диалоги also for «Оператор», Настройки for the administrator and
  * «Настройки»); without a project every section is shown (each says what to do first).
  */
 export function allowedSections(accesses: string[] | null): Section[] {
   if (!accesses) return SECTIONS.map((s) => s.id);
   const has = (...a: string[]) => a.some((x) => accesses.includes(x));
   return SECTIONS.map((s) => s.id).filter(
-    (s) => s === "dashboard" || (s === "journal" ? has("admin", "analytics") : s === "dialogs" ? has("admin", "analytics", "operator") : has("admin", "settings")),
+    (s) => s === "dashboard" || (s === "journal" || s === "oko" ? has("admin", "analytics") : s === "dialogs" ? has("admin", "analytics", "operator") : has("admin", "settings")),
   );
 }
 
