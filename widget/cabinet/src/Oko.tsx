@@ -96,7 +96,7 @@ export function OkoPage() {
   return (
     <section class="card section" aria-labelledby="oko-title">
       <div class="section-head">
-        <h2 id="oko-title">{t("page.oko")}</h2>
+        <h2 id="oko-title">{current.name}</h2>
         <p class="muted small">{t("oko.lead")}</p>
       </div>
       <form class="journal-filters" onSubmit={(e) => e.preventDefault()} aria-label={t("oko.period")}>
@@ -147,11 +147,13 @@ export function OkoPage() {
           <div class="stats">
             <Breakdown
               title={t("oko.byOperator")}
+              column={t("oko.operator")}
               testid="oko-operators"
               rows={load.summary.operators.map((o) => ({ key: o.operator_id || "-", name: o.name || (o.operator_id ? "—" : t("oko.nobody")), f: o.figures }))}
             />
             <Breakdown
               title={t("oko.byChannel")}
+              column={t("oko.channel")}
               testid="oko-channels"
               rows={load.summary.channels.map((c) => ({ key: c.channel, name: channel(c.channel), f: c.figures }))}
             />
@@ -191,7 +193,7 @@ export function OkoPage() {
   );
 }
 
-function Breakdown({ title, testid, rows }: { title: string; testid: string; rows: { key: string; name: string; f: RatingFigures }[] }) {
+function Breakdown({ title, column, testid, rows }: { title: string; column: string; testid: string; rows: { key: string; name: string; f: RatingFigures }[] }) {
   const { t, lang } = useI18n();
   return (
     <section class="card stat" data-testid={testid}>
@@ -202,7 +204,7 @@ function Breakdown({ title, testid, rows }: { title: string; testid: string; row
         <table class="table compact">
           <thead>
             <tr>
-              <th scope="col">{title}</th>
+              <th scope="col">{column}</th>
               <th scope="col">{t("oko.ratings")}</th>
               <th scope="col">{t("oko.avg")}</th>
             </tr>
@@ -210,9 +212,9 @@ function Breakdown({ title, testid, rows }: { title: string; testid: string; row
           <tbody>
             {rows.map((r) => (
               <tr data-key={r.key}>
-                <td>{r.name}</td>
-                <td>{r.f.count}</td>
-                <td>{averageText(r.f, lang)} ★</td>
+                <td data-label={column}>{r.name}</td>
+                <td data-label={t("oko.ratings")}>{r.f.count}</td>
+                <td data-label={t("oko.avg")}>{averageText(r.f, lang)} ★</td>
               </tr>
             ))}
           </tbody>
