@@ -375,8 +375,14 @@ async fn the_aws_deployment_serves_the_whole_chat() {
         aws.http("PUT", &format!("/api/v1/projects/{pid}/presence"), op, Some(json!({ "online": true }))).await;
     created(status, &body);
 
-    // The operator's socket follows the project.
-    assert_eq!(aws.socket("$connect", "op-conn", json!({ "token": token }), None).await, 200);
+    // The operator's socket opens with a ticket from the API and follows the project.
+    let (status, ticket) =
+        aws.http("POST", &format!("/api/v1/projects/{pid}/realtime-ticket"), op, Some(json!({}))).await;
+    created(status, &ticket);
+    let ticket = ticket["ticket"].as_str().unwrap().to_owned();
+    assert_eq!(aws.socket("$connect", "op-conn", json!({ "token": token }), None).await, 401, "no session in URLs");
+    assert_eq!(aws.socket("$connect", "op-conn", json!({ "ticket": ticket }), None).await, 200);
+    assert_eq!(aws.socket("$connect", "op-conn-2", json!({ "ticket": ticket }), None).await, 401, "spent");
     let subscribe = json!({ "action": "subscribe", "project": pid });
     assert_eq!(aws.socket("$default", "op-conn", json!({}), Some(subscribe)).await, 200);
     assert_eq!(aws.sockets.frames("op-conn", "subscribed").len(), 1);

@@ -2,7 +2,8 @@
 //! operator's socket gets it; the operator answers, the visitor's socket gets it; a socket
 //! that sends a frame that is not JSON is closed, and only that one. The feed ends at once when
 //! the operator logs out or is removed from the project, and a page of another site cannot open
-//! a socket with the operator's cookie.
+//! a socket with the operator's ticket; a ticket opens one socket, and a session or the cookie
+//! opens none.
 
 use beseda_e2e::Runner;
 use futures::{SinkExt, StreamExt};
@@ -59,7 +60,8 @@ async fn messages_go_both_ways_live_and_a_bad_frame_closes_only_its_socket() {
         .unwrap())
     .await;
 
-    let (mut operator, _) = tokio_tungstenite::connect_async(format!("{ws_base}/ws?token={token}")).await.unwrap();
+    let ticket = runner.ticket(&token, "demo").await;
+    let (mut operator, _) = tokio_tungstenite::connect_async(format!("{ws_base}/ws?ticket={ticket}")).await.unwrap();
     operator.send(Frame::text(json!({ "action": "subscribe", "project": "demo" }).to_string())).await.unwrap();
     next_json(&mut operator, "subscribed").await;
 
@@ -147,17 +149,28 @@ async fn the_feed_ends_with_logout_and_removal_and_foreign_pages_are_refused() {
         assert!(r.status().is_success(), "{method}: {}", r.status());
     }
 
-    let mut foreign = format!("{ws_base}/ws").into_client_request().unwrap();
+    let refused = |request: tokio_tungstenite::tungstenite::handshake::client::Request, status: u16, why: &str| {
+        let why = why.to_owned();
+        async move {
+            match tokio_tungstenite::connect_async(request).await {
+                Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), status, "{why}"),
+                other => panic!("{why}: got a socket: {:?}", other.map(|(_, r)| r.status())),
+            }
+        }
+    };
+    let ticket = runner.ticket(&admin, "demo").await;
+    let mut foreign = format!("{ws_base}/ws?ticket={ticket}").into_client_request().unwrap();
     foreign.headers_mut().insert("origin", "https://evil.example".parse().unwrap());
-    foreign.headers_mut().insert("cookie", format!("beseda_session={admin}").parse().unwrap());
-    match tokio_tungstenite::connect_async(foreign).await {
-        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 403),
-        other => panic!("a foreign page got a socket: {:?}", other.map(|(_, r)| r.status())),
-    }
-    let mut own = format!("{ws_base}/ws").into_client_request().unwrap();
+    refused(foreign, 403, "a foreign page").await;
+    let mut cookie = format!("{ws_base}/ws").into_client_request().unwrap();
+    cookie.headers_mut().insert("origin", base.parse().unwrap());
+    cookie.headers_mut().insert("cookie", format!("beseda_session={admin}").parse().unwrap());
+    refused(cookie, 401, "the cookie alone").await;
+    refused(format!("{ws_base}/ws?token={admin}").into_client_request().unwrap(), 401, "a session token").await;
+    let mut own = format!("{ws_base}/ws?ticket={ticket}").into_client_request().unwrap();
     own.headers_mut().insert("origin", base.parse().unwrap());
-    own.headers_mut().insert("cookie", format!("beseda_session={admin}").parse().unwrap());
     tokio_tungstenite::connect_async(own).await.expect("the cabinet's own page gets a socket");
+    refused(format!("{ws_base}/ws?ticket={ticket}").into_client_request().unwrap(), 401, "a spent ticket").await;
 
     // A second operator, who sets a password through the mailed link.
     let added = http
@@ -201,8 +214,10 @@ async fn the_feed_ends_with_logout_and_removal_and_foreign_pages_are_refused() {
 
     let subscribe = |token: String| {
         let ws_base = ws_base.clone();
+        let runner = &runner;
         async move {
-            let (mut ws, _) = tokio_tungstenite::connect_async(format!("{ws_base}/ws?token={token}")).await.unwrap();
+            let ticket = runner.ticket(&token, "demo").await;
+            let (mut ws, _) = tokio_tungstenite::connect_async(format!("{ws_base}/ws?ticket={ticket}")).await.unwrap();
             ws.send(Frame::text(json!({ "action": "subscribe", "project": "demo" }).to_string())).await.unwrap();
             next_json(&mut ws, "subscribed").await;
             ws

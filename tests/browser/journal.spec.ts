@@ -122,7 +122,15 @@ test("the chat and the form land in the journal, filters narrow it, the CSV hold
   // A chat row opens its dialog in Диалоги.
   await chatRow.getByRole("link", { name: "Открыть диалог" }).click();
   await expect(page).toHaveURL(/\/dialogs\/mine\/[\w-]+$/);
-  await expect(page.getByRole("log", { name: "Сообщения диалога" }).getByText(chatText)).toBeVisible();
+  const log = page.getByRole("log", { name: "Сообщения диалога" });
+  await expect(log.getByText(chatText)).toBeVisible();
+  // The form is the customer's request in the same dialog, with every field they filled.
+  const request = log.locator(".msg-visitor.kind-request").filter({ hasText: formName });
+  await expect(request).toContainText("Заявка с сайта");
+  await expect(request).toContainText("Телефон");
+  await expect(request).toContainText("+7 912 345-67-89");
+  await expect(request).not.toContainText("Автосообщение");
+  await screenshot(page, "dialog-request-ru-desktop");
 
   // The Панель counts today's requests, the open and unanswered dialogs, who is online.
   await page.getByRole("navigation", { name: "Главное меню" }).getByRole("link", { name: "Панель" }).click();
@@ -155,6 +163,9 @@ test("the chat and the form land in the journal, filters narrow it, the CSV hold
   await screenshot(enPage, "dashboard-en-desktop");
   await enPage.goto("/journal");
   await expect(enPage.locator("table.journal tbody tr").filter({ hasText: chatText })).toContainText("Website chat");
+  const enForm = enPage.locator('table.journal tbody tr[data-source="form"]').filter({ hasText: formName });
+  await expect(enForm).toContainText("Website request");
+  await expect(enForm).not.toContainText("Заявка с сайта");
   await screenshot(enPage, "journal-en-desktop");
   await enPage.setViewportSize({ width: 390, height: 844 });
   await screenshot(enPage, "journal-en-phone");

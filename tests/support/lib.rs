@@ -69,6 +69,15 @@ impl Runner {
         r.expect("the runner answers").json().await.expect("a JSON answer")
     }
 
+    /// A single-use ticket for an operator socket to `project` (`/ws?ticket=`), issued to the
+    /// session `token`.
+    pub async fn ticket(&self, token: &str, project: &str) -> String {
+        let url = format!("{}/api/v1/projects/{project}/realtime-ticket", self.base);
+        let r = reqwest::Client::new().post(url).bearer_auth(token).json(&serde_json::json!({})).send().await;
+        let body: serde_json::Value = r.expect("the runner answers").json().await.expect("a JSON answer");
+        body["ticket"].as_str().unwrap_or_else(|| panic!("no ticket: {body}")).to_owned()
+    }
+
     /// `kill -9`: no shutdown, no flush.
     pub fn kill_hard(&mut self) {
         let _ = self.child.kill();

@@ -54,6 +54,7 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::integrations::list))
         .routes(routes!(routes::integrations::put, routes::integrations::delete))
         .routes(routes!(routes::integrations::check))
+        .routes(routes!(routes::realtime::ticket))
         .split_for_parts()
 }
 

@@ -23,7 +23,7 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
     OpenApiRouter::new()
         .routes(routes!(list))
         .routes(routes!(open))
-        .routes(routes!(reply))
+        .routes(routes!(reply, older))
         .routes(routes!(send_again))
         .routes(routes!(typing))
         .routes(routes!(close))
@@ -41,14 +41,20 @@ pub fn router(app: App) -> Router {
 #[derive(Deserialize, IntoParams)]
 struct FolderQuery {
     folder: Folder,
+    /// The `next` of the page before.
+    cursor: Option<String>,
+    /// Dialogs per page, 1–200 (50 unless given).
+    limit: Option<usize>,
 }
 
 #[derive(Serialize, ToSchema)]
 struct Dialogs {
     dialogs: Vec<Dialog>,
+    /// Where the next page starts; absent on the last page.
+    next: Option<String>,
 }
 
-/// Мои (mine and unassigned), Общие (colleagues'), Архив (closed); newest first.
+/// Мои (mine and unassigned), Общие (colleagues'), Архив (closed); newest first, a page at a time.
 #[utoipa::path(get, path = "/api/v1/projects/{pid}/dialogs", tag = "dialogs", params(("pid" = String, Path), FolderQuery), responses(
     (status = 200, body = Dialogs), (status = 403, body = ErrorBody),
 ))]
@@ -57,7 +63,10 @@ async fn list(
     who: ProjectMember<can::ViewDialogs>,
     Query(q): Query<FolderQuery>,
 ) -> ApiResult<Json<Dialogs>> {
-    Ok(Json(Dialogs { dialogs: dialogs::list(&app, &who.project_id, &who.user.id, q.folder).await? }))
+    let limit = q.limit.unwrap_or(dialogs::operator::PAGE);
+    let (dialogs, next) =
+        dialogs::list_page(&app, &who.project_id, &who.user.id, q.folder, q.cursor.as_deref(), limit).await?;
+    Ok(Json(Dialogs { dialogs, next }))
 }
 
 #[derive(Deserialize)]
@@ -68,7 +77,10 @@ struct DialogPath {
 #[derive(Serialize, ToSchema)]
 struct DialogView {
     dialog: Dialog,
+    /// The newest messages, oldest first.
     messages: Vec<Message>,
+    /// Ask `/messages?before=<older>` for the messages before these; absent when there are none.
+    older: Option<String>,
     /// The messages of the customer's earlier dialogs, oldest first; each names its dialog, so
     /// the cabinet draws a "new dialog" divider where `dialog_id` changes.
     history: Vec<Message>,
@@ -84,9 +96,38 @@ async fn open(
     who: ProjectMember<can::ViewDialogs>,
     Path(path): Path<DialogPath>,
 ) -> ApiResult<Json<DialogView>> {
-    let (dialog, messages) = dialogs::open_for_operator(&app, &who.project_id, &path.did, &who.membership).await?;
+    let (dialog, messages, older) =
+        dialogs::open_for_operator(&app, &who.project_id, &path.did, &who.membership).await?;
     let history = dialogs::history(&app, &who.project_id, &dialog).await?;
-    Ok(Json(DialogView { dialog, messages, history }))
+    Ok(Json(DialogView { dialog, messages, older, history }))
+}
+
+#[derive(Deserialize, IntoParams)]
+struct OlderQuery {
+    /// The oldest message the cabinet has (the `older` it was given).
+    before: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct OlderMessages {
+    /// Oldest first.
+    messages: Vec<Message>,
+    /// Where the page before these starts; absent when these are the first.
+    older: Option<String>,
+}
+
+/// The messages of a dialog before one, a page at a time (a long dialog scrolls back).
+#[utoipa::path(get, path = "/api/v1/projects/{pid}/dialogs/{did}/messages", tag = "dialogs", params(("pid" = String, Path), ("did" = String, Path), OlderQuery), responses(
+    (status = 200, body = OlderMessages), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+))]
+async fn older(
+    State(app): State<App>,
+    who: ProjectMember<can::ViewDialogs>,
+    Path(path): Path<DialogPath>,
+    Query(q): Query<OlderQuery>,
+) -> ApiResult<Json<OlderMessages>> {
+    let (messages, older) = dialogs::older_messages(&app, &who.project_id, &path.did, &q.before).await?;
+    Ok(Json(OlderMessages { messages, older }))
 }
 
 #[derive(Deserialize, ToSchema)]

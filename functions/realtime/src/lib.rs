@@ -1,5 +1,5 @@
-//! The WebSocket API's routes: `$connect` registers the socket of a signed-in user (the
-//! session token in `?token=`) or of a visitor (`?visitor=<token>&project=<id>`), or refuses it
+//! The WebSocket API's routes: `$connect` registers the socket of a signed-in user (a
+//! single-use ticket from the API in `?ticket=`) or of a visitor (`?visitor=<token>&project=<id>`), or refuses it
 //! with 401, and one from a foreign page (`Origin` not the cabinet's, or not the project's
 //! domain for a visitor) with 403; `$disconnect` forgets it, and
 //! `$default` hands the frame to the domain, which answers through the push port.
@@ -21,11 +21,11 @@ pub async fn handle(app: &App, event: ApiGatewayWebsocketProxyRequest) -> ApiGat
             let q = &event.query_string_parameters;
             let header = |name: &str| event.headers.get(name).and_then(|v| v.to_str().ok());
             let handshake = realtime::Handshake { origin: header("origin"), host: header("host") };
-            match (q.first("visitor"), q.first("project"), q.first("token")) {
+            match (q.first("visitor"), q.first("project"), q.first("ticket")) {
                 (Some(visitor), Some(project), _) => {
                     realtime::connect_visitor(app, connection_id, project, visitor, handshake).await
                 }
-                (_, _, Some(token)) => realtime::connect(app, connection_id, token, handshake).await.map(|_| ()),
+                (_, _, Some(ticket)) => realtime::connect(app, connection_id, ticket, handshake).await,
                 _ => Err(Error::Unauthenticated),
             }
         }

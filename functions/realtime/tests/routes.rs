@@ -22,17 +22,24 @@ async fn connect_ping_disconnect() {
     let session = accounts::login(&app, "op@x.ru", "password1", "ip").await.unwrap();
 
     let refused = realtime::handle(&app, sample("connect.json")).await;
-    assert_eq!(refused.status_code, 401, "the sample's token is no session");
+    assert_eq!(refused.status_code, 401, "the sample's ticket was never issued");
 
     let (connection_id, mut frames) = e.hub.connect();
-    let mut connect = sample("connect.json");
-    connect.request_context.connection_id = Some(connection_id.clone());
-    connect.query_string_parameters =
-        std::collections::HashMap::from([("token".to_owned(), vec![session.token.clone()])]).into();
-    let mut foreign = connect.clone();
+    let with = |name: &str, value: &str| {
+        let mut connect = sample("connect.json");
+        connect.request_context.connection_id = Some(connection_id.clone());
+        connect.query_string_parameters =
+            std::collections::HashMap::from([(name.to_owned(), vec![value.to_owned()])]).into();
+        connect
+    };
+    let ticket = beseda_domain::realtime::issue_ticket(&app, "p", &session.user.id, &session.token).await.unwrap();
+    assert_eq!(realtime::handle(&app, with("token", &session.token)).await.status_code, 401, "no session in the URL");
+    let mut foreign = with("ticket", &ticket);
     foreign.headers.insert("origin", "https://evil.example".parse().unwrap());
     assert_eq!(realtime::handle(&app, foreign).await.status_code, 403, "a foreign page is refused");
-    assert_eq!(realtime::handle(&app, connect).await.status_code, 200);
+    let ticket = beseda_domain::realtime::issue_ticket(&app, "p", &session.user.id, &session.token).await.unwrap();
+    assert_eq!(realtime::handle(&app, with("ticket", &ticket)).await.status_code, 200);
+    assert_eq!(realtime::handle(&app, with("ticket", &ticket)).await.status_code, 401, "a ticket opens one socket");
 
     let mut ping = sample("default-ping.json");
     ping.request_context.connection_id = Some(connection_id.clone());

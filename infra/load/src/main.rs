@@ -129,7 +129,17 @@ async fn main() -> anyhow::Result<()> {
         .send()
         .await?
         .error_for_status()?;
-    let ws_url = format!("{}/ws?token={token}", base.replacen("http", "ws", 1));
+    let ticket: Value = http
+        .post(format!("{base}/api/v1/projects/{project}/realtime-ticket"))
+        .bearer_auth(&token)
+        .json(&json!({}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let ticket = ticket["ticket"].as_str().context("ticket")?;
+    let ws_url = format!("{}/ws?ticket={ticket}", base.replacen("http", "ws", 1));
     let (mut ws, _) = tokio_tungstenite::connect_async(&ws_url).await.context("operator socket")?;
     ws.send(Frame::text(json!({ "action": "subscribe", "project": project }).to_string())).await?;
 

@@ -1,5 +1,5 @@
 //! `/ws`: the local twin of the API Gateway WebSocket API. An operator's socket opens with a
-//! session (the cookie, or `?token=`) from the cabinet's own origin, a visitor's with
+//! single-use ticket from the API (`?ticket=`) from the cabinet's own origin, a visitor's with
 //! `?visitor=<token>&project=<id>` from a page on the project's domains; it is
 //! registered in the hub and the connection registry, and its frames go to the same domain
 //! calls the `realtime` function makes for `$default`.
@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 #[derive(Deserialize)]
 pub struct Params {
-    token: Option<String>,
+    ticket: Option<String>,
     visitor: Option<String>,
     project: Option<String>,
 }
@@ -35,8 +35,8 @@ pub async fn upgrade(
         (Some(visitor), Some(project)) => {
             realtime::connect_visitor(&local.app, &id, &project, &visitor, handshake).await
         }
-        _ => match params.token.or_else(|| beseda_http::auth::token(&parts)) {
-            Some(token) => realtime::connect(&local.app, &id, &token, handshake).await.map(|_| ()),
+        _ => match params.ticket {
+            Some(ticket) => realtime::connect(&local.app, &id, &ticket, handshake).await,
             None => Err(beseda_domain::Error::Unauthenticated),
         },
     };

@@ -5,7 +5,7 @@
 //! zone, and laid out as the rows of an export.
 
 use crate::accounts::{self, Language};
-use crate::dialogs::{Dialog, Source, Status};
+use crate::dialogs::{Dialog, RequestCard, Source, Status};
 use crate::{App, Error, Result, keys, secrets};
 use beseda_ports::Write;
 use beseda_ports::table::{Condition, Cursor, Item, Query, StoreError};
@@ -69,6 +69,9 @@ pub struct Lead {
     /// Seconds from the request to the first operator reply.
     #[serde(default)]
     pub first_response_secs: Option<i64>,
+    /// A widget request's fields, which the reader sees in their language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<RequestCard>,
 }
 
 impl Lead {
@@ -89,6 +92,7 @@ impl Lead {
             operator_id: None,
             operator: None,
             first_response_secs: None,
+            request: None,
         }
     }
 
@@ -363,7 +367,7 @@ pub fn export_row(lead: &Lead, lang: Language) -> [String; 12] {
         opt(&lead.name),
         opt(&lead.phone),
         opt(&lead.email),
-        lead.text.clone(),
+        lead.request.as_ref().map_or_else(|| lead.text.clone(), |r| r.describe(lang)),
         opt(&lead.page_url),
         lead.status.label(lang).to_owned(),
         opt(&lead.operator),

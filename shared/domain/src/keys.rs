@@ -24,6 +24,11 @@ pub fn login_failures(subject: &str) -> Key {
 /// The partition that lists users, for the first-start check and the admin CLI.
 pub const USERS_INDEX: &str = "users";
 
+/// A single-use ticket that opens one operator socket (`realtime::issue_ticket`).
+pub fn socket_ticket(ticket_hash: &str) -> Key {
+    (format!("ticket#{ticket_hash}"), "ticket".into())
+}
+
 pub fn connection(connection_id: &str) -> Key {
     (format!("conn#{connection_id}"), "conn".into())
 }

@@ -3,16 +3,20 @@
 //! every tab concerned. The same calls serve API Gateway's `$connect`, `$disconnect` and
 //! `$default` routes and the local runner's `/ws`.
 //!
+//! An operator's socket opens with a ticket, never with the session: the cabinet asks the
+//! authenticated API for one ([`issue_ticket`]) right before it connects, and the ticket opens
+//! one socket to one project, once, within seconds. The session token stays out of socket URLs
+//! (and the access logs that keep them), and the WebSocket API needs no cookie of the cabinet.
+//!
 //! Access is not only checked when a socket subscribes: an operator's socket lives no longer
 //! than the session it was opened with (log-out, a password change, expiry), and removing a
 //! member or taking away the access to dialogs ends that member's subscriptions to the project
 //! at once, by deleting the registry items every push is fanned out from.
 
 use crate::access::Action;
-use crate::accounts::{self, Profile};
 use crate::{App, Error, Result, dialogs, keys, projects, secrets};
 use beseda_ports::PushError;
-use beseda_ports::table::{Condition, Item, Query};
+use beseda_ports::table::{Condition, Item, Query, StoreError};
 use futures::StreamExt;
 use serde::Deserialize;
 
@@ -58,17 +62,51 @@ fn foreign_origin() -> Error {
     Error::forbidden("origin_not_allowed", "Подключение с чужого сайта отклонено")
 }
 
-/// Registers an operator's socket opened with a session token from the cabinet's own origin;
-/// the socket's registration ends when the session does.
-pub async fn connect(app: &App, connection_id: &str, token: &str, handshake: Handshake<'_>) -> Result<Profile> {
+/// How long a socket ticket is good for: the cabinet asks for one right before it connects.
+pub const TICKET_SECS: i64 = 30;
+
+/// Issues a ticket that opens one operator socket to a project within [`TICKET_SECS`]: for a
+/// member the caller has found may read the project's dialogs, in the live session
+/// `session_token`; the socket lives no longer than that session.
+pub async fn issue_ticket(app: &App, project_id: &str, user_id: &str, session_token: &str) -> Result<String> {
+    let session = secrets::token_hash(session_token);
+    let (pk, sk) = keys::session(&session);
+    app.ports.table.get(&pk, &sk).await?.ok_or(Error::Unauthenticated)?;
+    let ticket = secrets::token();
+    let expires = app.now().timestamp() + TICKET_SECS;
+    let body =
+        serde_json::json!({ "user_id": user_id, "project_id": project_id, "session": session, "expires": expires });
+    let (pk, sk) = keys::socket_ticket(&secrets::token_hash(&ticket));
+    app.ports.table.put(Item::new(pk, sk, body).expiring_at(expires), Condition::NotExists).await?;
+    Ok(ticket)
+}
+
+/// Registers an operator's socket opened with a ticket from [`issue_ticket`], from the
+/// cabinet's own origin. The ticket is spent by the first attempt; an unknown, spent or expired
+/// one, or one whose session has ended, is refused (401). The socket may follow the ticket's
+/// project only, and ends with the session.
+pub async fn connect(app: &App, connection_id: &str, ticket: &str, handshake: Handshake<'_>) -> Result<()> {
     if !cabinet_origin(handshake, &app.settings.public_url) {
         return Err(foreign_origin());
     }
-    let (user, until) = accounts::session_user_until(app, token).await?;
-    let body = serde_json::json!({ "user_id": user.id, "session": secrets::token_hash(token) });
-    let item = connection_item(app, connection_id, "conn", keys::user_connections(&user.id), body, until);
+    let (pk, sk) = keys::socket_ticket(&secrets::token_hash(ticket));
+    let issued = app.ports.table.get(&pk, &sk).await?.ok_or(Error::Unauthenticated)?;
+    match app.ports.table.delete(&pk, &sk, Condition::Exists).await {
+        Ok(()) => {}
+        Err(StoreError::ConditionFailed) => return Err(Error::Unauthenticated),
+        Err(e) => return Err(e.into()),
+    }
+    if issued.body["expires"].as_i64().is_none_or(|expires| expires < app.now().timestamp()) {
+        return Err(Error::Unauthenticated);
+    }
+    let field = |name: &str| issued.body[name].as_str().map(str::to_owned).ok_or(Error::Unauthenticated);
+    let (user_id, project_id, session) = (field("user_id")?, field("project_id")?, field("session")?);
+    let (spk, ssk) = keys::session(&session);
+    let until = app.ports.table.get(&spk, &ssk).await?.ok_or(Error::Unauthenticated)?.expires_at;
+    let body = serde_json::json!({ "user_id": user_id, "session": session, "project_id": project_id });
+    let item = connection_item(app, connection_id, "conn", keys::user_connections(&user_id), body, until);
     app.ports.table.put(item, Condition::Always).await?;
-    Ok(user)
+    Ok(())
 }
 
 /// Registers a visitor's socket opened with the visitor token of a project, from a page on one
@@ -120,6 +158,9 @@ async fn subscribe(app: &App, connection_id: &str, project_id: &str) -> Result<(
     let user_id = owner.body["user_id"]
         .as_str()
         .ok_or_else(|| Error::forbidden("forbidden", "Подписка только для сотрудников"))?;
+    if owner.body["project_id"].as_str() != Some(project_id) {
+        return Err(Error::forbidden("forbidden", "Подключение открыто для другого проекта"));
+    }
     projects::authorize(app, project_id, user_id, Action::ViewDialogs).await?;
     let item = connection_item(
         app,
@@ -272,8 +313,13 @@ pub async fn push_to_operators(app: &App, project_id: &str, payload: &serde_json
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::NewUser;
+    use crate::accounts::{self, NewUser, Session};
     use crate::testing;
+
+    /// A fresh ticket of the session's user for `project`.
+    async fn ticket(app: &App, project: &str, session: &Session) -> String {
+        issue_ticket(app, project, &session.user.id, &session.token).await.unwrap()
+    }
 
     #[tokio::test]
     async fn pushes_reach_open_sockets_and_forget_closed_ones() {
@@ -288,10 +334,11 @@ mod tests {
         let session = accounts::login(&app, "op@x.ru", "password1", "ip").await.unwrap();
         let (open, mut rx) = hub.connect();
         let (closed, _) = hub.connect();
-        connect(&app, &open, &session.token, Handshake::default()).await.unwrap();
-        connect(&app, &closed, &session.token, Handshake::default()).await.unwrap();
+        connect(&app, &open, &ticket(&app, "p", &session).await, Handshake::default()).await.unwrap();
+        connect(&app, &closed, &ticket(&app, "p", &session).await, Handshake::default()).await.unwrap();
         hub.disconnect(&closed);
-        assert!(connect(&app, "x", "bad token", Handshake::default()).await.is_err());
+        assert!(connect(&app, "x", "bad ticket", Handshake::default()).await.is_err());
+        assert!(connect(&app, "x", &session.token, Handshake::default()).await.is_err(), "a session is no ticket");
 
         let n = push_to_user(&app, &session.user.id, &serde_json::json!({"type": "hello"})).await.unwrap();
         assert_eq!(n, 1);
@@ -320,7 +367,7 @@ mod tests {
         let mut receivers = Vec::new();
         for _ in 0..PUSH_PAGE + 30 {
             let (id, rx) = hub.connect();
-            connect(&app, &id, &session.token, Handshake::default()).await.unwrap();
+            connect(&app, &id, &ticket(&app, "p", &session).await, Handshake::default()).await.unwrap();
             receivers.push(rx);
         }
         let n = push_to_user(&app, &session.user.id, &serde_json::json!({"type": "hello"})).await.unwrap();
@@ -374,7 +421,7 @@ mod tests {
         let open = |app: App, hub: std::sync::Arc<beseda_embedded::LocalHub>, project: String| async move {
             let session = accounts::login(&app, "op@x.ru", "password1", "ip").await.unwrap();
             let (id, mut rx) = hub.connect();
-            connect(&app, &id, &session.token, Handshake::default()).await.unwrap();
+            connect(&app, &id, &ticket(&app, &project, &session).await, Handshake::default()).await.unwrap();
             message(&app, &id, &serde_json::json!({"action": "subscribe", "project": project}).to_string())
                 .await
                 .unwrap();
@@ -407,5 +454,44 @@ mod tests {
         let (_, mut rx) = open(app.clone(), hub.clone(), p.id.clone()).await;
         clock.advance(chrono::Duration::days(accounts::SESSION_DAYS));
         assert!(!feed_reaches(&app, &p.id, &mut rx).await, "the session expired");
+    }
+
+    #[tokio::test]
+    async fn a_ticket_opens_one_socket_to_its_project_within_seconds() {
+        use crate::projects::NewProject;
+        let (mut app, clock, _) = testing::app();
+        let hub = std::sync::Arc::new(beseda_embedded::LocalHub::default());
+        app.ports.realtime = hub.clone();
+        let owner =
+            accounts::create_user(&app, NewUser { email: "own@x.ru".into(), ..Default::default() }, "password1")
+                .await
+                .unwrap();
+        let new = |name: &str| NewProject { name: name.into(), ..Default::default() };
+        let p = projects::create(&app, &owner.id, new("Ромашка"), None).await.unwrap();
+        let other = projects::create(&app, &owner.id, new("Лютик"), None).await.unwrap();
+        let session = accounts::login(&app, "own@x.ru", "password1", "ip").await.unwrap();
+        let subscribe = |project: &str| serde_json::json!({"action": "subscribe", "project": project}).to_string();
+
+        let t = ticket(&app, &p.id, &session).await;
+        let (id, mut rx) = hub.connect();
+        connect(&app, &id, &t, Handshake::default()).await.unwrap();
+        let again = connect(&app, "second", &t, Handshake::default()).await;
+        assert!(matches!(again, Err(Error::Unauthenticated)), "a ticket is spent by its socket: {again:?}");
+
+        message(&app, &id, &subscribe(&other.id)).await.unwrap();
+        assert!(rx.recv().await.unwrap().contains("forbidden"), "a ticket of another project");
+        message(&app, &id, &subscribe(&p.id)).await.unwrap();
+        assert!(rx.recv().await.unwrap().contains("subscribed"));
+
+        let late = ticket(&app, &p.id, &session).await;
+        clock.advance(chrono::Duration::seconds(TICKET_SECS + 1));
+        let expired = connect(&app, "late", &late, Handshake::default()).await;
+        assert!(matches!(expired, Err(Error::Unauthenticated)), "an expired ticket: {expired:?}");
+
+        let t = ticket(&app, &p.id, &session).await;
+        accounts::logout(&app, &session.token).await.unwrap();
+        let ended = connect(&app, "after-logout", &t, Handshake::default()).await;
+        assert!(matches!(ended, Err(Error::Unauthenticated)), "the session ended: {ended:?}");
+        assert!(issue_ticket(&app, &p.id, &session.user.id, &session.token).await.is_err(), "no session, no ticket");
     }
 }

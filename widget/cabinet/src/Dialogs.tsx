@@ -13,6 +13,7 @@ import {
   FOLDERS,
   getPresence,
   isForbidden,
+  olderMessages,
   openDialog,
   operators as fetchOperators,
   reopenDialog,
@@ -45,7 +46,18 @@ const FOLDER_TITLE: Record<Folder, Key> = { mine: "dialogs.folder.mine", common:
 /** «Посетитель печатает…» stays this long after the last typing frame. */
 const TYPING_MS = 6000;
 
-type OpenState = { id: string; dialog: Dialog | null; messages: Message[]; err: unknown; loading: boolean };
+/** The open dialog: its messages (after the customer's earlier dialogs once every older page is in). */
+type OpenState = {
+  id: string;
+  dialog: Dialog | null;
+  messages: Message[];
+  err: unknown;
+  loading: boolean;
+  /** Pages back from here; null when the first message is in. */
+  older: string | null;
+  /** The customer's earlier dialogs, shown above once `older` is null. */
+  history: Message[];
+};
 
 export function DialogsPage() {
   const { t } = useI18n();
@@ -77,6 +89,8 @@ function Workspace({ pid, accesses }: { pid: string; accesses: Access[] }) {
   const live = useLiveStatus(rt);
 
   const [lists, setLists] = useState<Lists | null>(null);
+  const [more, setMore] = useState<Record<Folder, string | null>>({ mine: null, common: null, archive: null });
+  const [moreBusy, setMoreBusy] = useState(false);
   const [listErr, setListErr] = useState<unknown>(null);
   const [open, setOpen] = useState<OpenState | null>(null);
   const [pending, setPending] = useState<Pending[]>([]);
@@ -104,7 +118,8 @@ function Workspace({ pid, accesses }: { pid: string; accesses: Access[] }) {
   async function loadLists() {
     try {
       const [mine, common, archive] = await Promise.all(FOLDERS.map((f) => fetchFolder(pid, f)));
-      const next: Lists = { mine: mine!, common: common!, archive: archive! };
+      const next: Lists = { mine: mine!.dialogs, common: common!.dialogs, archive: archive!.dialogs };
+      setMore({ mine: mine!.next, common: common!.next, archive: archive!.next });
       for (const f of FOLDERS) next[f].forEach((d) => seenDialogs.add(d.id));
       setLists(next);
       setListErr(null);
@@ -113,14 +128,44 @@ function Workspace({ pid, accesses }: { pid: string; accesses: Access[] }) {
     }
   }
 
+  /** The folder's next page, after what the list shows. */
+  async function loadMore(f: Folder) {
+    const cursor = more[f];
+    if (!cursor || moreBusy) return;
+    setMoreBusy(true);
+    try {
+      const page = await fetchFolder(pid, f, cursor);
+      page.dialogs.forEach((d) => seenDialogs.add(d.id));
+      setLists((l) => l && { ...l, [f]: [...l[f], ...page.dialogs.filter((d) => !l[f].some((x) => x.id === d.id))] });
+      setMore((m) => ({ ...m, [f]: page.next }));
+    } catch (e) {
+      setListErr(e);
+    } finally {
+      setMoreBusy(false);
+    }
+  }
+
+  /** The open dialog's page of messages before those shown. */
+  async function loadOlder() {
+    const cur = openRef.current;
+    if (!cur || !cur.older) return;
+    const page = await olderMessages(pid, cur.id, cur.older);
+    setOpen((o) =>
+      o && o.id === cur.id
+        ? { ...o, older: page.older, messages: [...(page.older ? [] : o.history), ...page.messages, ...o.messages.filter((m) => !page.messages.some((x) => x.id === m.id))] }
+        : o,
+    );
+  }
+
   async function loadDialog(id: string, quiet = false) {
-    if (!quiet) setOpen({ id, dialog: findDialog(listsRef.current || emptyLists(), id) || null, messages: [], err: null, loading: true });
+    if (!quiet)
+      setOpen({ id, dialog: findDialog(listsRef.current || emptyLists(), id) || null, messages: [], err: null, loading: true, older: null, history: [] });
     try {
       const r = await openDialog(pid, id);
       if (openRef.current && openRef.current.id !== id) return;
       // The server marked the visitor's messages read if we answer dialogs.
       const dialog = answer ? { ...r.dialog, unread: 0 } : r.dialog;
-      setOpen({ id, dialog, messages: r.messages, err: null, loading: false });
+      setOpen({ id, dialog, messages: [...(r.older ? [] : r.history), ...r.messages], err: null, loading: false, older: r.older, history: r.history });
       seenDialogs.add(id);
       setLists((l) => (l ? applyDialog(l, dialog, me) : l));
     } catch (e) {
@@ -363,6 +408,9 @@ function Workspace({ pid, accesses }: { pid: string; accesses: Access[] }) {
           selected={openId}
           typing={typing}
           onSelect={select}
+          more={more[folder] !== null}
+          moreBusy={moreBusy}
+          onMore={() => loadMore(folder)}
           emptyKey={folder === "mine" ? (online || !answer ? "dialogs.empty.mine" : "dialogs.empty.mineOffline") : folder === "common" ? "dialogs.empty.common" : "dialogs.empty.archive"}
         />
         <Conversation
@@ -381,6 +429,7 @@ function Workspace({ pid, accesses }: { pid: string; accesses: Access[] }) {
           sideOpen={sideOpen}
           onToggleSide={() => setSideOpen((v) => !v)}
           onRetryLoad={() => open && loadDialog(open.id)}
+          onOlder={loadOlder}
           fields={fields}
         />
         <aside

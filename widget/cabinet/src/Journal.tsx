@@ -22,7 +22,7 @@ import { IconJournal, IconSearch } from "./icons";
 import { linkClick } from "./nav";
 import { dialogsPath } from "./routes";
 import { useProjects, useSession } from "./state";
-import { leadText } from "./systemText";
+import { requestText } from "./systemText";
 import { errorText, LoadError, Loading, Refusal } from "./ui";
 
 type Load =
@@ -245,7 +245,7 @@ export function JournalPage() {
                       </td>
                       <td class="lead-text" data-label={t("journal.col.request")}>
                         <span>
-                          {leadText(str(l.text), t) || "—"}
+                          {(l.request ? requestText(l.request, t) : str(l.text)) || "—"}
                           {dialog && (
                             <a class="lead-open small" href={dialogsPath(l.status === "done" ? "archive" : "mine", dialog)} onClick={linkClick}>
                               {t("journal.openDialog")}

@@ -157,7 +157,22 @@ export interface Lead {
   operator_id?: string | null;
   operator?: string | null;
   first_response_secs?: number | null;
+  /** A widget request's fields; `text` is them in Russian. */
+  request?: RequestCard;
 }
+
+/** What a visitor's request form or callback request said, field by field. */
+export type RequestCard =
+  | {
+      kind: "form";
+      name: string | null;
+      phone: string | null;
+      email: string | null;
+      company: string | null;
+      custom: { label: string; value: string } | null;
+      list: { label: string; value: string } | null;
+    }
+  | { kind: "callback"; phone: string; name: string | null; call_first: "manager" | "visitor"; forward: string | null; group: string | null };
 
 export type LeadStatus = "new" | "in_progress" | "done";
 export const LEAD_STATUSES: LeadStatus[] = ["new", "in_progress", "done"];
@@ -243,6 +258,8 @@ export interface Dialog {
   pending_contact_request: ContactRequest | null;
   /** Field id → value (name, phone, email, custom fields such as ИНН). */
   contact: Record<string, string>;
+  /** Values the customer replaced with newer ones, oldest first. */
+  contact_history?: { field: string; value: string; replaced_at: string }[];
   page_url: string | null;
   ip: string | null;
   /** A messenger dialog: where replies go and the customer as the platform shows them. */
@@ -277,6 +294,8 @@ export interface Message {
   client_id?: string | null;
   delivery?: Delivery;
   attachments?: { kind: string; url: string | null; name: string | null }[];
+  /** A request's fields, for a `request` message. */
+  request?: RequestCard;
 }
 
 export interface Presence {
@@ -351,6 +370,11 @@ export async function api<T>(path: string, init: Init = {}): Promise<T> {
 
 const enc = encodeURIComponent;
 const P = (pid: string) => "/api/v1/projects/" + enc(pid);
+
+// ---- realtime (§10)
+/** A single-use ticket, good for seconds, that opens one socket to the project's live feed. */
+export const realtimeTicket = (pid: string) =>
+  api<{ ticket: string }>(P(pid) + "/realtime-ticket", { method: "POST", body: {} }).then((r) => r.ticket);
 
 // ---- account (§1)
 export const login = (email: string, password: string) =>
@@ -460,12 +484,25 @@ export const ratingComments = (pid: string, period: { from?: string; to?: string
   }));
 
 // ---- dialogs (§10)
-export const dialogs = (pid: string, folder: Folder) =>
-  api<{ dialogs: Dialog[] }>(P(pid) + "/dialogs?folder=" + folder).then((r) => r.dialogs || []);
+/** A page of a folder, newest first; `next` asks for the page after it. */
+export const dialogs = (pid: string, folder: Folder, cursor?: string | null) =>
+  api<{ dialogs: Dialog[]; next?: string | null }>(P(pid) + "/dialogs?folder=" + folder + (cursor ? "&cursor=" + enc(cursor) : "")).then((r) => ({
+    dialogs: r.dialogs || [],
+    next: r.next || null,
+  }));
+/** A dialog with its newest messages; `older` pages back, `history` holds the customer's earlier dialogs. */
 export const openDialog = (pid: string, did: string) =>
-  api<{ dialog: Dialog; messages: Message[]; history: Message[] }>(P(pid) + "/dialogs/" + enc(did)).then((r) => ({
+  api<{ dialog: Dialog; messages: Message[]; older?: string | null; history: Message[] }>(P(pid) + "/dialogs/" + enc(did)).then((r) => ({
     dialog: r.dialog,
-    messages: [...(r.history || []), ...(r.messages || [])],
+    messages: r.messages || [],
+    older: r.older || null,
+    history: r.history || [],
+  }));
+/** The messages of a dialog before `before`, oldest first. */
+export const olderMessages = (pid: string, did: string, before: string) =>
+  api<{ messages: Message[]; older?: string | null }>(P(pid) + "/dialogs/" + enc(did) + "/messages?before=" + enc(before)).then((r) => ({
+    messages: r.messages || [],
+    older: r.older || null,
   }));
 export const sendAgain = (pid: string, did: string, mid: string) =>
   api<{ message: Message }>(P(pid) + "/dialogs/" + enc(did) + "/messages/" + enc(mid) + "/send-again", { method: "POST", body: {} }).then((r) => r.message);

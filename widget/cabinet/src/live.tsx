@@ -2,7 +2,7 @@
 // kept across pages so a new request rings wherever the operator is) and the sounds it plays.
 import { createContext } from "preact";
 import { useContext, useEffect, useState } from "preact/hooks";
-import { canAnswer, canViewDialogs, DEFAULT_VOLUMES, type ProjectSummary, type User } from "./api";
+import { ApiError, canAnswer, canViewDialogs, DEFAULT_VOLUMES, realtimeTicket, type ProjectSummary, type User } from "./api";
 import { soundFor } from "./dialogState";
 import { Realtime, wsUrl, type LiveStatus } from "./realtime";
 import { play } from "./sounds";
@@ -38,7 +38,13 @@ export function useLiveConnection(project: ProjectSummary | null, user: User): R
       setRt(null);
       return;
     }
-    const r = new Realtime({ url: wsUrl(), project: pid });
+    const ticket = () =>
+      realtimeTicket(pid).catch((e: unknown) => {
+        // No session or no access any more: a new ticket will not come.
+        if (e instanceof ApiError && (e.status === 401 || e.status === 403 || e.status === 404)) return null;
+        throw e;
+      });
+    const r = new Realtime({ url: wsUrl(), project: pid, ticket });
     r.start();
     setRt(r);
     const wake = () => r.nudge();

@@ -1,7 +1,8 @@
-// The operator's live connection (§10): one WebSocket to `/ws` (the session cookie
-// authenticates it), subscribed to the current project's dialogs. It pings every 25 s,
-// reconnects with a growing, jittered delay and subscribes again; every «subscribed» is
-// announced so the page can refetch what it may have missed. Unit-tested with a fake socket.
+// The operator's live connection (§10): one WebSocket to `/ws` opened with a single-use
+// ticket the API issues just before (no cookie or session token reaches the socket), subscribed
+// to the current project's dialogs. It pings every 25 s, reconnects with a growing, jittered
+// delay, a fresh ticket and a new subscription; every «subscribed» is announced so the page can
+// refetch what it may have missed. Unit-tested with a fake socket.
 import type { Dialog, Message } from "./api";
 
 export type Frame =
@@ -32,6 +33,8 @@ export interface SocketLike {
 export interface RealtimeOptions {
   url: string;
   project: string;
+  /** A fresh ticket for one socket; null when it is refused (no access: stop), rejects when unreachable (retry). */
+  ticket: () => Promise<string | null>;
   create?: (url: string) => SocketLike;
   pingMs?: number;
   /** Reconnect delays in ms before jitter; the last one repeats. */
@@ -59,6 +62,8 @@ export class Realtime {
   private pingTimer: unknown = null;
   private retryTimer: unknown = null;
   private stopped = true;
+  /** Counts connection attempts, so a ticket that arrives after stop or a newer attempt is dropped. */
+  private attempt = 0;
   private frameListeners = new Set<(f: Frame) => void>();
   private statusListeners = new Set<(s: LiveStatus) => void>();
   status: LiveStatus = "connecting";
@@ -130,9 +135,28 @@ export class Realtime {
 
   private connect() {
     this.setStatus("connecting");
+    const attempt = ++this.attempt;
+    const current = () => !this.stopped && attempt === this.attempt;
+    this.o.ticket().then(
+      (ticket) => {
+        if (!current()) return;
+        if (ticket === null) {
+          this.setStatus("refused");
+          this.stop();
+        } else {
+          this.open(this.o.url + "?ticket=" + encodeURIComponent(ticket));
+        }
+      },
+      () => {
+        if (current()) this.scheduleRetry();
+      },
+    );
+  }
+
+  private open(url: string) {
     let s: SocketLike;
     try {
-      s = this.o.create(this.o.url);
+      s = this.o.create(url);
     } catch {
       this.scheduleRetry();
       return;

@@ -1,24 +1,38 @@
-// The server's fixed Russian texts of the journal and the ledger («Заявка с сайта», «Обратный
-// звонок на …», «Тариф Pro на 30 дней») read in the reader's language; whatever is not one of
-// them (a visitor's own words, a label the project set) is shown as it is.
+// What the server keeps as data or fixed Russian words, read in the reader's language: a widget
+// request's fields (the journal, Диалоги) and the ledger's notes («Тариф Pro на 30 дней»);
+// whatever is the visitor's or the project's own words is shown as it is.
+import type { RequestCard } from "./api";
+import { formatPhone } from "./format";
 import type { Key } from "./i18n";
 
 type T = (key: Key, vars?: Record<string, string>) => string;
 
-const CALLBACK = /^Обратный звонок на (\S+); звонок сначала (менеджеру|посетителю)(?:; переадресация на ([^;]+))?(?:; отдел «(.*)»)?$/;
-
-/** A lead's text: the request form's and the callback's system lines translated. */
-export function leadText(text: string, t: T): string {
-  const lines = text.split("\n");
-  if (lines[0] === "Заявка с сайта") {
-    return [t("lead.form"), ...lines.slice(1).map((l) => (l.startsWith("Компания: ") ? t("lead.company", { V: l.slice(10) }) : l))].join("\n");
+/** A widget request's title and its filled fields as `[label, value]` rows, in the reader's language. */
+export function requestRows(card: RequestCard, t: T): { title: string; rows: [string, string][] } {
+  const rows: [string, string][] = [];
+  const add = (label: string, v: string | null | undefined) => {
+    if (v) rows.push([label, v]);
+  };
+  if (card.kind === "form") {
+    add(t("request.name"), card.name);
+    add(t("request.phone"), card.phone && formatPhone(card.phone));
+    add(t("request.email"), card.email);
+    add(t("request.company"), card.company);
+    for (const l of [card.custom, card.list]) if (l) add(l.label, l.value);
+    return { title: t("request.form"), rows };
   }
-  const m = CALLBACK.exec(lines[0] || "");
-  if (!m) return text;
-  const parts = [t("lead.callback", { PHONE: m[1]! }), t(m[2] === "менеджеру" ? "lead.managerFirst" : "lead.visitorFirst")];
-  if (m[3]) parts.push(t("lead.forward", { PHONE: m[3] }));
-  if (m[4] != null) parts.push(t("lead.group", { V: m[4] }));
-  return [parts.join("; "), ...lines.slice(1)].join("\n");
+  add(t("request.name"), card.name);
+  add(t("request.phone"), formatPhone(card.phone));
+  add(t("request.call"), t(card.call_first === "visitor" ? "request.visitorFirst" : "request.managerFirst"));
+  add(t("request.forward"), card.forward && formatPhone(card.forward));
+  add(t("request.group"), card.group);
+  return { title: t("request.callback"), rows };
+}
+
+/** A widget request as lines of text: the title, then `Label: value` per field. */
+export function requestText(card: RequestCard, t: T): string {
+  const { title, rows } = requestRows(card, t);
+  return [title, ...rows.map(([l, v]) => `${l}: ${v}`)].join("\n");
 }
 
 /** A ledger entry's note. */

@@ -31,13 +31,18 @@ class FakeSocket implements SocketLike {
   }
 }
 
-function harness() {
+/** Lets the ticket promises settle. */
+const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+function harness(tickets: (n: number) => Promise<string | null> = async (n) => "t" + n) {
   const sockets: FakeSocket[] = [];
   const timers: { fn: () => void; ms: number; id: number }[] = [];
   let next = 1;
+  let issued = 0;
   const rt = new Realtime({
     url: "ws://h/ws",
     project: "demo",
+    ticket: () => tickets(++issued),
     create: (url) => {
       const s = new FakeSocket(url);
       sockets.push(s);
@@ -68,14 +73,16 @@ test("the URL follows the page's scheme", () => {
   assert.equal(wsUrl({ protocol: "http:", host: "127.0.0.1:8080" }), "ws://127.0.0.1:8080/ws");
 });
 
-test("subscribes on open, passes frames on, pings every 25 s", () => {
+test("opens with a fresh ticket, subscribes on open, passes frames on, pings every 25 s", async () => {
   const { rt, sockets, run } = harness();
   const frames: Frame[] = [];
   const statuses: LiveStatus[] = [];
   rt.onFrame((f) => frames.push(f));
   rt.onStatus((s) => statuses.push(s));
   rt.start();
+  await flush();
   const s = sockets[0]!;
+  assert.equal(s.url, "ws://h/ws?ticket=t1");
   s.open();
   assert.deepEqual(s.sent, [{ action: "subscribe", project: "demo" }]);
   s.receive({ type: "subscribed", project: "demo" });
@@ -89,18 +96,23 @@ test("subscribes on open, passes frames on, pings every 25 s", () => {
   assert.deepEqual(statuses, ["live"]);
 });
 
-test("reconnects with a growing delay and subscribes again; the delay resets once live", () => {
+test("reconnects with a growing delay, a new ticket and a new subscription; the delay resets once live", async () => {
   const { rt, sockets, run, timers } = harness();
   rt.start();
+  await flush();
   sockets[0]!.open();
   sockets[0]!.receive({ type: "subscribed" });
   sockets[0]!.drop();
   assert.equal(rt.status, "offline");
   assert.equal(run(1000), 1);
+  await flush();
+  assert.equal(sockets[1]!.url, "ws://h/ws?ticket=t2", "a ticket serves one socket");
   sockets[1]!.drop();
   assert.equal(run(2000), 1);
+  await flush();
   sockets[2]!.drop();
   assert.equal(run(4000), 1);
+  await flush();
   sockets[3]!.open();
   assert.deepEqual(sockets[3]!.sent, [{ action: "subscribe", project: "demo" }]);
   sockets[3]!.receive({ type: "subscribed" });
@@ -111,14 +123,43 @@ test("reconnects with a growing delay and subscribes again; the delay resets onc
   assert.equal(timers.length, 0);
 });
 
-test("a refused subscription stops retrying; stop closes the socket", () => {
+test("a refused subscription stops retrying; stop closes the socket", async () => {
   const { rt, sockets, timers } = harness();
   rt.start();
+  await flush();
   sockets[0]!.open();
   sockets[0]!.receive({ type: "error", code: "forbidden" });
   assert.equal(rt.status, "refused");
   assert.equal(sockets[0]!.closed, true);
   assert.equal(timers.length, 0);
+});
+
+test("a refused ticket stops without a socket; an unreachable API is retried", async () => {
+  const refused = harness(async () => null);
+  refused.rt.start();
+  await flush();
+  assert.equal(refused.rt.status, "refused");
+  assert.equal(refused.sockets.length, 0);
+  assert.equal(refused.timers.length, 0);
+  const down = harness(async (n) => {
+    if (n === 1) throw new Error("network");
+    return "t" + n;
+  });
+  down.rt.start();
+  await flush();
+  assert.equal(down.rt.status, "offline");
+  assert.equal(down.sockets.length, 0);
+  assert.equal(down.run(1000), 1);
+  await flush();
+  assert.equal(down.sockets[0]!.url, "ws://h/ws?ticket=t2");
+});
+
+test("a ticket that arrives after stop opens nothing", async () => {
+  const { rt, sockets } = harness();
+  rt.start();
+  rt.stop();
+  await flush();
+  assert.equal(sockets.length, 0);
 });
 
 test("backoff schedule with jitter, and tone volumes", () => {

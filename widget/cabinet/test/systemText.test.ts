@@ -1,20 +1,33 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { translator } from "../src/i18n";
-import { ledgerNote, leadText } from "../src/systemText";
+import { ledgerNote, requestRows, requestText } from "../src/systemText";
 
 const en = translator("en");
 const ru = translator("ru");
 
-test("the request form's and the callback's lines read in English; the visitor's words stay", () => {
-  assert.equal(leadText("Заявка с сайта\nКомпания: Ромашка\nАдрес доставки: ул. Ленина, 1", en), "Request from the website\nCompany: Ромашка\nАдрес доставки: ул. Ленина, 1");
-  assert.equal(
-    leadText("Обратный звонок на +79123456789; звонок сначала менеджеру; переадресация на +73430000001; отдел «Сервис»", en),
-    "Callback to +79123456789; the manager is called first; forwarded to +73430000001; department «Сервис»",
-  );
-  assert.equal(leadText("Обратный звонок на +79123456789; звонок сначала посетителю", en), "Callback to +79123456789; the visitor is called first");
-  assert.equal(leadText("Здравствуйте, нужен букет", en), "Здравствуйте, нужен букет");
-  assert.equal(leadText("Заявка с сайта\nКомпания: Ромашка", ru), "Заявка с сайта\nКомпания: Ромашка");
+test("a widget request reads in the reader's language with every field; the visitor's words stay", () => {
+  const form = {
+    kind: "form" as const,
+    name: "Мария",
+    phone: "+79123456789",
+    email: null,
+    company: "Ромашка",
+    custom: { label: "Адрес доставки", value: "ул. Ленина, 1" },
+    list: null,
+  };
+  assert.equal(requestText(form, en), "Website request\nName: Мария\nPhone: +7 912 345-67-89\nCompany: Ромашка\nАдрес доставки: ул. Ленина, 1");
+  assert.equal(requestText(form, ru), "Заявка с сайта\nИмя: Мария\nТелефон: +7 912 345-67-89\nКомпания: Ромашка\nАдрес доставки: ул. Ленина, 1");
+  const callback = { kind: "callback" as const, phone: "+79123456789", name: null, call_first: "visitor" as const, forward: "+73430000001", group: "Сервис" };
+  assert.deepEqual(requestRows(callback, en), {
+    title: "Callback request",
+    rows: [
+      ["Phone", "+7 912 345-67-89"],
+      ["Call", "the visitor first"],
+      ["Forward to", "+7 343 000-00-01"],
+      ["Department", "Сервис"],
+    ],
+  });
 });
 
 test("ledger notes", () => {

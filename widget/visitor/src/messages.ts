@@ -15,6 +15,8 @@ export interface Message {
   contactRequest: ContactRequest | null;
   /** The client_id the visitor's message was sent with (echoed by the server, or local). */
   clientId?: string;
+  /** The visitor's own request form or callback request, shown from its fields. */
+  request?: Record<string, unknown>;
   /** Only on local messages. */
   state?: "sending" | "failed";
   error?: string;
@@ -54,7 +56,21 @@ export function parseMessage(raw: unknown, fields: FieldDef[]): Message | null {
     contactRequest: normalizeRequest(r.contact_request, fields),
   };
   if (typeof r.client_id === "string") m.clientId = r.client_id;
+  if (r.request && typeof r.request === "object") m.request = r.request;
   return m;
+}
+
+/** A request of the visitor in their language: the title and the fields they filled. */
+export function requestText(card: Record<string, unknown>, s: Record<string, any>): string {
+  const lines = [card.kind === "callback" ? s.callRequest : s.formRequest];
+  const add = (label: string, v: unknown) => typeof v === "string" && v && lines.push(label + ": " + v);
+  add(s.name, card.name);
+  add(s.phone, card.phone);
+  add(s.email, card.email);
+  add(s.company, card.company);
+  for (const l of [card.custom, card.list] as any[]) if (l && typeof l === "object") add(String(l.label), l.value);
+  add(s.group, card.group);
+  return lines.join("\n");
 }
 
 export function parseDialog(raw: unknown, fields: FieldDef[]): Dialog | null {

@@ -19,6 +19,7 @@ import {
   parseMessage,
   parseMessages,
   awaitsRating,
+  requestText,
   unreadCount,
   updateLocal,
   type Dialog,
@@ -292,7 +293,7 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
       who.append(f, m.author);
       n.append(who);
     }
-    n.append(el("div", undefined, m.text));
+    n.append(el("div", undefined, m.request ? requestText(m.request, s) : m.text));
     n.append(el("div", "bsd-meta"));
     return n;
   }

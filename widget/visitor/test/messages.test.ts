@@ -11,11 +11,13 @@ import {
   parseDialog,
   awaitsRating,
   parseMessage,
+  requestText,
   parseMessages,
   unreadCount,
   updateLocal,
   type Message,
 } from "../src/messages";
+import { strings } from "../src/i18n";
 import type { FieldDef } from "../src/config";
 
 const fields: FieldDef[] = [{ id: "phone", label: "Телефон", kind: "phone" }];
@@ -116,4 +118,13 @@ test("a rating is awaited once the operator closed an answered dialog not rated 
   assert.equal(awaitsRating(d({ status: "closed", operator_replied: true, rating: 4 })), false, "rated");
   assert.equal(d({ rating: 9 })!.rating, null, "only 1 to 5");
   assert.equal(awaitsRating(null), false);
+});
+
+test("the visitor's own request reads in the widget's language with the fields they filled", () => {
+  const form = { kind: "form", name: "Мария", phone: "+79123456789", email: null, company: null, custom: { label: "Размер", value: "XL" }, list: null };
+  assert.equal(requestText(form, strings.en), "Request\nName: Мария\nPhone: +79123456789\nРазмер: XL");
+  const call = { kind: "callback", phone: "+79123456789", name: null, call_first: "manager", forward: "+74950000000", group: "Продажи" };
+  assert.equal(requestText(call, strings.ru), "Обратный звонок\nТелефон: +79123456789\nОтдел: Продажи", "the business's own call routing is not the visitor's");
+  const m = parseMessage({ id: "m1", from: "visitor", text: "Заявка с сайта", at: "2026-11-30T10:00:00Z", request: form }, []);
+  assert.deepEqual(m && m.request, form);
 });

@@ -11,5 +11,6 @@ pub mod integrations;
 pub mod invitations;
 pub mod me;
 pub mod projects;
+pub mod realtime;
 pub mod team;
 pub mod widget;

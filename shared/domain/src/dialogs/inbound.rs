@@ -7,7 +7,7 @@
 //! a new dialog and of a message left unanswered); only then are the operators told.
 
 use super::contacts;
-use super::model::{Dialog, Message, Source};
+use super::model::{Dialog, Kind, Message, Source};
 use super::store::{self, new_id};
 use crate::journal::{self, Lead};
 use crate::notify::{self, CustomerEvent};
@@ -67,8 +67,14 @@ pub(crate) async fn arrive(app: &App, project_id: &str, a: Arrival) -> Result<Op
     };
     message.dialog_id = dialog.id.clone();
     let known = dialog.contact.clone();
-    dialog.fill_contact(contact);
-    dialog.fill_contact(contacts::found_in(&message.text));
+    // What the customer typed into a request is their newest data; a platform's profile and
+    // what their words mention only fill the gaps.
+    if message.kind == Kind::Request {
+        dialog.update_contact(contact, message.at);
+    } else {
+        dialog.fill_contact(contact);
+        dialog.fill_contact(contacts::found_in(&message.text));
+    }
     dialog.receive(&message);
     if let Some(sk) = &claim_sk {
         writes.push(store::put_claim(project_id, &dialog.id, sk, &message.id));

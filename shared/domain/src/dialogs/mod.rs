@@ -12,17 +12,23 @@ pub mod messenger;
 pub mod model;
 pub mod operator;
 pub mod presence;
+pub mod request_card;
 pub mod requests;
 pub mod site;
 pub mod store;
 pub mod timers;
 
-pub use model::{Attachment, Button, Delivery, Dialog, From, Kind, MAX_TEXT, Message, MessengerChat, Source, Status};
-pub use operator::{Folder, history, list, open_for_operator, operator_typing, reply, send_again, set_status};
+pub use model::{
+    Attachment, Button, ContactChange, Delivery, Dialog, From, Kind, MAX_TEXT, Message, MessengerChat, Source, Status,
+};
+pub use operator::{
+    Folder, history, list, list_page, older_messages, open_for_operator, operator_typing, reply, send_again, set_status,
+};
 pub use presence::{
     Operator, Presence, apply_schedules, display_name, first_online_operator, operators, presence, set_presence,
     set_schedule,
 };
+pub use request_card::{Labelled, RequestCard};
 pub use requests::{FormValues, submit_callback, submit_form};
 pub use site::{
     PublicConfig, Visitor, VisitorMessage, create_visitor, public_config, save_settings, send_from_visitor,

@@ -2,6 +2,8 @@
 //! message arrives, an operator reads and replies, the dialog closes and reopens, an outbound
 //! message's delivery advances, an auto-message falls due. No I/O here.
 
+use super::request_card::RequestCard;
+use crate::accounts::Language;
 use crate::widget::{self, ContactRequest};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -169,6 +171,9 @@ pub struct Message {
     /// Files of a messenger message: links or the platform's file ids.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
+    /// A request's fields, for a [`Kind::Request`] message; `text` is them in Russian.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<RequestCard>,
     /// Buttons the customer may press under a message to a messenger (the rating's stars).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buttons: Vec<Button>,
@@ -207,7 +212,14 @@ impl Message {
             platform_id: None,
             attachments: Vec::new(),
             buttons: Vec::new(),
+            request: None,
         }
+    }
+
+    /// The customer's request form or callback request in their dialog.
+    pub fn request(id: String, card: RequestCard, at: DateTime<Utc>) -> Self {
+        let text = card.describe(Language::Ru);
+        Message { request: Some(card), ..Message::new(id, "", Kind::Request, text, at) }
     }
 }
 
@@ -236,6 +248,9 @@ pub struct Dialog {
     pub pending_contact_request: Option<ContactRequest>,
     /// The contact card: name, phone, e-mail and the fields of contact requests.
     pub contact: BTreeMap<String, String>,
+    /// Values the customer replaced with newer ones, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contact_history: Vec<ContactChange>,
     pub page_url: Option<String>,
     pub ip: Option<String>,
     /// A messenger dialog: where replies go.
@@ -248,6 +263,18 @@ pub struct Dialog {
     #[serde(default)]
     pub rating: Option<u8>,
 }
+
+/// A contact card value that a newer one replaced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ContactChange {
+    pub field: String,
+    pub value: String,
+    /// When the newer value came.
+    pub replaced_at: DateTime<Utc>,
+}
+
+/// The most replaced values a card keeps.
+pub const CONTACT_HISTORY: usize = 20;
 
 /// Where a messenger dialog's replies go.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -280,6 +307,7 @@ impl Dialog {
             first_reply_at: None,
             pending_contact_request: None,
             contact: BTreeMap::new(),
+            contact_history: Vec::new(),
             page_url: None,
             ip: None,
             chat: None,
@@ -327,6 +355,21 @@ impl Dialog {
         for (k, v) in values {
             self.contact.entry(k).or_insert(v);
         }
+    }
+
+    /// Sets what the customer gave themselves (a request form, an answered contact request):
+    /// the newest value is the card's, the one it replaces goes to the history.
+    pub fn update_contact(&mut self, values: impl IntoIterator<Item = (String, String)>, at: DateTime<Utc>) {
+        for (field, value) in values {
+            match self.contact.insert(field.clone(), value.clone()) {
+                Some(old) if old != value => {
+                    self.contact_history.push(ContactChange { field, value: old, replaced_at: at });
+                }
+                _ => {}
+            }
+        }
+        let over = self.contact_history.len().saturating_sub(CONTACT_HISTORY);
+        self.contact_history.drain(..over);
     }
 
     /// A required field of the pending contact request that is still empty.
@@ -472,6 +515,19 @@ mod tests {
         d.fill_contact([("phone".into(), "+79990001122".into()), ("email".into(), "a@b.ru".into())]);
         assert_eq!(d.contact["phone"], "+79123456789");
         assert_eq!(d.contact["email"], "a@b.ru");
+        let later = d.created_at + chrono::Duration::minutes(5);
+        d.update_contact([("phone".into(), "+79990001122".into()), ("email".into(), "a@b.ru".into())], later);
+        assert_eq!(d.contact["phone"], "+79990001122", "what the customer gave last is the card's");
+        assert_eq!(
+            d.contact_history,
+            vec![ContactChange { field: "phone".into(), value: "+79123456789".into(), replaced_at: later }],
+            "the old phone is kept, the unchanged e-mail is not repeated"
+        );
+        for i in 0..30 {
+            d.update_contact([("name".into(), format!("Имя {i}"))], later);
+        }
+        assert_eq!(d.contact_history.len(), CONTACT_HISTORY);
+        assert_eq!(d.contact_history.last().unwrap().value, "Имя 28");
         d.pending_contact_request =
             Some(ContactRequest { fields: vec![widget::RequestedField { field: "inn".into(), required: true }] });
         assert_eq!(d.missing_contact().as_deref(), Some("inn"));

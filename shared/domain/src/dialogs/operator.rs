@@ -7,12 +7,12 @@ use super::delivery;
 use super::inbound::{check_client_id, check_text, lead_source};
 use super::model::{Delivery, Dialog, From, Kind, Message, Status, mark_read};
 use super::presence::display_name;
-use super::store::{self, load, messages, new_id};
+use super::store::{self, dialog, load, new_id};
 use super::timers;
 use crate::access::Action;
 use crate::accounts::Profile;
 use crate::{App, Error, Result, billing, journal, keys, projects, ratings, realtime};
-use beseda_ports::table::{Condition, Query};
+use beseda_ports::table::{Condition, Cursor, Query, StoreError};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -27,27 +27,70 @@ pub enum Folder {
     Archive,
 }
 
-/// Dialogs of a folder, the most recent first. Messenger dialogs wait, stored, while the
-/// tariff has lapsed, and show again when it is renewed.
+/// The first page of a folder's dialogs, the most recent first.
 pub async fn list(app: &App, project_id: &str, user_id: &str, folder: Folder) -> Result<Vec<Dialog>> {
-    let status = if folder == Folder::Archive { Status::Closed } else { Status::Open };
-    let q = Query::index(keys::dialogs_index(project_id, status.as_str())).descending().limit(200);
-    let page = app.ports.table.query(q).await?;
-    let (account, _) = billing::load(app, project_id).await?;
-    let messengers = account.messengers(app.now());
-    let all: Vec<Dialog> = page.items.iter().map(|i| i.decode().map_err(Error::from)).collect::<Result<_>>()?;
-    Ok(all
-        .into_iter()
-        .filter(|d| messengers || !d.is_messenger())
-        .filter(|d| match folder {
-            Folder::Mine => d.assignee.as_deref().is_none_or(|a| a == user_id),
-            Folder::Common => d.assignee.as_deref().is_some_and(|a| a != user_id),
-            Folder::Archive => true,
-        })
-        .collect())
+    Ok(list_page(app, project_id, user_id, folder, None, PAGE).await?.0)
 }
 
-/// Opens a dialog for an operator: the messages, and when the caller answers dialogs, the
+/// How many dialogs a page of a folder holds unless asked otherwise.
+pub const PAGE: usize = 50;
+
+/// How many dialogs of the index one page looks through at most before it answers with what it
+/// found (the cursor goes on from there).
+const SCAN: usize = 2000;
+
+/// One page of a folder's dialogs, the most recent first, and the cursor of the next page.
+/// Messenger dialogs wait, stored, while the tariff has lapsed, and show again when it is
+/// renewed. A cursor of another project or folder is refused.
+pub async fn list_page(
+    app: &App,
+    project_id: &str,
+    user_id: &str,
+    folder: Folder,
+    cursor: Option<&str>,
+    limit: usize,
+) -> Result<(Vec<Dialog>, Option<String>)> {
+    let status = if folder == Folder::Archive { Status::Closed } else { Status::Open };
+    let index = keys::dialogs_index(project_id, status.as_str());
+    let mut cursor = cursor.map(Cursor::decode).transpose()?;
+    if cursor.as_ref().is_some_and(|c| c.gsi1.as_ref().is_none_or(|g| g.pk != index)) {
+        return Err(StoreError::BadCursor.into());
+    }
+    let limit = limit.clamp(1, 200);
+    let (account, _) = billing::load(app, project_id).await?;
+    let messengers = account.messengers(app.now());
+    let shown = |d: &Dialog| {
+        (messengers || !d.is_messenger())
+            && match folder {
+                Folder::Mine => d.assignee.as_deref().is_none_or(|a| a == user_id),
+                Folder::Common => d.assignee.as_deref().is_some_and(|a| a != user_id),
+                Folder::Archive => true,
+            }
+    };
+    let (mut out, mut scanned) = (Vec::new(), 0);
+    loop {
+        let q = Query::index(&index).descending().limit(limit.max(100)).after(cursor.take());
+        let page = app.ports.table.query(q).await?;
+        for (i, item) in page.items.iter().enumerate() {
+            scanned += 1;
+            let d: Dialog = item.decode()?;
+            if shown(&d) {
+                out.push(d);
+            }
+            if out.len() == limit || scanned >= SCAN {
+                let more = i + 1 < page.items.len() || page.next.is_some();
+                return Ok((out, more.then(|| Cursor::of(item).encode())));
+            }
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok((out, None)),
+        }
+    }
+}
+
+/// Opens a dialog for an operator: the newest messages (and the id to page back from, if
+/// there are older ones), and when the caller answers dialogs, the
 /// customer's messages become read (the visitor sees ✓✓) and the "read but not answered" timer
 /// starts.
 pub async fn open_for_operator(
@@ -55,9 +98,9 @@ pub async fn open_for_operator(
     project_id: &str,
     dialog_id: &str,
     member: &projects::Membership,
-) -> Result<(Dialog, Vec<Message>)> {
+) -> Result<(Dialog, Vec<Message>, Option<String>)> {
     let (mut d, version) = load(app, project_id, dialog_id).await?;
-    let mut msgs = messages(app, project_id, dialog_id, None).await?;
+    let (mut msgs, older) = store::newest(app, project_id, dialog_id, None, MESSAGES).await?;
     let answers = crate::access::allows(&member.accesses, Action::AnswerDialogs);
     let last_customer = msgs.iter().filter(|m| m.from == From::Visitor).last().map(|m| m.id.clone());
     if answers && d.read_by_operator(last_customer.as_deref()) {
@@ -74,7 +117,24 @@ pub async fn open_for_operator(
         }
     }
     mark_read(&mut msgs, &d);
-    Ok((d, msgs))
+    Ok((d, msgs, older))
+}
+
+/// How many of a dialog's newest messages a page holds.
+pub const MESSAGES: usize = 100;
+
+/// A dialog's messages before `before`, oldest first, and the id to ask for the page before
+/// them, if there are older ones.
+pub async fn older_messages(
+    app: &App,
+    project_id: &str,
+    dialog_id: &str,
+    before: &str,
+) -> Result<(Vec<Message>, Option<String>)> {
+    let d = dialog(app, project_id, dialog_id).await?;
+    let (mut msgs, older) = store::newest(app, project_id, dialog_id, Some(before), MESSAGES).await?;
+    mark_read(&mut msgs, &d);
+    Ok((msgs, older))
 }
 
 /// The messages of the customer's earlier dialogs, oldest first, each with its dialog id (the
@@ -86,7 +146,7 @@ pub async fn history(app: &App, project_id: &str, d: &Dialog) -> Result<Vec<Mess
             break;
         }
         let (earlier, _) = load(app, project_id, &id).await?;
-        let mut msgs = messages(app, project_id, &id, None).await?;
+        let (mut msgs, _) = store::newest(app, project_id, &id, None, MESSAGES).await?;
         mark_read(&mut msgs, &earlier);
         out.extend(msgs);
     }

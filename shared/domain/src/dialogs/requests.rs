@@ -3,9 +3,11 @@
 //! «requests in the feed» — brought into the visitor's dialog through the inbound path.
 
 use super::inbound::{Arrival, arrive, check_blacklist, check_client_id, fresh_dialog};
-use super::model::{Dialog, Kind, Message, Source, Status};
+use super::model::{Dialog, Message, Source, Status};
+use super::request_card::{Labelled, RequestCard};
 use super::site::{Visitor, settings};
 use super::store::{self, load, new_id, to_json};
+use crate::accounts::Language;
 use crate::journal::{self, Lead};
 use crate::notify::{Group, Template};
 use crate::{App, Error, Result, accounts, keys, phone, projects, realtime, team, widget};
@@ -64,7 +66,7 @@ pub async fn submit_form(
     };
     let company = required("company", f.fields.company, &values.company)?;
     let custom = match &f.custom_field {
-        Some(c) => required("custom", c.rule, &values.custom)?.map(|v| format!("{}: {v}", c.label)),
+        Some(c) => required("custom", c.rule, &values.custom)?.map(|value| Labelled { label: c.label.clone(), value }),
         None => None,
     };
     let list = match &f.custom_list {
@@ -72,7 +74,7 @@ pub async fn submit_form(
             Some(v) if !c.options.contains(&v) => {
                 return Err(Error::invalid("list", "unknown_option", "Выберите значение из списка"));
             }
-            v => v.map(|v| format!("{}: {v}", c.label)),
+            v => v.map(|value| Labelled { label: c.label.clone(), value }),
         },
         None => None,
     };
@@ -81,15 +83,10 @@ pub async fn submit_form(
         .filter_map(|(k, v)| v.clone().map(|v| (k.to_owned(), v)))
         .collect();
     check_blacklist(app, project_id, visitor_id, ip, &contact).await?;
-    let text = ["Заявка с сайта".to_owned()]
-        .into_iter()
-        .chain(company.map(|c| format!("Компания: {c}")))
-        .chain(custom)
-        .chain(list)
-        .collect::<Vec<_>>()
-        .join("\n");
-    let lead = Lead { name, phone, email, ..Lead::new(Source::Form, app.now(), text) };
-    record_request(app, project_id, visitor_id, &format!("form#{visitor_id}#{request_id}"), lead).await
+    let card =
+        RequestCard::Form { name: name.clone(), phone: phone.clone(), email: email.clone(), company, custom, list };
+    let lead = Lead { name, phone, email, ..Lead::new(Source::Form, app.now(), String::new()) };
+    record_request(app, project_id, visitor_id, &format!("form#{visitor_id}#{request_id}"), card, lead).await
 }
 
 /// A callback request: the number, the name, the chosen group with its own number; recorded
@@ -122,26 +119,32 @@ pub async fn submit_callback(
             .ok_or_else(|| Error::invalid("group", "unknown_group", "Выберите отдел из списка"))?,
         None => c.forward_number.clone(),
     };
-    let first = match c.call_first {
-        widget::CallFirst::Manager => "сначала менеджеру",
-        widget::CallFirst::Visitor => "сначала посетителю",
-    };
-    let mut text = format!("Обратный звонок на {phone_number}; звонок {first}");
-    if !forward.is_empty() {
-        text.push_str(&format!("; переадресация на {forward}"));
-    }
-    if let Some(g) = &group {
-        text.push_str(&format!("; отдел «{g}»"));
-    }
     let name = name.map(|n| n.trim().chars().take(100).collect::<String>()).filter(|n| !n.is_empty());
-    let lead = Lead { name, phone: Some(phone_number), ..Lead::new(Source::Callback, app.now(), text) };
-    record_request(app, project_id, visitor_id, &format!("callback#{visitor_id}#{request_id}"), lead).await
+    let card = RequestCard::Callback {
+        phone: phone_number.clone(),
+        name: name.clone(),
+        call_first: c.call_first,
+        forward: Some(forward).filter(|f| !f.is_empty()),
+        group,
+    };
+    let lead = Lead { name, phone: Some(phone_number), ..Lead::new(Source::Callback, app.now(), String::new()) };
+    record_request(app, project_id, visitor_id, &format!("callback#{visitor_id}#{request_id}"), card, lead).await
 }
 
-async fn record_request(app: &App, project_id: &str, visitor_id: &str, source: &str, lead: Lead) -> Result<String> {
+/// Records a request in the journal once; the first time, also in the visitor's dialog and to
+/// group 2. The journal's text is the request in Russian, what its search finds.
+async fn record_request(
+    app: &App,
+    project_id: &str,
+    visitor_id: &str,
+    source: &str,
+    card: RequestCard,
+    mut lead: Lead,
+) -> Result<String> {
     let (project, _) = projects::get(app, project_id).await?;
-    let summary =
-        format!("{}{}", lead.text, lead.phone.as_ref().map(|p| format!("\nТелефон: {p}")).unwrap_or_default());
+    lead.text = card.describe(Language::Ru);
+    lead.request = Some(card.clone());
+    let summary = lead.text.clone();
     let channel = lead.channel;
     let contact: BTreeMap<String, String> = [("name", &lead.name), ("phone", &lead.phone), ("email", &lead.email)]
         .into_iter()
@@ -151,7 +154,7 @@ async fn record_request(app: &App, project_id: &str, visitor_id: &str, source: &
     if !new {
         return Ok(id);
     }
-    if let Some(dialog_id) = to_feed(app, project_id, visitor_id, channel, &summary, contact).await? {
+    if let Some(dialog_id) = to_feed(app, project_id, visitor_id, channel, card, contact).await? {
         journal::link_dialog(app, project_id, source, &dialog_id).await?;
     }
     realtime::push_to_operators(app, project_id, &serde_json::json!({ "type": "lead", "lead_id": id })).await?;
@@ -169,7 +172,7 @@ async fn to_feed(
     project_id: &str,
     visitor_id: &str,
     source: Source,
-    summary: &str,
+    card: RequestCard,
     contact: BTreeMap<String, String>,
 ) -> Result<Option<String>> {
     let (s, _) = settings(app, project_id).await?;
@@ -200,7 +203,7 @@ async fn to_feed(
         current: open,
         fresh: fresh_dialog(app, project_id, visitor_id, source, previous.as_ref()),
         greeting: None,
-        message: Message::new(new_id(), "", Kind::Request, summary.to_owned(), app.now()),
+        message: Message::request(new_id(), card, app.now()),
         claim_sk: None,
         writes: Vec::new(),
         remember: Box::new(move |d: &Dialog| {

@@ -168,11 +168,11 @@ pub async fn visitor_from_token(app: &App, project_id: &str, token: &str) -> Res
     if visitor.token_hash == secrets::token_hash(secret) { Ok(visitor) } else { Err(Error::Unauthenticated) }
 }
 
-/// A dialog and its messages, as the visitor sees them.
+/// A dialog and its newest messages, as the visitor sees them.
 pub async fn visitor_view(app: &App, project_id: &str, visitor: &Visitor) -> Result<Option<(Dialog, Vec<Message>)>> {
     let Some(id) = &visitor.dialog_id else { return Ok(None) };
     let d = dialog(app, project_id, id).await?;
-    let mut msgs = messages(app, project_id, id, None).await?;
+    let (mut msgs, _) = store::newest(app, project_id, id, None, super::operator::MESSAGES).await?;
     mark_read(&mut msgs, &d);
     Ok(Some((d, msgs)))
 }
@@ -210,7 +210,7 @@ pub async fn set_contact(
             FieldKind::Email => accounts::normalize_email(&value)?,
             FieldKind::Text => value,
         };
-        d.contact.insert(field, value);
+        d.update_contact([(field, value)], app.now());
     }
     if let Some(field) = d.missing_contact() {
         let label = s.fields.iter().find(|f| f.id == field).map_or(field.clone(), |f| f.label.clone());
@@ -265,12 +265,39 @@ pub struct VisitorMessage {
 /// A visitor writes. A new dialog starts when there is none (or the last was closed), opened
 /// by the welcome or the hook the visitor answered; the rest is the inbound path's. Then the
 /// "not read in N s" timer is set.
+///
+/// A write that met a concurrent one of the same dialog (the visitor's other tab, an operator's
+/// read mark, a timer) is tried again on what is stored now: the visitor never gets `busy`
+/// for it.
 pub async fn send_from_visitor(
     app: &App,
     project_id: &str,
     visitor: &Visitor,
     input: VisitorMessage,
 ) -> Result<(Message, Dialog)> {
+    if let Some(sent) = try_send(app, project_id, visitor, input.clone()).await? {
+        return Ok(sent);
+    }
+    for _ in 0..SEND_TRIES {
+        let (pk, sk) = keys::visitor(project_id, &visitor.id);
+        let now: Visitor = app.ports.table.get(&pk, &sk).await?.ok_or(Error::NotFound("visitor"))?.decode()?;
+        if let Some(sent) = try_send(app, project_id, &now, input.clone()).await? {
+            return Ok(sent);
+        }
+    }
+    Err(Error::conflict("busy", "Сообщение не сохранилось из-за одновременной записи; отправьте ещё раз"))
+}
+
+/// How many more times a visitor's message is tried after a concurrent write.
+const SEND_TRIES: usize = 8;
+
+/// One try of [`send_from_visitor`]; None when a concurrent write changed the dialog.
+async fn try_send(
+    app: &App,
+    project_id: &str,
+    visitor: &Visitor,
+    input: VisitorMessage,
+) -> Result<Option<(Message, Dialog)>> {
     let text = check_text(&input.text)?;
     check_client_id(&input.client_id)?;
     let current = match &visitor.dialog_id {
@@ -282,7 +309,7 @@ pub async fn send_from_visitor(
     let claim_sk = keys::client_claim(&input.client_id);
     if let Some((d, _)) = &current {
         if let Some(existing) = store::claimed(app, project_id, &d.id, &claim_sk).await? {
-            return Ok((existing, d.clone()));
+            return Ok(Some((existing, d.clone())));
         }
         if let Some(field) = d.missing_contact() {
             return Err(Error::conflict(
@@ -340,13 +367,5 @@ pub async fn send_from_visitor(
         lead: true,
         timers: Some(s),
     };
-    let Some(arrived) = arrive(app, project_id, arrival).await? else {
-        if let Some((d, _)) = &open {
-            if let Some(existing) = store::claimed(app, project_id, &d.id, &claim_sk).await? {
-                return Ok((existing, d.clone()));
-            }
-        }
-        return Err(Error::conflict("busy", "Сообщение не сохранилось из-за одновременной записи; отправьте ещё раз"));
-    };
-    Ok((arrived.message, arrived.dialog))
+    Ok(arrive(app, project_id, arrival).await?.map(|a| (a.message, a.dialog)))
 }

@@ -97,6 +97,35 @@ pub async fn messages(app: &App, project_id: &str, dialog_id: &str, after: Optio
     page.items.iter().map(|i| decode_message(i, dialog_id)).collect()
 }
 
+/// Up to `limit` of a dialog's newest messages before `before` (or its newest of all), oldest
+/// first, and the id of the oldest returned when there are older ones.
+pub async fn newest(
+    app: &App,
+    project_id: &str,
+    dialog_id: &str,
+    before: Option<&str>,
+    limit: usize,
+) -> Result<(Vec<Message>, Option<String>)> {
+    let pk = keys::dialog(project_id, dialog_id);
+    let q = match before {
+        Some(id) => {
+            if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                return Err(Error::invalid("before", "bad_message_id", "Нет такого сообщения"));
+            }
+            Query::partition(&pk).between(keys::message(""), keys::message(id))
+        }
+        None => Query::partition(&pk).prefix(keys::MESSAGE_PREFIX),
+    };
+    // The range is inclusive: the `before` message itself may come back, and is left out.
+    let page = app.ports.table.query(q.descending().limit(limit + 2)).await?;
+    let items: Vec<&Item> = page.items.iter().filter(|i| before.is_none_or(|b| i.sk != keys::message(b))).collect();
+    let more = items.len() > limit || page.next.is_some();
+    let mut msgs = items.into_iter().take(limit).map(|i| decode_message(i, dialog_id)).collect::<Result<Vec<_>>>()?;
+    msgs.reverse();
+    let older = if more { msgs.first().map(|m| m.id.clone()) } else { None };
+    Ok((msgs, older))
+}
+
 /// The ids of a customer's dialogs, oldest first.
 pub(crate) async fn contact_dialogs(app: &App, project_id: &str, contact_id: &str) -> Result<Vec<String>> {
     let q = Query::partition(keys::contact(project_id, contact_id)).prefix(keys::CONTACT_DIALOG_PREFIX).limit(200);

@@ -4,7 +4,7 @@
 use super::*;
 use crate::access::Access;
 use crate::accounts::NewUser;
-use crate::accounts::{self, Profile};
+use crate::accounts::{self, Language, Profile};
 use crate::projects::NewProject;
 use crate::team::NewMember;
 use crate::testing;
@@ -212,7 +212,7 @@ async fn operator_reads_and_replies_and_the_visitor_sees_it() {
         1,
         "unassigned dialogs are everyone's"
     );
-    let (opened, msgs) = open_for_operator(&w.app, &w.project, &d.id, &w.member).await.unwrap();
+    let (opened, msgs, _) = open_for_operator(&w.app, &w.project, &d.id, &w.member).await.unwrap();
     assert_eq!(opened.unread, 0);
     assert!(msgs.iter().filter(|m| m.from == From::Visitor).all(|m| m.read), "the visitor's messages are read");
     let (answer, d) = reply(&w.app, &w.project, &d.id, &w.operator, "Да, за 2 часа", "r1").await.unwrap();
@@ -383,16 +383,37 @@ async fn form_and_callback_land_in_the_journal_once() {
     assert_eq!(leads.len(), 2);
     let feed = list(&w.app, &w.project, &w.operator.id, Folder::Mine).await.unwrap();
     assert_eq!(feed.len(), 1, "both requests are in the Dialogs feed, in one dialog of the visitor");
-    let (_, msgs) = open_for_operator(&w.app, &w.project, &feed[0].id, &w.member).await.unwrap();
+    let (_, msgs, _) = open_for_operator(&w.app, &w.project, &feed[0].id, &w.member).await.unwrap();
     assert_eq!(msgs.len(), 2);
-    assert!(msgs[1].text.starts_with("Обратный звонок на +79990001122"));
+    assert_eq!(msgs[0].from, From::Visitor, "a request is the customer's, not our auto-message");
+    assert_eq!(
+        msgs[0].request,
+        Some(RequestCard::Form {
+            name: Some("Анна".into()),
+            phone: Some("+79123456789".into()),
+            email: None,
+            company: None,
+            custom: None,
+            list: None,
+        })
+    );
+    assert!(msgs[0].text.contains("Имя: Анна"), "{}", msgs[0].text);
+    assert!(msgs[1].text.starts_with("Обратный звонок\nИмя: Олег\nТелефон: +79990001122"), "{}", msgs[1].text);
     assert_eq!(
         feed[0].contact.get("phone").map(String::as_str),
-        Some("+79123456789"),
-        "the contact card has the request's phone"
+        Some("+79990001122"),
+        "the contact card has the newest request's phone"
+    );
+    assert_eq!(feed[0].contact_history.len(), 2, "the form's phone and name are kept: {:?}", feed[0].contact_history);
+    assert_eq!(feed[0].contact_history[0].value, "Анна");
+    assert_eq!(
+        leads[0].request.as_ref().map(|r| r.describe(Language::En)).as_deref(),
+        Some(
+            "Callback request\nName: Олег\nPhone: +79990001122\nCall: the manager first\nForward to: +74951234567\nDepartment: Продажи"
+        )
     );
     assert!(
-        leads[0].text.contains("переадресация на +74951234567") && leads[0].text.contains("сначала менеджеру"),
+        leads[0].text.contains("Переадресация на: +74951234567") && leads[0].text.contains("сначала менеджеру"),
         "{}",
         leads[0].text
     );
@@ -493,4 +514,81 @@ async fn group_two_hears_of_a_new_dialog_from_any_source_and_of_a_wait_each_in_t
     clock.advance(chrono::TimeDelta::seconds(181));
     deliver_notifications(&w).await;
     assert_eq!(customer_mails(&w).len(), 4, "an answered message makes no mail");
+}
+
+#[tokio::test]
+async fn folders_and_long_dialogs_page_by_cursor_without_losing_any() {
+    let (w, clock) = world().await;
+    set_presence(&w.app, &w.project, &w.operator.id, true).await.unwrap();
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        clock.advance(chrono::Duration::seconds(1));
+        let v = visitor(&w).await;
+        let (_, d) = send_from_visitor(&w.app, &w.project, &v, msg(&format!("Вопрос {i}"), "c1")).await.unwrap();
+        ids.push(d.id);
+    }
+    ids.reverse();
+    let (mut seen, mut cursor) = (Vec::new(), None);
+    loop {
+        let (page, next) =
+            list_page(&w.app, &w.project, &w.operator.id, Folder::Mine, cursor.as_deref(), 3).await.unwrap();
+        assert!(page.len() <= 3);
+        seen.extend(page.into_iter().map(|d| d.id));
+        match next {
+            Some(n) => cursor = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ids, "every dialog once, the newest first");
+    let (_, next) = list_page(&w.app, &w.project, &w.operator.id, Folder::Mine, None, 3).await.unwrap();
+    let foreign = list_page(&w.app, &w.project, &w.operator.id, Folder::Archive, next.as_deref(), 3).await;
+    assert!(matches!(foreign, Err(Error::Store(beseda_ports::table::StoreError::BadCursor))), "{foreign:?}");
+
+    // A long dialog opens on its newest messages and pages back to its first.
+    let v = visitor(&w).await;
+    let mut sent = Vec::new();
+    for i in 0..230 {
+        let v = refreshed(&w, &v).await;
+        let (m, _) =
+            send_from_visitor(&w.app, &w.project, &v, msg(&format!("Сообщение {i}"), &format!("m{i}"))).await.unwrap();
+        sent.push(m.id);
+    }
+    let did = refreshed(&w, &v).await.dialog_id.unwrap();
+    let (_, newest, mut older) = open_for_operator(&w.app, &w.project, &did, &w.member).await.unwrap();
+    assert_eq!(newest.len(), super::operator::MESSAGES);
+    assert_eq!(newest.last().map(|m| &m.id), sent.last(), "the newest message is there");
+    let mut all: Vec<String> = newest.into_iter().map(|m| m.id).collect();
+    while let Some(before) = older {
+        let (page, next) = older_messages(&w.app, &w.project, &did, &before).await.unwrap();
+        all.splice(0..0, page.into_iter().map(|m| m.id));
+        older = next;
+    }
+    assert_eq!(all.len(), 231, "the welcome and every message, once");
+    assert_eq!(all[1..], sent[..], "in order");
+    assert!(matches!(
+        older_messages(&w.app, &w.project, &did, "msg#../x").await,
+        Err(Error::Invalid { field: "before", .. })
+    ));
+}
+
+#[tokio::test]
+async fn messages_of_one_dialog_sent_at_once_are_all_stored_and_none_is_refused_as_busy() {
+    let (w, _) = world().await;
+    set_presence(&w.app, &w.project, &w.operator.id, true).await.unwrap();
+    let v = visitor(&w).await;
+    send_from_visitor(&w.app, &w.project, &v, msg("Начало", "c0")).await.unwrap();
+    let v = refreshed(&w, &v).await;
+    let sends = (1..=12).map(|i| {
+        let (app, project, v) = (w.app.clone(), w.project.clone(), v.clone());
+        tokio::spawn(async move {
+            send_from_visitor(&app, &project, &v, msg(&format!("Сразу {i}"), &format!("c{i}"))).await
+        })
+    });
+    for sent in futures::future::join_all(sends).await {
+        sent.unwrap().unwrap();
+    }
+    let did = refreshed(&w, &v).await.dialog_id.unwrap();
+    let stored = messages(&w.app, &w.project, &did, None).await.unwrap();
+    assert_eq!(stored.len(), 14, "the welcome, the first and twelve at once");
+    assert_eq!(dialog(&w.app, &w.project, &did).await.unwrap().unread, 13);
 }

@@ -42,12 +42,19 @@ export function ContactCard({ dialog, fields }: { dialog: Dialog; fields: Field[
         </div>
       </div>
       <dl class="facts">
-        {entries.map(([k, v]) => (
-          <div>
-            <dt>{label(k)}</dt>
-            <dd>{k === "phone" ? formatPhone(v) : v}</dd>
-          </div>
-        ))}
+        {entries.map(([k, v]) => {
+          const show = (x: string) => (k === "phone" ? formatPhone(x) : x);
+          const earlier = [...new Set((dialog.contact_history || []).filter((h) => h.field === k && h.value !== v).map((h) => h.value))].reverse();
+          return (
+            <div>
+              <dt>{label(k)}</dt>
+              <dd>
+                {show(v)}
+                {earlier.length > 0 && <span class="fact-earlier muted small">{t("contact.earlier", { V: earlier.map(show).join(", ") })}</span>}
+              </dd>
+            </div>
+          );
+        })}
         {requested.length > 0 && (
           <div>
             <dt>{t("contact.requested")}</dt>

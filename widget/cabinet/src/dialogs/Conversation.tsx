@@ -5,7 +5,7 @@
 // most every 3 s, a failed reply keeps its client_id so «Повторить» never doubles it.
 import type { ComponentChildren } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import { sendAgain, sendReply, sendTyping, type Dialog, type Message } from "../api";
+import { sendAgain, sendReply, sendTyping, type Dialog, type Message, type RequestCard } from "../api";
 import { bubbleTime, charCount, messageDay, newClientId, readByVisitor, Throttle } from "../dialogState";
 import { formatDate } from "../format";
 import { useI18n, type Key } from "../i18n";
@@ -14,6 +14,7 @@ import { useSession } from "../state";
 import { errorText, LoadError, Loading } from "../ui";
 import { MESSAGE_MAX, type Field } from "../widgetSettings";
 import { reasonText } from "../integrations";
+import { requestRows } from "../systemText";
 import { ChannelIcon } from "./ChannelIcon";
 import { dialogTitle } from "./List";
 
@@ -45,12 +46,13 @@ export function Conversation({
   onSent,
   onBack,
   onRetryLoad,
+  onOlder,
   fields,
   sideOpen,
   onToggleSide,
 }: {
   pid: string;
-  state: { id: string; dialog: Dialog | null; messages: Message[]; err: unknown; loading: boolean } | null;
+  state: { id: string; dialog: Dialog | null; messages: Message[]; err: unknown; loading: boolean; older: string | null } | null;
   canAnswer: boolean;
   pending: Pending[];
   setPending: (fn: (p: Pending[]) => Pending[]) => void;
@@ -63,6 +65,8 @@ export function Conversation({
   onSent: (m: Message, d: Dialog, clientId: string, since: number) => void;
   onBack: () => void;
   onRetryLoad: () => void;
+  /** Loads the page of messages before those shown. */
+  onOlder: () => Promise<void>;
   fields: Field[];
   sideOpen: boolean;
   onToggleSide: () => void;
@@ -71,6 +75,23 @@ export function Conversation({
   const { user } = useSession();
   const log = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
+  const [olderBusy, setOlderBusy] = useState(false);
+  /** Prepends the page before, keeping the messages in view where they were. */
+  async function older() {
+    const el = log.current;
+    const from = el ? el.scrollHeight - el.scrollTop : 0;
+    setOlderBusy(true);
+    try {
+      await onOlder();
+    } catch {
+      // The button stays; the operator may try again.
+    } finally {
+      setOlderBusy(false);
+    }
+    requestAnimationFrame(() => {
+      if (el) el.scrollTop = el.scrollHeight - from;
+    });
+  }
 
   const d = state?.dialog || null;
   const messages = state?.messages || [];
@@ -199,6 +220,13 @@ export function Conversation({
           <LoadError err={state.err} onRetry={onRetryLoad} />
         ) : (
           <>
+            {state.older && (
+              <div class="chat-older">
+                <button type="button" class="btn btn-ghost" disabled={olderBusy} onClick={older}>
+                  {t("dialogs.older")}
+                </button>
+              </div>
+            )}
             {rows}
             {mine.map((p) => (
               <div class={"msg msg-operator is-pending" + (p.state === "failed" ? " is-failed" : "")}>
@@ -254,6 +282,25 @@ export function Conversation({
   );
 }
 
+/** A customer's request form or callback request: its title and every field they filled. */
+function RequestBody({ card }: { card: RequestCard }) {
+  const { t } = useI18n();
+  const { title, rows } = requestRows(card, t);
+  return (
+    <div class="msg-request">
+      <strong>{title}</strong>
+      <dl>
+        {rows.map(([label, value]) => (
+          <div>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
+
 /** Who a message of our side is from, by its kind. */
 function systemLabel(m: Message): Key {
   if (m.kind === "welcome" || m.kind === "hook") return "dialogs.greeting";
@@ -280,7 +327,7 @@ function Bubble({
   const [err, setErr] = useState("");
   const read = d ? readByVisitor(m, d) : m.read;
   const who =
-    m.kind === "request" ? t("dialogs.request") : m.from === "visitor" ? null : m.from === "system" ? t(systemLabel(m)) : m.author || t("dialogs.operator");
+    m.kind === "request" ? (m.request ? null : t("dialogs.request")) : m.from === "visitor" ? null : m.from === "system" ? t(systemLabel(m)) : m.author || t("dialogs.operator");
   const failed = m.delivery?.state === "failed" ? m.delivery.reason : null;
   async function again() {
     setBusy(true);
@@ -298,7 +345,7 @@ function Bubble({
     <div class={"msg msg-" + m.from + " kind-" + m.kind + (failed !== null ? " is-failed" : "")}>
       <div class="bubble">
         {who && <span class="msg-author">{who}</span>}
-        <p class="msg-text">{m.text}</p>
+        {m.request ? <RequestBody card={m.request} /> : <p class="msg-text">{m.text}</p>}
         {(m.attachments || []).map((a) =>
           a.url ? (
             <a class="msg-file" href={a.url} target="_blank" rel="noopener noreferrer">

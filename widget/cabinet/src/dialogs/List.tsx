@@ -18,6 +18,9 @@ export function DialogList({
   selected,
   typing,
   onSelect,
+  more,
+  moreBusy,
+  onMore,
   emptyKey,
 }: {
   lists: Lists | null;
@@ -25,6 +28,10 @@ export function DialogList({
   selected: string | null;
   typing: Record<string, number>;
   onSelect: (id: string) => void;
+  /** The folder has dialogs past those shown. */
+  more: boolean;
+  moreBusy: boolean;
+  onMore: () => void;
   emptyKey: Key;
 }) {
   const { t, lang } = useI18n();
@@ -77,6 +84,13 @@ export function DialogList({
               </li>
             );
           })}
+          {more && (
+            <li class="dlist-more">
+              <button type="button" class="btn btn-ghost" disabled={moreBusy} onClick={onMore}>
+                {t("dialogs.more")}
+              </button>
+            </li>
+          )}
         </ul>
       )}
     </nav>
