@@ -75,9 +75,17 @@ impl Admin {
         panic!("no {count} {source} dialog(s) in Диалоги after 10 s: {list}");
     }
 
-    /// The messages of a dialog.
+    /// All the messages of a dialog, oldest first: the newest page, then the pages before it.
     async fn messages(&self, dialog: &str) -> Vec<Value> {
-        self.get(&format!("dialogs/{dialog}")).await["messages"].as_array().cloned().unwrap_or_default()
+        let mut page = self.get(&format!("dialogs/{dialog}")).await;
+        let mut all = page["messages"].as_array().cloned().unwrap_or_default();
+        while let Some(before) = page["older"].as_str().map(str::to_owned) {
+            page = self.get(&format!("dialogs/{dialog}/messages?before={before}")).await;
+            let mut older = page["messages"].as_array().cloned().unwrap_or_default();
+            older.append(&mut all);
+            all = older;
+        }
+        all
     }
 
     async fn reply(&self, dialog: &str, text: &str, client_id: &str) -> Value {
