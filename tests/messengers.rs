@@ -75,9 +75,17 @@ impl Admin {
         panic!("no {count} {source} dialog(s) in Диалоги after 10 s: {list}");
     }
 
-    /// The messages of a dialog.
+    /// All the messages of a dialog, oldest first: the newest page, then the pages before it.
     async fn messages(&self, dialog: &str) -> Vec<Value> {
-        self.get(&format!("dialogs/{dialog}")).await["messages"].as_array().cloned().unwrap_or_default()
+        let mut page = self.get(&format!("dialogs/{dialog}")).await;
+        let mut all = page["messages"].as_array().cloned().unwrap_or_default();
+        while let Some(before) = page["older"].as_str().map(str::to_owned) {
+            page = self.get(&format!("dialogs/{dialog}/messages?before={before}")).await;
+            let mut older = page["messages"].as_array().cloned().unwrap_or_default();
+            older.append(&mut all);
+            all = older;
+        }
+        all
     }
 
     async fn reply(&self, dialog: &str, text: &str, client_id: &str) -> Value {
@@ -172,6 +180,56 @@ async fn a_telegram_customer_writes_to_the_bot_and_gets_the_operators_answer() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("the second message did not join the dialog");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_telegram_dialog_asks_for_a_rating_and_a_button_press_reaches_oko() {
+    let emulator = TelegramEmulator::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let runner = Runner::start_with(data.path(), &[("BESEDA_TELEGRAM_API", &emulator.base)]).await;
+    let admin = Admin::of(&runner).await;
+    let token = "7000000002:AAE-rating-bot-token";
+    admin.connect("telegram", json!({ "token": token, "username": "TestNameBot" })).await;
+    assert_eq!(emulator.say(token, 2002, "Мария", "Есть размер M?").await, 200);
+    let id = admin.dialogs_of("telegram", 1).await.remove(0)["id"].as_str().unwrap().to_owned();
+    let reply = admin.reply(&id, "Есть, отложить?", "tg-rate-1").await;
+    admin.delivery_becomes(&id, reply["id"].as_str().unwrap(), "sent").await;
+
+    // The operator closes the dialog: the customer gets the request with five buttons.
+    admin.call(reqwest::Method::POST, &format!("dialogs/{id}/close"), json!({})).await;
+    let mut asked = None;
+    for _ in 0..100 {
+        asked = emulator
+            .bot_messages(token, 2002)
+            .await
+            .into_iter()
+            .find(|u| u["message"]["reply_markup"]["inline_keyboard"].is_array());
+        if asked.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let asked = asked.expect("the rating request reached the customer");
+    let row = asked["message"]["reply_markup"]["inline_keyboard"][0].as_array().cloned().unwrap();
+    assert_eq!(row.len(), 5, "a button per score: {asked}");
+    let four = row[3]["callback_data"].as_str().unwrap().to_owned();
+
+    // The customer presses «★★★★», twice (a repeated press is the same rating).
+    assert_eq!(emulator.press(token, 2002, "Мария", &four).await, 200);
+    let mut summary = Value::Null;
+    for _ in 0..100 {
+        summary = admin.get("ratings").await;
+        if summary["total"]["count"] == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!((summary["total"]["count"].as_u64(), summary["total"]["average"].as_f64()), (Some(1), Some(4.0)));
+    assert_eq!(summary["channels"][0]["channel"], "telegram", "{summary}");
+    assert_eq!(emulator.press(token, 2002, "Мария", &four).await, 200);
+    assert_eq!(admin.get("ratings").await["total"]["count"], 1);
+    assert_eq!(admin.get(&format!("dialogs/{id}")).await["dialog"]["rating"], 4, "the dialog shows its rating");
+    assert_eq!(admin.get("dashboard").await["rating"]["count"], 1, "the Панель counts it this week");
 }
 
 const VK_COMMUNITY: &str = "229876543";

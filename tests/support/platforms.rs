@@ -56,6 +56,19 @@ impl TelegramEmulator {
         r.expect("the emulator answers").status()
     }
 
+    /// The user presses an inline keyboard button (its `callback_data`) under a message of the
+    /// bot; the emulator calls the bot's webhook with a `callback_query` update.
+    pub async fn press(&self, token: &str, user_id: i64, first_name: &str, data: &str) -> reqwest::StatusCode {
+        let user =
+            serde_json::json!({ "id": user_id, "first_name": first_name, "username": "ivan_petrov", "is_bot": false });
+        let query = serde_json::json!({
+            "botToken": token, "from": user, "data": data,
+            "message": { "from": user, "chat": { "id": user_id, "first_name": first_name, "type": "private" } },
+        });
+        let r = reqwest::Client::new().post(format!("{}/sendCallback", self.base)).json(&query).send().await;
+        r.expect("the emulator answers").status()
+    }
+
     /// The bot's messages to the user not read before.
     pub async fn bot_messages(&self, token: &str, user_id: i64) -> Vec<serde_json::Value> {
         let body = serde_json::json!({ "token": token, "chatId": user_id });

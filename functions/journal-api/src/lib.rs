@@ -1,6 +1,6 @@
 //! The journal API: the lead journal of a project (ЕЖЛ, PRODUCT.md §11) with its filters,
-//! its exports to CSV and Excel streamed a page at a time, the Панель's figures and
-//! Аналитика's.
+//! its exports to CSV and Excel streamed a page at a time, the Панель's figures, Аналитика's,
+//! and ОКО — the customers' ratings of a period with their comments.
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -11,6 +11,7 @@ use beseda_domain::accounts::Language;
 use beseda_domain::dashboard::{self, Dashboard};
 use beseda_domain::dialogs::Source;
 use beseda_domain::journal::{self, Filter, Lead, LeadStatus};
+use beseda_domain::ratings::{self, Rating, Summary};
 use beseda_domain::statistics::{self, Analytics};
 use beseda_domain::{App, projects};
 use beseda_http::Query;
@@ -31,6 +32,8 @@ pub fn routes() -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(export_leads))
         .routes(routes!(panel))
         .routes(routes!(analytics))
+        .routes(routes!(rating_summary))
+        .routes(routes!(rating_comments))
         .split_for_parts()
 }
 
@@ -210,6 +213,44 @@ async fn analytics(
     Query(period): Query<Period>,
 ) -> ApiResult<Json<Analytics>> {
     Ok(Json(statistics::analytics(&app, &who.project_id, period.from, period.to).await?))
+}
+
+/// ОКО: the average and the distribution of the ratings first given in the period, in total,
+/// per operator and per channel.
+#[utoipa::path(get, path = "/api/v1/projects/{pid}/ratings", tag = "journal", params(("pid" = String, Path), Period), responses(
+    (status = 200, body = Summary), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody), (status = 422, description = "bad_period, period_too_long", body = ErrorBody),
+))]
+async fn rating_summary(
+    State(app): State<App>,
+    who: ProjectMember<can::ViewJournal>,
+    Query(period): Query<Period>,
+) -> ApiResult<Json<Summary>> {
+    Ok(Json(ratings::summary(&app, &who.project_id, period.from, period.to).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Comments {
+    ratings: Vec<Rating>,
+    /// Where the next page starts; none when this is the last.
+    next: Option<String>,
+}
+
+/// ОКО: the ratings of the period that have a comment, newest first, each with its dialog.
+#[utoipa::path(get, path = "/api/v1/projects/{pid}/ratings/comments", tag = "journal", params(("pid" = String, Path), Period, Page), responses(
+    (status = 200, body = Comments), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+async fn rating_comments(
+    State(app): State<App>,
+    who: ProjectMember<can::ViewJournal>,
+    Query(period): Query<Period>,
+    Query(page): Query<Page>,
+) -> ApiResult<Json<Comments>> {
+    let limit = page.limit.unwrap_or(20).min(200);
+    let (ratings, next) =
+        ratings::comments(&app, &who.project_id, period.from, period.to, limit, page.cursor.as_deref()).await?;
+    Ok(Json(Comments { ratings, next }))
 }
 
 /// The bytes of a stream chunk.

@@ -45,6 +45,7 @@ pub fn routes() -> (Router<WidgetState>, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::contact))
         .routes(routes!(routes::typing))
         .routes(routes!(routes::read))
+        .routes(routes!(routes::rate))
         .routes(routes!(routes::request))
         .routes(routes!(routes::callback))
         .routes(routes!(routes::operator_avatar))

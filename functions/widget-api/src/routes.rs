@@ -6,6 +6,7 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use beseda_domain::dialogs::{self, Dialog, FormValues, Message, PublicConfig, Visitor, VisitorMessage};
+use beseda_domain::ratings::{self, Rater, Rating};
 use beseda_domain::{Error, throttle};
 use beseda_http::error::ErrorBody;
 use beseda_http::{ApiError, ApiResult, ClientIp, Json};
@@ -191,6 +192,38 @@ pub async fn contact(
     Ok(Json(DialogEnvelope {
         dialog: dialogs::set_contact(&state.app, &caller.project_id, &caller.visitor, req.values).await?,
     }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Rate {
+    /// The visitor's dialog being rated.
+    dialog_id: String,
+    /// 1 to 5.
+    score: u8,
+    /// Up to 1000 characters; blank is none.
+    comment: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Rated {
+    rating: Rating,
+}
+
+/// The visitor rates a dialog an operator answered (ОКО); the rating may be changed for a day.
+#[utoipa::path(post, path = "/widget/v1/projects/{pid}/rating", tag = "widget", params(("pid" = String, Path)), request_body = Rate, responses(
+    (status = 200, body = Rated),
+    (status = 404, description = "not the visitor's dialog", body = ErrorBody),
+    (status = 409, description = "not_answered, rating_final", body = ErrorBody),
+    (status = 422, description = "bad_score, comment_too_long", body = ErrorBody),
+    (status = 429, body = ErrorBody),
+))]
+pub async fn rate(State(state): State<WidgetState>, caller: Caller, Json(req): Json<Rate>) -> ApiResult<Json<Rated>> {
+    limit(&state, &caller)?;
+    let rater = Rater::Visitor { visitor_id: caller.visitor.id.clone() };
+    let rating =
+        ratings::rate(&state.app, &caller.project_id, &req.dialog_id, &rater, req.score, req.comment.as_deref())
+            .await?;
+    Ok(Json(Rated { rating }))
 }
 
 /// The visitor is typing.

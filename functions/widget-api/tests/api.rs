@@ -300,3 +300,40 @@ async fn a_wrong_method_is_a_405_envelope() {
         "routes stay guarded"
     );
 }
+
+#[tokio::test]
+async fn a_visitor_rates_an_answered_dialog_of_their_own() {
+    let w = world(generous()).await;
+    let token = visitor(&w).await;
+    let send = json!({ "text": "Есть доставка?", "client_id": "c1" });
+    let (_, _, b) = call(&w, "POST", "/widget/v1/projects/{pid}/messages", SITE, Some(&token), send).await;
+    let dialog_id = b["dialog"]["id"].as_str().unwrap().to_owned();
+    let rate = |score: Value, comment: &str| json!({ "dialog_id": dialog_id, "score": score, "comment": comment });
+    let path = "/widget/v1/projects/{pid}/rating";
+    let (s, _, b) = call(&w, "POST", path, SITE, Some(&token), rate(json!(5), "")).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("not_answered")));
+    let profile = accounts::get_profile(&w.app, &w.operator).await.unwrap();
+    dialogs::reply(&w.app, &w.project, &dialog_id, &profile, "Да", "r1").await.unwrap();
+    dialogs::set_status(&w.app, &w.project, &dialog_id, dialogs::Status::Closed).await.unwrap();
+    let (_, _, b) = call(&w, "GET", "/widget/v1/projects/{pid}/dialog", SITE, Some(&token), Value::Null).await;
+    assert_eq!((b["dialog"]["status"].as_str(), b["dialog"]["rating"].clone()), (Some("closed"), Value::Null));
+    assert_eq!(b["dialog"]["operator_replied"], true, "the widget's state says a rating is awaited");
+    let (s, _, b) = call(&w, "POST", path, SITE, None, rate(json!(5), "")).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
+    for (score, code) in [(json!(0), "bad_score"), (json!(6), "bad_score")] {
+        let (s, _, b) = call(&w, "POST", path, SITE, Some(&token), rate(score, "")).await;
+        assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(code)));
+    }
+    let (s, _, b) = call(&w, "POST", path, SITE, Some(&token), rate(json!("пять"), "")).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_body")));
+    let (s, _, b) = call(&w, "POST", path, SITE, Some(&token), rate(json!(4), &"я".repeat(1001))).await;
+    assert_eq!((s, b["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("comment")));
+    let stranger = visitor(&w).await;
+    let (s, _, _) = call(&w, "POST", path, SITE, Some(&stranger), rate(json!(1), "")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "another visitor cannot rate it");
+    let (s, _, b) = call(&w, "POST", path, SITE, Some(&token), rate(json!(4), "  Быстро ответили  ")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!((b["rating"]["score"].as_u64(), b["rating"]["comment"].as_str()), (Some(4), Some("Быстро ответили")));
+    let (_, _, b) = call(&w, "GET", "/widget/v1/projects/{pid}/dialog", SITE, Some(&token), Value::Null).await;
+    assert_eq!(b["dialog"]["rating"], 4);
+}

@@ -126,6 +126,23 @@ pub enum Event {
     Started { event_id: String, chat_id: String, user: User },
     /// The customer blocked the bot or unsubscribed: replies will fail permanently.
     Unsubscribed { event_id: String, user_id: String },
+    /// The customer pressed a button under one of our messages.
+    Press(Press),
+}
+
+/// A press of a [`Button`] we sent.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Press {
+    /// The platform's own id of this event (Telegram `update_id`): a repeat is the same press.
+    pub event_id: String,
+    /// The chat the button was in (Telegram chat id, VK peer id, Viber user id).
+    pub chat_id: String,
+    pub user: User,
+    /// The button's data.
+    pub data: String,
+    /// What the platform wants answered once the press is stored (Telegram's callback query
+    /// id), if anything.
+    pub ack: Option<String>,
 }
 
 /// A customer's message.
@@ -202,6 +219,15 @@ pub struct Outbound {
     pub key: String,
     /// The name the platform shows as the sender, where it has one (Viber).
     pub sender_name: Option<String>,
+    /// Buttons under the message, in one row; each channel renders them its own way.
+    pub buttons: Vec<Button>,
+}
+
+/// A button under an outgoing message: its label, and the data a press sends back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub label: String,
+    pub data: String,
 }
 
 /// The platform accepted the message.
@@ -257,6 +283,11 @@ pub trait Channel: Send + Sync {
     /// names no one), for the operator's list. Best effort: on any failure the user stays as
     /// the webhook gave it.
     async fn complete(&self, _creds: &Credentials, _user: &mut User) {}
+    /// Answers the platform about a stored button press where it expects an answer
+    /// (Telegram's `answerCallbackQuery`). Best effort: a failure changes nothing stored.
+    async fn acknowledge(&self, _creds: &Credentials, _press: &Press) -> Result<(), SendError> {
+        Ok(())
+    }
 }
 
 /// Where each platform's API lives.

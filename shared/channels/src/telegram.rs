@@ -5,8 +5,8 @@
 
 use crate::api::{self, Answer, permanent, required, retryable};
 use crate::{
-    Attachment, AttachmentKind, Channel, Connected, Credentials, Event, Field, Inbound, Kind, Outbound, Parsed, Reply,
-    SendError, Sent, User, WebhookError, WebhookRequest,
+    Attachment, AttachmentKind, Button, Channel, Connected, Credentials, Event, Field, Inbound, Kind, Outbound, Parsed,
+    Press, Reply, SendError, Sent, User, WebhookError, WebhookRequest,
 };
 use async_trait::async_trait;
 use serde::Deserialize;
@@ -100,6 +100,27 @@ struct Update {
     update_id: i64,
     message: Option<Message>,
     my_chat_member: Option<MemberUpdate>,
+    callback_query: Option<CallbackQuery>,
+}
+
+/// A press of an inline keyboard button.
+#[derive(Deserialize)]
+struct CallbackQuery {
+    id: String,
+    from: TgUser,
+    message: Option<PressedMessage>,
+    data: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PressedMessage {
+    chat: Chat,
+}
+
+/// An inline keyboard of one row.
+fn inline_keyboard(buttons: &[Button]) -> Value {
+    let row: Vec<Value> = buttons.iter().map(|b| json!({"text": b.label, "callback_data": b.data})).collect();
+    json!({ "inline_keyboard": [row] })
 }
 
 #[derive(Deserialize)]
@@ -284,6 +305,18 @@ impl Channel for Telegram {
                 user_id: member.from.id.to_string(),
             });
         }
+        if let Some(q) = update.callback_query
+            && let Some(data) = q.data
+        {
+            let chat_id = q.message.map_or(q.from.id, |m| m.chat.id);
+            events.push(Event::Press(Press {
+                event_id: update.update_id.to_string(),
+                chat_id: chat_id.to_string(),
+                user: q.from.user(),
+                data,
+                ack: Some(q.id),
+            }));
+        }
         Ok(Parsed { reply: Reply::Empty, events })
     }
 
@@ -295,7 +328,7 @@ impl Channel for Telegram {
         let params = json!({
             "url": webhook_url,
             "secret_token": secret,
-            "allowed_updates": ["message", "my_chat_member"],
+            "allowed_updates": ["message", "my_chat_member", "callback_query"],
         });
         self.method(creds, "setWebhook", params).await?;
         Ok(Connected {
@@ -311,8 +344,11 @@ impl Channel for Telegram {
     async fn send(&self, creds: &Credentials, msg: &Outbound) -> Result<Sent, SendError> {
         let chat = chat_id(&msg.chat_id);
         let Some(photo) = &msg.image_url else {
-            let result = self.method(creds, "sendMessage", json!({"chat_id": chat, "text": msg.text})).await?;
-            return message_id(&result);
+            let mut params = json!({"chat_id": chat, "text": msg.text});
+            if !msg.buttons.is_empty() {
+                params["reply_markup"] = inline_keyboard(&msg.buttons);
+            }
+            return message_id(&self.method(creds, "sendMessage", params).await?);
         };
         let fits = msg.text.chars().count() <= CAPTION_LIMIT;
         let mut params = json!({"chat_id": chat, "photo": photo});
@@ -324,6 +360,13 @@ impl Channel for Telegram {
             return Ok(sent);
         }
         message_id(&self.method(creds, "sendMessage", json!({"chat_id": chat, "text": msg.text})).await?)
+    }
+
+    async fn acknowledge(&self, creds: &Credentials, press: &Press) -> Result<(), SendError> {
+        match &press.ack {
+            Some(id) => self.method(creds, "answerCallbackQuery", json!({ "callback_query_id": id })).await.map(drop),
+            None => Ok(()),
+        }
     }
 }
 
@@ -488,7 +531,40 @@ mod tests {
             image_url: image.map(str::to_owned),
             key: "msg-1".into(),
             sender_name: None,
+            buttons: Vec::new(),
         }
+    }
+
+    #[tokio::test]
+    async fn buttons_are_an_inline_keyboard_and_a_press_is_parsed_and_answered() {
+        let server = Loopback::start(vec![sent(7), (200, json!({"ok": true, "result": true}))]).await;
+        let mut out = reply("Оцените", None);
+        out.buttons = vec![
+            Button { label: "★".into(), data: "rate:d1:1".into() },
+            Button { label: "★★".into(), data: "rate:d1:2".into() },
+        ];
+        let channel = telegram(&server.base);
+        channel.send(&stored(), &out).await.unwrap();
+        let body = r#"{"update_id":734512100,"callback_query":{"id":"4382bfdwdsb323b2d9","from":{"id":111222333,"is_bot":false,"first_name":"Анна"},"message":{"message_id":7,"chat":{"id":111222333,"type":"private"},"date":1,"text":"Оцените"},"chat_instance":"-1","data":"rate:d1:2"}}"#;
+        let headers = http::HeaderMap::new();
+        let parsed = channel.parse(&stored(), &WebhookRequest { headers: &headers, body: body.as_bytes() }).unwrap();
+        let [Event::Press(press)] = parsed.events.as_slice() else { panic!("{:?}", parsed.events) };
+        assert_eq!(
+            (press.event_id.as_str(), press.chat_id.as_str(), press.data.as_str()),
+            ("734512100", "111222333", "rate:d1:2")
+        );
+        assert_eq!(press.ack.as_deref(), Some("4382bfdwdsb323b2d9"));
+        channel.acknowledge(&stored(), press).await.unwrap();
+        let [send, answer] = server.received().try_into().unwrap();
+        assert_eq!(
+            send.json()["reply_markup"],
+            json!({"inline_keyboard": [[
+                {"text": "★", "callback_data": "rate:d1:1"},
+                {"text": "★★", "callback_data": "rate:d1:2"},
+            ]]})
+        );
+        assert_eq!(answer.path, format!("/bot{BOT}/answerCallbackQuery"));
+        assert_eq!(answer.json(), json!({"callback_query_id": "4382bfdwdsb323b2d9"}));
     }
 
     #[tokio::test]
@@ -576,7 +652,7 @@ mod tests {
         assert_eq!(set_webhook.path, format!("/bot{BOT}/setWebhook"));
         assert_eq!(
             set_webhook.json(),
-            json!({"url": url, "secret_token": SECRET, "allowed_updates": ["message", "my_chat_member"]})
+            json!({"url": url, "secret_token": SECRET, "allowed_updates": ["message", "my_chat_member", "callback_query"]})
         );
     }
 

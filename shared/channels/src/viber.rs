@@ -407,6 +407,7 @@ mod tests {
             image_url: image.map(str::to_owned),
             key: "msg-7".into(),
             sender_name: sender.map(str::to_owned),
+            buttons: Vec::new(),
         }
     }
 

@@ -6,8 +6,8 @@
 
 use crate::api::{self, permanent, required, retryable};
 use crate::{
-    Attachment, AttachmentKind, Channel, Connected, Credentials, Event, Field, Inbound, Kind, Outbound, Parsed, Reply,
-    SendError, Sent, User, WebhookError, WebhookRequest,
+    Attachment, AttachmentKind, Button, Channel, Connected, Credentials, Event, Field, Inbound, Kind, Outbound, Parsed,
+    Press, Reply, SendError, Sent, User, WebhookError, WebhookRequest,
 };
 use async_trait::async_trait;
 use serde::Deserialize;
@@ -83,6 +83,29 @@ fn error(code: i64, message: Option<&str>) -> SendError {
         914 => permanent("message_too_long"),
         _ => permanent(format!("vk_{code}")),
     }
+}
+
+/// An inline keyboard of one row of `text` buttons (at most 5 in a row), as the JSON string
+/// `messages.send` takes; a press comes back as `message_new` with our data in the payload.
+fn keyboard(buttons: &[Button]) -> String {
+    let row: Vec<Value> = buttons
+        .iter()
+        .take(5)
+        .map(|b| {
+            let payload = serde_json::json!({ BUTTON: b.data }).to_string();
+            serde_json::json!({ "action": { "type": "text", "label": b.label, "payload": payload }, "color": "secondary" })
+        })
+        .collect();
+    serde_json::json!({ "inline": true, "buttons": [row] }).to_string()
+}
+
+/// The key of our data in a button's payload.
+const BUTTON: &str = "beseda";
+
+/// Our data in the payload of a pressed `text` button, if the message is such a press.
+fn pressed(payload: Option<&str>) -> Option<String> {
+    let value: Value = serde_json::from_str(payload?).ok()?;
+    value.get(BUTTON)?.as_str().map(str::to_owned)
 }
 
 /// `random_id` for a reply: a stable hash of our message id, so a retried send of the same
@@ -241,6 +264,15 @@ impl Channel for Vk {
                 }
                 let start = is_start(message.payload.as_deref());
                 let event_id = event_id(envelope.event_id, &message);
+                if let Some(data) = pressed(message.payload.as_deref()) {
+                    return ok(vec![Event::Press(Press {
+                        event_id,
+                        chat_id: message.peer_id.to_string(),
+                        user: User { id: message.from_id.to_string(), ..User::default() },
+                        data,
+                        ack: None,
+                    })]);
+                }
                 let text = Some(message.text).filter(|t| !t.is_empty() && !start);
                 ok(vec![Event::Message(Inbound {
                     event_id,
@@ -324,7 +356,11 @@ impl Channel for Vk {
             None => msg.text.clone(),
         };
         let random_id = random_id(&msg.key).to_string();
-        let params = [("peer_id", msg.chat_id.as_str()), ("random_id", &random_id), ("message", &text)];
+        let mut params = vec![("peer_id", msg.chat_id.as_str()), ("random_id", &random_id), ("message", &text)];
+        let keyboard = keyboard(&msg.buttons);
+        if !msg.buttons.is_empty() {
+            params.push(("keyboard", &keyboard));
+        }
         let response = self.method(creds, "messages.send", &params).await?;
         match response.as_i64() {
             Some(id) => Ok(Sent { platform_message_id: id.to_string() }),
@@ -485,6 +521,7 @@ mod tests {
             image_url: image.map(str::to_owned),
             key: "01936f50-0000-7000-8000-000000000001".into(),
             sender_name: None,
+            buttons: Vec::new(),
         }
     }
 
@@ -511,6 +548,32 @@ mod tests {
         .collect();
         assert_eq!(first.form(), expected);
         assert_eq!(retry.form(), expected);
+    }
+
+    #[tokio::test]
+    async fn buttons_are_an_inline_keyboard_of_text_buttons_and_a_press_comes_back_with_the_payload() {
+        let server = Loopback::start(vec![(200, json!({"response": 4830}))]).await;
+        let mut msg = reply("Оцените", None);
+        msg.buttons = vec![Button { label: "★".into(), data: "rate:d1:1".into() }];
+        vk(&server.base).send(&stored(), &msg).await.unwrap();
+        let [call] = server.received().try_into().unwrap();
+        let keyboard = call.form().into_iter().find(|(k, _)| k == "keyboard").expect("a keyboard").1;
+        let keyboard: Value = serde_json::from_str(&keyboard).unwrap();
+        assert_eq!(keyboard["inline"], true);
+        let button = &keyboard["buttons"][0][0]["action"];
+        assert_eq!((button["type"].as_str(), button["label"].as_str()), (Some("text"), Some("★")));
+        let payload = button["payload"].as_str().unwrap().to_owned();
+
+        // VK sends the press as the customer's message with the button's payload.
+        let body = json!({"type": "message_new", "group_id": 229876543, "event_id": "e0d1", "v": "5.199", "secret": "mYs3cr3tK3y",
+            "object": {"message": {"date": 1, "from_id": 123456789, "peer_id": 123456789, "id": 77, "text": "★", "payload": payload}}})
+        .to_string();
+        let headers = http::HeaderMap::new();
+        let parsed =
+            vk("http://unused").parse(&stored(), &WebhookRequest { headers: &headers, body: body.as_bytes() }).unwrap();
+        let [Event::Press(press)] = parsed.events.as_slice() else { panic!("{:?}", parsed.events) };
+        assert_eq!((press.chat_id.as_str(), press.data.as_str(), press.ack.clone()), ("123456789", "rate:d1:1", None));
+        assert_eq!(pressed(Some(r#"{"command":"start"}"#)), None, "the Start button is not a press");
     }
 
     #[tokio::test]

@@ -36,7 +36,7 @@ pub enum Action {
     ManageBilling,
     /// Hand the administrator's access to another member.
     TransferAdmin,
-    /// The lead journal, reports and statistics.
+    /// The lead journal, reports and statistics, ОКО (the customers' ratings) included.
     ViewJournal,
     /// Read dialogs.
     ViewDialogs,

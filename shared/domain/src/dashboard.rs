@@ -1,10 +1,10 @@
 //! The Панель, the cabinet's home (PRODUCT.md §11): today's and this week's requests by
 //! source (from the journal's time-ordered keys, local days of the project), the open and the
-//! unanswered dialogs (from the open-dialog index) and the operators online now (the online
-//! set), in one call.
+//! unanswered dialogs (from the open-dialog index), the operators online now (the online
+//! set) and this week's ratings (from the ratings' time-ordered index), in one call.
 
 use crate::dialogs::{Dialog, Source, Status};
-use crate::{App, Result, journal, keys, online, projects};
+use crate::{App, Result, journal, keys, online, projects, ratings};
 use beseda_ports::table::Query;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -24,7 +24,7 @@ pub struct OnlineOperator {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Dashboard {
     /// Requests since the local midnight, by source (sources with none are left out).
     pub today: Vec<SourceCount>,
@@ -35,6 +35,8 @@ pub struct Dashboard {
     /// Open dialogs no operator has answered yet.
     pub unanswered: u32,
     pub online: Vec<OnlineOperator>,
+    /// The customers' ratings (ОКО) first given since the local Monday's midnight.
+    pub rating: ratings::Figures,
     /// The project's time zone the days are counted in.
     pub timezone: String,
 }
@@ -73,7 +75,16 @@ pub async fn figures(app: &App, project_id: &str) -> Result<Dashboard> {
         .into_iter()
         .map(|o| OnlineOperator { user_id: o.user_id, name: o.name })
         .collect();
-    Ok(Dashboard { today: counts(today), week: counts(week), open, unanswered, online, timezone: project.timezone })
+    let rating = ratings::this_week(app, project_id, &project.timezone).await?;
+    Ok(Dashboard {
+        today: counts(today),
+        week: counts(week),
+        open,
+        unanswered,
+        online,
+        rating,
+        timezone: project.timezone,
+    })
 }
 
 #[cfg(test)]
@@ -112,10 +123,15 @@ mod tests {
         assert_eq!(f.online, [OnlineOperator { user_id: w.operator.id.clone(), name: "Анна".into() }]);
         dialogs::reply(&w.app, &w.project, &d.id, &w.operator, "Добрый вечер", "r1").await.unwrap();
         assert_eq!(figures(&w.app, &w.project).await.unwrap().unanswered, 1);
+        let rater = ratings::Rater::Visitor { visitor_id: v2.id.clone() };
+        ratings::rate(&w.app, &w.project, &d.id, &rater, 5, None).await.unwrap();
+        let rating = figures(&w.app, &w.project).await.unwrap().rating;
+        assert_eq!((rating.count, rating.average), (1, Some(5.0)), "this week's ratings");
         // Monday 30th, 00:30 in Moscow: a new day and a new week.
         clock.advance(chrono::Duration::minutes(3 * 24 * 60 + 60));
         let f = figures(&w.app, &w.project).await.unwrap();
         assert!(f.today.is_empty() && f.week.is_empty());
+        assert_eq!(f.rating.count, 0, "a new week has no ratings yet");
         assert_eq!(f.open, 2, "open dialogs stay whatever the day");
     }
 }

@@ -365,6 +365,7 @@ pub async fn receive(app: &App, r: &Resolved, events: Vec<Event>) -> Result<()> 
             Event::Message(m) => messenger::receive(app, r, m).await?,
             Event::Status(s) => dialogs::delivery::report(app, r, &s).await?,
             Event::Unsubscribed { user_id, .. } => messenger::unsubscribed(app, r, &user_id).await?,
+            Event::Press(p) => crate::ratings::press(app, r, &p).await?,
             // Opening the conversation says nothing to store: the dialog starts with the
             // customer's first message.
             Event::Started { .. } => {}

@@ -319,3 +319,24 @@ pub fn stat_day(day: chrono::NaiveDate) -> String {
 pub fn stat_mail(project_id: &str, day: chrono::NaiveDate) -> Key {
     (project(project_id), format!("stat-mail#{day}"))
 }
+
+/// A dialog's rating (ОКО), in the dialog's partition.
+pub fn rating(project_id: &str, dialog_id: &str) -> Key {
+    (dialog(project_id, dialog_id), "rating".into())
+}
+
+/// The index partition of a project's ratings, sorted by when each was first given, so a
+/// period reads only its own ratings.
+pub fn ratings_index(project_id: &str) -> String {
+    format!("project#{project_id}#ratings")
+}
+
+/// A moment as a rating's index sort key starts: fixed width, so keys sort by time.
+pub fn rating_moment(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// The index sort key of a rating.
+pub fn rating_entry(first_at: &chrono::DateTime<chrono::Utc>, dialog_id: &str) -> String {
+    format!("{}#{dialog_id}", rating_moment(first_at))
+}

@@ -21,6 +21,7 @@ pub mod phone;
 #[cfg(test)]
 mod port_calls;
 pub mod projects;
+pub mod ratings;
 pub mod realtime;
 pub mod secrets;
 pub mod statistics;

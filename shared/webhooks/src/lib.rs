@@ -2,7 +2,9 @@
 //! URL is resolved (404 when there is none), the request is verified by its channel (401, and
 //! nothing is stored), parsed (400 with a code), its events are stored through the [`Inbox`]
 //! (a storage failure answers 503 so the platform retries), and only then is the platform
-//! answered with what its channel says (an empty 200, or VK's `ok` / confirmation code).
+//! answered with what its channel says (an empty 200, or VK's `ok` / confirmation code); a
+//! stored button press is acknowledged where the platform wants it (Telegram's
+//! `answerCallbackQuery`).
 
 use async_trait::async_trait;
 use axum::Router;
@@ -109,10 +111,19 @@ async fn handle<I: Inbox>(
         }
     }
     let count = parsed.events.len();
+    let presses: Vec<_> =
+        parsed.events.iter().filter_map(|e| if let Event::Press(p) = e { Some(p.clone()) } else { None }).collect();
     if count > 0
         && let Err(Unavailable(e)) = hook.inbox.receive(&target, parsed.events).await
     {
         return unavailable(kind, &key, &e);
+    }
+    for press in &presses {
+        match tokio::time::timeout(NAMING, channel.acknowledge(creds, press)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(channel = %kind, key, error = %e, "a button press was not acknowledged"),
+            Err(_) => tracing::warn!(channel = %kind, key, "a button press's acknowledgement timed out"),
+        }
     }
     tracing::info!(channel = %kind, key, events = count, "webhook stored");
     match parsed.reply {

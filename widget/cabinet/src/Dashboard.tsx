@@ -1,18 +1,19 @@
 // / — the Панель (§11): today's and this week's requests by source, open and unanswered
-// dialogs, operators online now, from one call; refreshed on every realtime frame and every
+// dialogs, operators online now, this week's average rating (ОКО), from one call; refreshed on every realtime frame and every
 // 30 s. An empty project is told how to start: install the script, connect a messenger.
 import { useEffect, useState } from "preact/hooks";
 import { CHANNELS, dashboard, displayName, isForbidden, type Channel, type Dashboard, type User } from "./api";
 import { useI18n, type Key } from "./i18n";
 import { useLive } from "./live";
 import { linkClick } from "./nav";
+import { averageText } from "./Oko";
 import { useProjects } from "./state";
 import { LoadError, Loading } from "./ui";
 
 type Load = { state: "loading" } | { state: "forbidden" } | { state: "error"; err: unknown } | { state: "ok"; data: Dashboard };
 
 export function DashboardPage({ user }: { user: User }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { list, current } = useProjects();
   const live = useLive();
   const [load, setLoad] = useState<Load>({ state: "loading" });
@@ -117,6 +118,13 @@ export function DashboardPage({ user }: { user: User }) {
           <h3>{t("dashboard.online")}</h3>
           <p class="stat-value">{d.online.length}</p>
           <p class="muted small">{d.online.length ? d.online.map((o) => o.name || "—").join(", ") : t("dashboard.nobodyOnline")}</p>
+        </section>
+        <section class="card stat" data-testid="stat-rating">
+          <h3>{t("dashboard.rating")}</h3>
+          <p class="stat-value">
+            {averageText(d.rating, lang)} {d.rating.count > 0 && <span class="star-on" aria-hidden="true">★</span>}
+          </p>
+          <p class="muted small">{d.rating.count ? t("dashboard.ratingCount", { N: String(d.rating.count) }) : t("dashboard.noRating")}</p>
         </section>
       </div>
     </div>

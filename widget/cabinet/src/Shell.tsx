@@ -4,11 +4,12 @@ import { displayName } from "./api";
 import { Avatar } from "./Avatar";
 import { useI18n, type Key } from "./i18n";
 import { AnalyticsPage } from "./Analytics";
-import { IconAnalytics, IconClose, IconDashboard, IconDialogs, IconJournal, IconLogout, IconMenu, IconSettings, Logo } from "./icons";
+import { IconAnalytics, IconClose, IconDashboard, IconDialogs, IconJournal, IconLogout, IconMenu, IconSettings, IconStar, Logo } from "./icons";
 import { DashboardPage } from "./Dashboard";
 import { DialogsPage } from "./Dialogs";
 import { JournalPage } from "./Journal";
 import { LangSwitch } from "./LangSwitch";
+import { OkoPage } from "./Oko";
 import { LiveContext, useLiveConnection } from "./live";
 import { linkClick, navigate } from "./nav";
 import { ProfilePage } from "./Profile";
@@ -22,6 +23,7 @@ const ICONS: Record<Section, () => JSX.Element> = {
   journal: IconJournal,
   dialogs: IconDialogs,
   analytics: IconAnalytics,
+  oko: IconStar,
   settings: IconSettings,
 };
 
@@ -58,6 +60,7 @@ export function Shell({ route, onLogout }: { route: Route; onLogout: () => void 
   else if (current === "journal") content = <JournalPage />;
   else if (current === "dialogs") content = <DialogsPage />;
   else if (current === "analytics") content = <AnalyticsPage />;
+  else if (current === "oko") content = <OkoPage />;
   else content = <Empty section={current} />;
 
   return (

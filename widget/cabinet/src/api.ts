@@ -195,7 +195,37 @@ export interface Dashboard {
   open: number;
   unanswered: number;
   online: { user_id: string; name: string }[];
+  /** This week's ratings (ОКО). */
+  rating: RatingFigures;
   timezone: string;
+}
+
+// ---- ОКО (§11)
+
+/** How many ratings, their average (two decimals, null without any) and how many of 1…5. */
+export interface RatingFigures {
+  count: number;
+  average: number | null;
+  distribution: number[];
+}
+
+export interface RatingSummary {
+  from: string;
+  to: string;
+  timezone: string;
+  total: RatingFigures;
+  operators: { operator_id: string | null; name: string | null; figures: RatingFigures }[];
+  channels: { channel: Channel | string; figures: RatingFigures }[];
+}
+
+export interface Rating {
+  dialog_id: string;
+  score: number;
+  comment: string | null;
+  operator_id: string | null;
+  channel: Channel | string;
+  first_at: string;
+  at: string;
 }
 
 // ---- dialogs (§10)
@@ -477,6 +507,14 @@ export const journal = (pid: string, filter: LeadFilter = {}, cursor?: string) =
 export const journalExportUrl = (pid: string, filter: LeadFilter, format: "csv" | "xlsx", lang: string) =>
   P(pid) + "/journal/export?" + filterQuery(filter, { format, lang });
 export const dashboard = (pid: string) => api<Dashboard>(P(pid) + "/dashboard");
+/** ОКО of a period of local dates `YYYY-MM-DD` (the last 30 days when not given). */
+export const ratingSummary = (pid: string, period: { from?: string; to?: string }) =>
+  api<RatingSummary>(P(pid) + "/ratings?" + filterQuery(period));
+export const ratingComments = (pid: string, period: { from?: string; to?: string }, cursor?: string) =>
+  api<{ ratings: Rating[]; next?: string | null }>(P(pid) + "/ratings/comments?" + filterQuery(period, cursor ? { cursor } : {})).then((r) => ({
+    ratings: r.ratings || [],
+    next: r.next || null,
+  }));
 
 // ---- Аналитика (§11): a period of local days; times in seconds, upper bounds of buckets
 

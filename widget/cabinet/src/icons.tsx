@@ -53,6 +53,12 @@ export const IconAnalytics = () => (
   </Svg>
 );
 
+export const IconStar = () => (
+  <Svg>
+    <path d="M12 3.5l2.6 5.3 5.9.9-4.3 4.1 1 5.8-5.2-2.7-5.2 2.7 1-5.8-4.3-4.1 5.9-.9z" />
+  </Svg>
+);
+
 export const IconDialogs = () => (
   <Svg>
     <path d="M20 12.5a7 7 0 0 1-7.5 6.9 8 8 0 0 1-3-.6L5 20l1.5-3.7A6.6 6.6 0 0 1 5 12.5a7 7 0 0 1 7.5-6.9 7 7 0 0 1 7.5 6.9z" />

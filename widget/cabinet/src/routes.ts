@@ -1,17 +1,18 @@
 // Cabinet routes (plain paths; the server answers index.html for any of them).
 
-export type Section = "dashboard" | "journal" | "dialogs" | "analytics" | "settings";
+export type Section = "dashboard" | "journal" | "dialogs" | "analytics" | "oko" | "settings";
 
 export const SECTIONS: { id: Section; path: string }[] = [
   { id: "dashboard", path: "/" },
   { id: "journal", path: "/journal" },
   { id: "dialogs", path: "/dialogs" },
   { id: "analytics", path: "/analytics" },
+  { id: "oko", path: "/oko" },
   { id: "settings", path: "/settings" },
 ];
 
 /**
- * The sections a member's accesses in the project open (access.rs: ЕЖЛ and Аналитика for the
+ * The sections a member's accesses in the project open (access.rs: ЕЖЛ, Аналитика and ОКО for the
  * administrator and «Аналитика», Диалоги also for «Оператор», Настройки for the administrator and
  * «Настройки»); without a project every section is shown (each says what to do first).
  */
@@ -19,7 +20,9 @@ export function allowedSections(accesses: string[] | null): Section[] {
   if (!accesses) return SECTIONS.map((s) => s.id);
   const has = (...a: string[]) => a.some((x) => accesses.includes(x));
   return SECTIONS.map((s) => s.id).filter(
-    (s) => s === "dashboard" || (s === "journal" || s === "analytics" ? has("admin", "analytics") : s === "dialogs" ? has("admin", "analytics", "operator") : has("admin", "settings")),
+    (s) =>
+      s === "dashboard" ||
+      (s === "journal" || s === "analytics" || s === "oko" ? has("admin", "analytics") : s === "dialogs" ? has("admin", "analytics", "operator") : has("admin", "settings")),
   );
 }
 

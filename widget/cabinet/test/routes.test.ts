@@ -55,10 +55,10 @@ test("dialog folders and the open dialog in the path", () => {
 
 test("the menu shows what the member's accesses open; a closed section falls back", () => {
   assert.deepEqual(allowedSections(["operator"]), ["dashboard", "dialogs"]);
-  assert.deepEqual(allowedSections(["analytics"]), ["dashboard", "journal", "dialogs", "analytics"]);
+  assert.deepEqual(allowedSections(["analytics"]), ["dashboard", "journal", "dialogs", "analytics", "oko"]);
   assert.deepEqual(allowedSections(["settings"]), ["dashboard", "settings"]);
-  assert.deepEqual(allowedSections(["admin"]), ["dashboard", "journal", "dialogs", "analytics", "settings"]);
-  assert.deepEqual(allowedSections(null), ["dashboard", "journal", "dialogs", "analytics", "settings"]);
+  assert.deepEqual(allowedSections(["admin"]), ["dashboard", "journal", "dialogs", "analytics", "oko", "settings"]);
+  assert.deepEqual(allowedSections(null), ["dashboard", "journal", "dialogs", "analytics", "oko", "settings"]);
   assert.equal(fallbackSection(allowedSections(["operator"])), "dialogs");
   assert.equal(fallbackSection(allowedSections(["settings"])), "dashboard");
 });

@@ -29,7 +29,14 @@ export interface Dialog {
   contact: Record<string, string>;
   /** The operator who took the dialog (their photo is shown), or null. */
   assignee: string | null;
+  /** An operator answered: the visitor may rate the dialog. */
+  answered: boolean;
+  /** The visitor's rating (1–5), once given. */
+  rating: number | null;
 }
+
+/** Whether to ask the visitor for a rating: the operator closed an answered dialog not rated yet. */
+export const awaitsRating = (d: Dialog | null) => !!d && d.status === "closed" && d.answered && d.rating == null;
 
 const LOCAL = "local:";
 export const isLocal = (m: Message) => m.id.indexOf(LOCAL) === 0;
@@ -79,6 +86,8 @@ export function parseDialog(raw: unknown, fields: FieldDef[]): Dialog | null {
     pendingRequest: normalizeRequest(r.pending_contact_request, fields),
     contact,
     assignee: typeof r.assignee === "string" && /^[\w-]{1,64}$/.test(r.assignee) ? r.assignee : null,
+    answered: r.operator_replied === true,
+    rating: typeof r.rating === "number" && r.rating >= 1 && r.rating <= 5 ? r.rating : null,
   };
 }
 

@@ -70,6 +70,14 @@ color:var(--bsd-on-accent);display:flex;align-items:center;justify-content:cente
 .bsd-send svg{width:18px;height:18px;margin-left:2px}
 .bsd-panel button:focus-visible,.bsd-panel a:focus-visible,.bsd-icons a:focus-visible{outline:2px solid var(--bsd-accent);outline-offset:2px}
 .bsd-head button:focus-visible{outline-color:currentColor}
+.bsd-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;margin:-1px;opacity:0}
+.bsd-stars{display:flex;gap:2px;margin:0 0 8px}
+.bsd-stars label{font-size:28px;line-height:1;color:#cbd5e1;cursor:pointer;padding:2px;border-radius:6px}
+.bsd-stars label.bsd-on{color:#f59e0b}
+.bsd-stars input:focus-visible+label{outline:2px solid var(--bsd-accent);outline-offset:1px}
+.bsd-rate-c{display:block;width:100%;box-sizing:border-box;margin-bottom:6px;resize:vertical;min-height:44px;border:1px solid #cbd5e1;
+border-radius:10px;padding:8px 10px;font:inherit;color:inherit;background:#fff}
+.bsd-rate-c:focus{outline:2px solid var(--bsd-accent);outline-offset:0}
 .bsd-card{align-self:stretch;margin:4px 0 2px;padding:14px;background:#fff;border:1px solid #e6eaf0;border-radius:14px;
 box-shadow:0 1px 2px rgba(15,23,42,.06)}
 .bsd-card p{margin:0 0 10px;font-weight:600}

@@ -18,6 +18,7 @@ import {
   parseDialog,
   parseMessage,
   parseMessages,
+  awaitsRating,
   requestText,
   unreadCount,
   updateLocal,
@@ -233,6 +234,15 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
   // The confirmation shown where the answered contact request was.
   let thank: HTMLElement | null = null;
   let thankKey = "";
+  // ОКО: the rating card of a dialog, asked when the operator closed it or the visitor closes
+  // the panel after an answer; "not now" and a sent rating put it away.
+  let rateCard: HTMLElement | null = null;
+  let rateFor = "";
+  let rateDone: HTMLElement | null = null;
+  let askedOnClose = false;
+  const rateSkipped: Record<string, 1> = {};
+  const wantsRating = () =>
+    !!dialog && dialog.answered && dialog.rating == null && !rateSkipped[dialog.id] && (awaitsRating(dialog) || askedOnClose);
 
   /** The local first bubble: the hook that opened the chat, else the welcome message. */
   const introId = () => (hookIntro ? "hook:" + hookIntro.id : "welcome");
@@ -372,6 +382,55 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
     return c;
   }
 
+  function ratingCard(d: Dialog): HTMLElement {
+    const c = el("form", "bsd-card bsd-rate");
+    c.noValidate = true;
+    const t = el("p", undefined, s.rateTitle, { id: "bsd-rate-t" });
+    const stars = el("div", "bsd-stars", null, { role: "radiogroup", "aria-labelledby": "bsd-rate-t" });
+    let score = 0;
+    const labels: HTMLLabelElement[] = [];
+    const paint = (n: number) => labels.forEach((l, i) => l.classList.toggle("bsd-on", i < n));
+    for (let n = 1; n <= 5; n++) {
+      const id = "bsd-star-" + n;
+      const r = el("input", "bsd-sr", null, { type: "radio", name: "bsd-score", value: String(n), id });
+      const l = el("label", undefined, null, { for: id, title: s.rateStar[n - 1] });
+      l.append(el("span", undefined, "★", { "aria-hidden": "true" }), el("span", "bsd-sr", n + " — " + s.rateStar[n - 1]));
+      r.addEventListener("change", () => ((score = n), paint(n), (cerr.textContent = "")));
+      l.addEventListener("mouseenter", () => paint(n));
+      l.addEventListener("mouseleave", () => paint(score));
+      labels.push(l);
+      stars.append(r, l);
+    }
+    const comment = el("textarea", "bsd-rate-c", null, { "aria-label": s.rateComment, placeholder: s.rateComment });
+    comment.maxLength = 1000;
+    comment.rows = 2;
+    const cerr = el("p", "bsd-err", null, { role: "alert" });
+    const ok = button("bsd-btn", s.rateSend, "submit");
+    const later = button("bsd-btn2", s.rateLater);
+    later.addEventListener("click", () => {
+      rateSkipped[d.id] = 1;
+      render();
+      input.focus();
+    });
+    c.append(t, stars, comment, cerr, ok, later);
+    c.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      if (!score) return void (cerr.textContent = s.rateChoose);
+      ok.disabled = true;
+      try {
+        await api.call("POST", "/rating", { dialog_id: d.id, score, comment: comment.value });
+        if (dialog && dialog.id === d.id) dialog.rating = score;
+        rateDone = el("div", "bsd-msg bsd-op bsd-ok", s.rateThanks, { role: "status" });
+        render();
+      } catch (err) {
+        cerr.textContent = err instanceof ApiError ? err.message : s.network;
+      } finally {
+        ok.disabled = false;
+      }
+    });
+    return c;
+  }
+
   let stick = true;
   log.addEventListener("scroll", () => (stick = log.scrollHeight - log.scrollTop - log.clientHeight < 40));
 
@@ -406,6 +465,16 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
       if (thank && m.id === thankKey) place(thank);
     }
     if (thank && !thank.parentNode) place(thank);
+    if (rateDone) place(rateDone);
+    const rate = wantsRating();
+    if (!rate || !dialog || rateFor !== dialog.id) {
+      if (rateCard) rateCard.remove();
+      rateCard = null;
+    }
+    if (rate && dialog) {
+      if (!rateCard) (rateCard = ratingCard(dialog)), (rateFor = dialog.id);
+      place(rateCard);
+    }
     if (showCard && !card && req) {
       card = contactCard(req);
       cardKey = key;
@@ -676,6 +745,15 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
     if (isOpen() && !gone) cfgT = setTimeout(refreshConfig, chatOpen() ? 30000 : 10000);
   }
   function close() {
+    // Leaving after an answer that is not rated yet: ask once before closing.
+    if (!askedOnClose && isOpen() && !icons && dialog && dialog.answered && dialog.rating == null && !rateSkipped[dialog.id] && tabs.indexOf("chat") >= 0) {
+      askedOnClose = true;
+      select("chat");
+      render();
+      const first = rateCard && (rateCard.querySelector("input") as HTMLElement | null);
+      if (first) first.focus();
+      return;
+    }
     const had = root.activeElement && shown.contains(root.activeElement);
     shown.hidden = true;
     host.removeAttribute("data-open");

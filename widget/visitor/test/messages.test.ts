@@ -9,6 +9,7 @@ import {
   markTheirsRead,
   mergeMessages,
   parseDialog,
+  awaitsRating,
   parseMessage,
   requestText,
   parseMessages,
@@ -107,6 +108,16 @@ test("updateLocal, read marks, unread count, last ids", () => {
 test("clientId is random", () => {
   assert.notEqual(clientId(), clientId());
   assert.ok(clientId().length >= 10);
+});
+
+test("a rating is awaited once the operator closed an answered dialog not rated yet", () => {
+  const d = (raw: Record<string, unknown>) => parseDialog({ id: "d", ...raw }, fields);
+  assert.equal(awaitsRating(d({ status: "closed", operator_replied: true, rating: null })), true);
+  assert.equal(awaitsRating(d({ status: "open", operator_replied: true })), false, "still open");
+  assert.equal(awaitsRating(d({ status: "closed", operator_replied: false })), false, "nobody answered");
+  assert.equal(awaitsRating(d({ status: "closed", operator_replied: true, rating: 4 })), false, "rated");
+  assert.equal(d({ rating: 9 })!.rating, null, "only 1 to 5");
+  assert.equal(awaitsRating(null), false);
 });
 
 test("the visitor's own request reads in the widget's language with the fields they filled", () => {

@@ -168,6 +168,11 @@ pub async fn deliver(app: &App, channels: &dyn ChannelSet, body: &str) -> Result
         image_url: None,
         key: m.id.clone(),
         sender_name,
+        buttons: m
+            .buttons
+            .iter()
+            .map(|b| beseda_channels::Button { label: b.label.clone(), data: b.data.clone() })
+            .collect(),
     };
     match channels.get(kind).send(&r.credentials, &out).await {
         Ok(sent) => {

@@ -19,7 +19,7 @@ pub mod store;
 pub mod timers;
 
 pub use model::{
-    Attachment, ContactChange, Delivery, Dialog, From, Kind, MAX_TEXT, Message, MessengerChat, Source, Status,
+    Attachment, Button, ContactChange, Delivery, Dialog, From, Kind, MAX_TEXT, Message, MessengerChat, Source, Status,
 };
 pub use operator::{
     Folder, history, list, list_page, older_messages, open_for_operator, operator_typing, reply, send_again,

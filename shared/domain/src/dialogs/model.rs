@@ -174,6 +174,17 @@ pub struct Message {
     /// A request's fields, for a [`Kind::Request`] message; `text` is them in Russian.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<RequestCard>,
+    /// Buttons the customer may press under a message to a messenger (the rating's stars).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buttons: Vec<Button>,
+}
+
+/// A button under an outgoing messenger message: what it says and what pressing it sends
+/// back to the webhook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Button {
+    pub label: String,
+    pub data: String,
 }
 
 /// A file in a messenger message.
@@ -200,6 +211,7 @@ impl Message {
             delivery: None,
             platform_id: None,
             attachments: Vec::new(),
+            buttons: Vec::new(),
             request: None,
         }
     }
@@ -247,6 +259,9 @@ pub struct Dialog {
     /// The dialog before this one of the same customer, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_dialog_id: Option<String>,
+    /// The customer's rating of the service (ОКО), 1–5, once given.
+    #[serde(default)]
+    pub rating: Option<u8>,
 }
 
 /// A contact card value that a newer one replaced.
@@ -297,6 +312,7 @@ impl Dialog {
             ip: None,
             chat: None,
             previous_dialog_id: None,
+            rating: None,
         }
     }
 
@@ -364,6 +380,12 @@ impl Dialog {
             .iter()
             .find(|f| f.required && !self.contact.contains_key(&f.field))
             .map(|f| f.field.clone())
+    }
+
+    /// Whether the customer is to be asked for a rating: an operator answered, the dialog is
+    /// closed and not rated yet.
+    pub fn awaits_rating(&self) -> bool {
+        self.status == Status::Closed && self.operator_replied && self.rating.is_none()
     }
 
     /// Whether a messenger reply goes through the `deliveries` queue.

@@ -11,7 +11,7 @@ use super::store::{self, dialog, load, new_id};
 use super::timers;
 use crate::access::Action;
 use crate::accounts::Profile;
-use crate::{App, Error, Result, billing, journal, keys, projects, realtime, statistics};
+use crate::{App, Error, Result, billing, journal, keys, projects, ratings, realtime, statistics};
 use beseda_ports::table::{Condition, Cursor, Query, StoreError, Write};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -281,12 +281,15 @@ pub async fn operator_typing(app: &App, project_id: &str, dialog_id: &str) -> Re
     Ok(())
 }
 
-/// Closes or reopens a dialog; closing one no operator answered counts it as missed.
+/// Closes or reopens a dialog. Closing one no operator answered counts it as missed; closing a
+/// messenger dialog an operator answered, not rated yet, asks the customer for a rating through
+/// the `deliveries` queue in the same write (the site's visitor learns it from the dialog's
+/// frame and state).
 /// A write to the dialog at the same moment (the customer's next message, a read mark) makes
 /// it load the dialog again and retry, a few times.
 pub async fn set_status(app: &App, project_id: &str, dialog_id: &str, status: Status) -> Result<Dialog> {
     let mut attempts = 0;
-    let d = loop {
+    let (d, request) = loop {
         let (mut d, version) = load(app, project_id, dialog_id).await?;
         if !d.set_status(status) {
             return Ok(d);
@@ -296,15 +299,30 @@ pub async fn set_status(app: &App, project_id: &str, dialog_id: &str, status: St
             let tz = statistics::zone(app, project_id).await;
             writes.push(statistics::missed(tz, project_id, &d.id, app.now())?);
         }
-        match app.ports.table.transact(writes).await {
-            Ok(()) => break d,
-            Err(StoreError::ConditionFailed | StoreError::TransactionCancelled) if attempts < 5 => attempts += 1,
-            Err(e) => return Err(e.into()),
+        let mut sends = Vec::new();
+        let request = if d.awaits_rating() && d.is_messenger() {
+            let language = ratings::customer_language(app, project_id).await?;
+            let m = ratings::request_message(&d, language, app.now());
+            writes.push(store::put_message(project_id, &m)?);
+            sends.push(delivery::job(project_id, &d.id, &m.id)?);
+            Some(m)
+        } else {
+            None
+        };
+        if store::commit(app, writes, sends).await? {
+            break (d, request);
         }
+        if attempts >= 5 {
+            return Err(Error::conflict("busy", "Диалог меняется слишком часто; повторите"));
+        }
+        attempts += 1;
     };
     journal::follow_dialog(app, &lead_source(&d.id), &d).await?;
     let frame = serde_json::json!({ "type": "dialog", "dialog": d });
     realtime::push_to_operators(app, project_id, &frame).await?;
     realtime::push_to_visitor(app, project_id, &d.visitor_id, &frame).await?;
+    if let Some(m) = request {
+        push_message(app, &d, &m).await?;
+    }
     Ok(d)
 }
