@@ -1,6 +1,6 @@
 import { expect, test, type Browser } from "@playwright/test";
 import { screenshot } from "./shots";
-import { always, baseURL, cabinetPage, DemoAdmin, PROJECT, type Json } from "./support";
+import { baseURL, cabinetPage, DemoAdmin, PROJECT, type Json } from "./support";
 
 // Аналитика (PRODUCT.md §11): two visitors of the demo site write in the chat and the
 // administrator, as an operator, answers both; the page then shows the period's requests, its
@@ -16,24 +16,9 @@ const demo = new DemoAdmin();
 
 test.describe.configure({ mode: "serial" });
 
-test.beforeAll(async () => {
-  await demo.open();
-  await demo.grantOperator();
-  await demo.setOnline(true);
-  const s: Json = JSON.parse(JSON.stringify(demo.original));
-  s.chat.enabled = true;
-  s.chat.hours = always();
-  s.chat.welcome_contact_request = null;
-  s.chat.unread.enabled = false;
-  s.chat.unanswered.enabled = false;
-  s.appearance.auto_open_secs = null;
-  s.appearance.devices = { desktop: true, mobile: true };
-  s.other.hidden_for_ips = [];
-  s.catchers = [];
-  await demo.saveSettings(s);
-});
+test.beforeAll(() => demo.openChat());
 
-test.afterAll(() => demo.close(() => demo.api.put(PROJECT + "/presence", { data: { online: false } })));
+test.afterAll(() => demo.close());
 
 /** A new visitor of the demo site writes `text` in the chat. */
 async function visitorWrites(browser: Browser, text: string) {

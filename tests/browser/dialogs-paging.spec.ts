@@ -1,5 +1,5 @@
 import { expect, request, test } from "@playwright/test";
-import { always, baseURL, cabinetPage, DemoAdmin, PROJECT, type Json } from "./support";
+import { baseURL, cabinetPage, DemoAdmin, PROJECT, type Json } from "./support";
 import { screenshot } from "./shots";
 
 // A long dialog (issue 11, paging): the operator opens it on its newest messages and scrolls
@@ -11,20 +11,9 @@ import { screenshot } from "./shots";
 const rnd = () => Math.random().toString(36).slice(2, 8);
 const demo = new DemoAdmin();
 
-test.beforeAll(async () => {
-  await demo.open();
-  await demo.grantOperator();
-  await demo.setOnline(true);
-  const s: Json = JSON.parse(JSON.stringify(demo.original));
-  s.chat.enabled = true;
-  s.chat.hours = always();
-  s.chat.welcome_contact_request = null;
-  s.chat.unread.enabled = false;
-  s.chat.unanswered.enabled = false;
-  await demo.saveSettings(s);
-});
+test.beforeAll(() => demo.openChat());
 
-test.afterAll(() => demo.close(() => demo.api.put(PROJECT + "/presence", { data: { online: false } })));
+test.afterAll(() => demo.close());
 
 test("a dialog of 230 messages opens on the newest and pages back to the first", async ({ browser }) => {
   test.setTimeout(120_000);

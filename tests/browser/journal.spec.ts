@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import fs from "node:fs";
 import { screenshot } from "./shots";
-import { always, baseURL, cabinetPage, DemoAdmin, PROJECT, type Json } from "./support";
+import { baseURL, cabinetPage, DemoAdmin, PROJECT, type Json } from "./support";
 
 // ЕЖЛ and the Панель (PRODUCT.md §11): a visitor of the demo site writes in the chat and
 // submits the request form; the journal shows both rows with their sources, a filter by
@@ -17,28 +17,16 @@ const demo = new DemoAdmin();
 
 test.describe.configure({ mode: "serial" });
 
-test.beforeAll(async () => {
-  await demo.open();
-  await demo.grantOperator();
-  await demo.setOnline(true);
-  const s: Json = JSON.parse(JSON.stringify(demo.original));
-  s.chat.enabled = true;
-  s.chat.hours = always();
-  s.chat.welcome_contact_request = null;
-  s.chat.unread.enabled = false;
-  s.chat.unanswered.enabled = false;
-  s.form.enabled = true;
-  s.form.custom_field = null;
-  s.form.custom_list = null;
-  s.callback.enabled = false;
-  s.appearance.auto_open_secs = null;
-  s.appearance.devices = { desktop: true, mobile: true };
-  s.other.hidden_for_ips = [];
-  s.catchers = [];
-  await demo.saveSettings(s);
-});
+test.beforeAll(() =>
+  demo.openChat((x) => {
+    x.form.enabled = true;
+    x.form.custom_field = null;
+    x.form.custom_list = null;
+    x.callback.enabled = false;
+  }),
+);
 
-test.afterAll(() => demo.close(() => demo.api.put(PROJECT + "/presence", { data: { online: false } })));
+test.afterAll(() => demo.close());
 
 /** A visitor of the demo site with the widget open. */
 async function widget(browser: Browser): Promise<{ page: Page; panel: ReturnType<Page["locator"]> }> {

@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import { screenshot } from "./shots";
-import { always, baseURL, cabinetPage, DemoAdmin, PROJECT, type Json } from "./support";
+import { baseURL, cabinetPage, DemoAdmin, PROJECT, type Json } from "./support";
 
 // ОКО end to end (PRODUCT.md §11): a visitor of the demo site chats, the operator answers and
 // closes the dialog, the widget asks for a rating and the visitor gives one with a comment; ОКО
@@ -17,24 +17,9 @@ const demo = new DemoAdmin();
 
 test.describe.configure({ mode: "serial" });
 
-test.beforeAll(async () => {
-  await demo.open();
-  await demo.grantOperator();
-  await demo.setOnline(true);
-  const s: Json = JSON.parse(JSON.stringify(demo.original));
-  s.chat.enabled = true;
-  s.chat.hours = always();
-  s.chat.welcome_contact_request = null;
-  s.chat.unread.enabled = false;
-  s.chat.unanswered.enabled = false;
-  s.appearance.auto_open_secs = null;
-  s.appearance.devices = { desktop: true, mobile: true };
-  s.other.hidden_for_ips = [];
-  s.catchers = [];
-  await demo.saveSettings(s);
-});
+test.beforeAll(() => demo.openChat());
 
-test.afterAll(() => demo.close(() => demo.api.put(PROJECT + "/presence", { data: { online: false } })));
+test.afterAll(() => demo.close());
 
 /** A visitor of the demo site with the chat open, in `lang`, on a desktop or a phone. */
 async function visitor(browser: Browser, lang: "ru" | "en", phone: boolean): Promise<{ page: Page; panel: Locator }> {

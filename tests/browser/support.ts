@@ -24,6 +24,8 @@ export class DemoAdmin {
   original!: Json;
   id = "";
   accesses: string[] = [];
+  /** `openChat` put the administrator online. */
+  wentOnline = false;
 
   /** Whether the administrator had the operator access before the file. */
   get wasOperator(): boolean {
@@ -63,10 +65,35 @@ export class DemoAdmin {
     expect(res.status(), await res.text()).toBe(200);
   }
 
+  /**
+   * Opens the chat for a spec: the administrator answers and is online, the chat is open around
+   * the clock with no welcome contact request, auto-messages, auto-open, catchers or hidden IPs;
+   * `tweak` changes more. `close()` after it takes the administrator offline again.
+   */
+  async openChat(tweak?: (s: Json) => void) {
+    await this.open();
+    await this.grantOperator();
+    await this.setOnline(true);
+    this.wentOnline = true;
+    const s: Json = JSON.parse(JSON.stringify(this.original));
+    s.chat.enabled = true;
+    s.chat.hours = always();
+    s.chat.welcome_contact_request = null;
+    s.chat.unread.enabled = false;
+    s.chat.unanswered.enabled = false;
+    s.appearance.auto_open_secs = null;
+    s.appearance.devices = { desktop: true, mobile: true };
+    s.other.hidden_for_ips = [];
+    s.catchers = [];
+    if (tweak) tweak(s);
+    await this.saveSettings(s);
+  }
+
   /** Puts the settings back, runs `undo` (the spec's own clean-up), takes back the operator access. */
   async close(undo?: () => Promise<unknown>) {
     if (!this.api) return;
     if (this.original) await this.api.put(PROJECT + "/widget-settings", { data: this.original });
+    if (this.wentOnline) await this.api.put(PROJECT + "/presence", { data: { online: false } });
     if (undo) await undo();
     if (this.accesses.length && !this.wasOperator) await this.api.patch(PROJECT + "/members/" + this.id, { data: { accesses: this.accesses } });
     await this.api.dispose();
