@@ -407,14 +407,56 @@ pub async fn notify_customer(
     event: CustomerEvent,
     mail: &crate::notify::CustomerMail<'_>,
 ) -> Result<()> {
+    send_answerable(
+        app,
+        api,
+        project_id,
+        dialog_id,
+        |link, _| link.groups.requests,
+        |language| notification(event, language, mail, dialog_id),
+    )
+    .await
+}
+
+/// The no-reply alert (§12) as the bot sends it (pure, tested): a group 2 «waiting»
+/// notification with the link that opens the dialog.
+pub fn alert(language: Language, m: &crate::notify::CustomerMail, dialog_id: &str) -> (String, Value) {
+    let (text, keyboard) = notification(CustomerEvent::Unanswered, language, m, dialog_id);
+    (format!("{text}\n\n{}", m.link), keyboard)
+}
+
+/// Alerts every linked administrator of the project that a customer is still waiting (the
+/// no-reply chain of §12), whatever groups they chose. Best effort, like [`notify_customer`].
+pub async fn alert_admins(
+    app: &App,
+    api: &dyn BotApi,
+    project_id: &str,
+    dialog_id: &str,
+    mail: &crate::notify::CustomerMail<'_>,
+) -> Result<()> {
+    send_answerable(app, api, project_id, dialog_id, |_, m| m.is_admin(), |language| alert(language, mail, dialog_id))
+        .await
+}
+
+/// Sends the members whose link and membership pass `to` a message about a dialog that they
+/// can answer by replying to it.
+async fn send_answerable(
+    app: &App,
+    api: &dyn BotApi,
+    project_id: &str,
+    dialog_id: &str,
+    to: impl Fn(&Link, &projects::Membership) -> bool,
+    message: impl Fn(Language) -> (String, Value),
+) -> Result<()> {
     let Some(bot) = load(app, project_id).await? else { return Ok(()) };
     let Some(token) = key(app)?.open(&bot.token) else { return Ok(()) };
-    for link in links(app, project_id).await?.into_iter().filter(|l| l.groups.requests) {
-        if projects::membership(app, project_id, &link.user_id).await?.is_none() {
+    for link in links(app, project_id).await? {
+        let Some((member, _)) = projects::membership(app, project_id, &link.user_id).await? else { continue };
+        if !to(&link, &member) {
             continue;
         }
         let language = accounts::get_profile(app, &link.user_id).await.map(|p| p.language).unwrap_or_default();
-        let (text, keyboard) = notification(event, language, mail, dialog_id);
+        let (text, keyboard) = message(language);
         let params = json!({ "chat_id": chat_value(&link.chat_id), "text": text, "reply_markup": keyboard });
         match api.call(&token, "sendMessage", params).await {
             Ok(sent) => {
