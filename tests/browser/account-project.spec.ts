@@ -193,7 +193,7 @@ test("account and project: profile, project, team, refusal, journal, trial", asy
   const analyst = await newPage(browser);
   await signIn(analyst, analystEmail, analystPassword);
   // The menu shows what «Аналитика» opens; a link to the settings leads to what they may see.
-  await expect(analyst.getByRole("navigation", { name: "Главное меню" }).getByRole("link")).toHaveText(["Панель", "ЕЖЛ", "Диалоги"]);
+  await expect(analyst.getByRole("navigation", { name: "Главное меню" }).getByRole("link")).toHaveText(["Панель", "ЕЖЛ", "Диалоги", "Аналитика", "ОКО"]);
   await analyst.goto("/settings");
   await expect(analyst).toHaveURL(/\/dialogs$/);
   await analyst.getByRole("navigation", { name: "Главное меню" }).getByRole("link", { name: "ЕЖЛ" }).click();

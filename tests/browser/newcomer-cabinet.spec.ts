@@ -93,7 +93,7 @@ async function signedIn(browser: Browser, opts: { email?: string; password?: str
 
 const CYRILLIC = /[А-Яа-яЁё]+/g;
 /** What may be Russian in English mode: what people typed (project, names, dialogs, journal). */
-const USER_DATA = [".proj", ".page-head h2", "#journal-title", ".person-cell", ".lead-text", ".person", ".dlist", ".chat", ".contact", "code", ".domain", ".user", ".avatar", ".pv-site", "pre"].join(",");
+const USER_DATA = [".proj", ".user-data", ".page-head h2", "#journal-title", ".person-cell", ".lead-text", ".person", ".dlist", ".chat", ".contact", "code", ".domain", ".user", ".avatar", ".pv-site", "pre"].join(",");
 
 /** Names people gave: members' names, the widget's tab names and field labels (the project's own). */
 async function userWords(project: string): Promise<Set<string>> {

@@ -281,8 +281,13 @@ test("chat: the operator's reply arrives live and the visitor's message is marke
   await expect(log.locator(".bsd-msg > div:not(.bsd-who) img, b")).toHaveCount(0); // the operator's photo aside
   expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
 
-  // Closed panel: a new reply shows as a badge on the launcher.
+  // Leaving after an answer, the visitor is asked once for a rating (ОКО); closing again closes.
   await panel.getByRole("button", { name: "Закрыть чат" }).click();
+  await expect(panel.getByText("Оцените, пожалуйста, как мы вам помогли")).toBeVisible();
+  await expect(panel.getByRole("button", { name: "Не сейчас" })).toBeVisible();
+  await panel.getByRole("button", { name: "Закрыть чат" }).click();
+  await expect(panel).toBeHidden();
+  // Closed panel: a new reply shows as a badge on the launcher.
   await demo.api.post(PROJECT + "/dialogs/" + dialogId + "/messages", { data: { text: "Оформить заказ?", client_id: "pw-" + rnd() } });
   await expect(widget(page).getByRole("button", { name: "Открыть чат, новых сообщений: 1" })).toBeVisible();
   await widget(page).locator("#beseda-launcher").click();

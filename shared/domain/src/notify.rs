@@ -2,6 +2,7 @@
 //! service mails they render to, and their delivery, once per queue message.
 
 use crate::accounts::{self, Language, LinkPurpose};
+use crate::dialogs::RequestCard;
 use crate::teambot::BotApi;
 use crate::{App, Error, Result, keys};
 use beseda_ports::Mail;
@@ -82,6 +83,9 @@ pub enum Job {
     Mail {
         to: Vec<String>,
         template: Template,
+        /// The recipients' cabinet language.
+        #[serde(default)]
+        language: Language,
     },
     /// Someone asked for a password-reset link for this e-mail: mailed if the account exists.
     PasswordReset {
@@ -91,43 +95,20 @@ pub enum Job {
         lang: Option<Language>,
     },
     /// A member was added as a new account: mailed the login and a link to set the password.
-    Welcome {
-        user_id: String,
-        project_name: String,
-    },
+    Welcome { user_id: String, project_name: String },
     /// An existing account was invited to a project: mailed where to accept or decline.
-    Invitation {
-        user_id: String,
-        project_name: String,
-    },
+    Invitation { user_id: String, project_name: String },
     /// A service mail of a group, also sent to the members who chose the group for the team's
     /// Telegram bot.
-    Telegram {
-        project_id: String,
-        group: Group,
-        template: Template,
-    },
+    Telegram { project_id: String, group: Group, template: Template },
     /// A customer's message the team should hear of (§4 group 2), whatever its source; the
     /// recipients and their languages are read when it is sent.
-    Customer {
-        project_id: String,
-        dialog_id: String,
-        message_id: String,
-        event: CustomerEvent,
-    },
+    Customer { project_id: String, dialog_id: String, message_id: String, event: CustomerEvent },
     /// A customer has waited `minutes` for an answer: the administrators linked to the team's
     /// Telegram bot are alerted (the no-reply chain of §12).
-    NoReply {
-        project_id: String,
-        dialog_id: String,
-        message_id: String,
-        minutes: u32,
-    },
+    NoReply { project_id: String, dialog_id: String, message_id: String, minutes: u32 },
     /// The daily statistics mail of a project's local day (§4 group 3), see `statistics`.
-    Statistics {
-        project_id: String,
-        day: chrono::NaiveDate,
-    },
+    Statistics { project_id: String, day: chrono::NaiveDate },
 }
 
 /// Why the team hears of a customer's message.
@@ -324,7 +305,7 @@ pub enum Template {
     /// A check that mail reaches a project's people.
     Test { project_name: String },
     /// A visitor left a request or asked for a call (§4 group 2).
-    NewRequest { project_name: String, summary: String },
+    NewRequest { project_name: String, request: RequestCard },
     /// A tariff or the trial was connected, renewed or disconnected (§4 group 1).
     Tariff { project_name: String, event: TariffEvent, tariff: String, until: Option<String> },
 }
@@ -338,18 +319,27 @@ pub enum TariffEvent {
     Expired,
 }
 
-/// Subject and text of a service mail.
-pub fn render(template: &Template, public_url: &str) -> (String, String) {
+/// Subject and text of a service mail, in the recipients' cabinet language.
+pub fn render(template: &Template, public_url: &str, language: Language) -> (String, String) {
+    let ru = language == Language::Ru;
     match template {
-        Template::Test { project_name } => (
+        Template::Test { project_name } if ru => (
             format!("Беседа: проверка уведомлений проекта «{project_name}»"),
             format!("Это проверочное письмо проекта «{project_name}». Уведомления доходят.\n\n{public_url}\n"),
         ),
-        Template::NewRequest { project_name, summary } => (
-            format!("Беседа: новое обращение — проект «{project_name}»"),
-            format!("{summary}\n\nЖурнал обращений: {public_url}/journal\n"),
+        Template::Test { project_name } => (
+            format!("Beseda: a notification check of the project «{project_name}»"),
+            format!("This is a check of the project «{project_name}». Notifications reach you.\n\n{public_url}\n"),
         ),
-        Template::Tariff { project_name, event, tariff, until } => {
+        Template::NewRequest { project_name, request } if ru => (
+            format!("Беседа: новое обращение — проект «{project_name}»"),
+            format!("{}\n\nЖурнал обращений: {public_url}/journal\n", request.describe(language)),
+        ),
+        Template::NewRequest { project_name, request } => (
+            format!("Beseda: a new request — project «{project_name}»"),
+            format!("{}\n\nLead journal: {public_url}/journal\n", request.describe(language)),
+        ),
+        Template::Tariff { project_name, event, tariff, until } if ru => {
             let what = match event {
                 TariffEvent::Connected => "подключён",
                 TariffEvent::Renewed => "продлён",
@@ -361,6 +351,21 @@ pub fn render(template: &Template, public_url: &str) -> (String, String) {
                 format!("Беседа: тариф {tariff} {what} — проект «{project_name}»"),
                 format!(
                     "В проекте «{project_name}» тариф {tariff} {what}.{until}\n\nУслуги проекта: {public_url}/settings\n"
+                ),
+            )
+        }
+        Template::Tariff { project_name, event, tariff, until } => {
+            let what = match event {
+                TariffEvent::Connected => "connected",
+                TariffEvent::Renewed => "renewed",
+                TariffEvent::Disconnected => "disconnected",
+                TariffEvent::Expired => "ended",
+            };
+            let until = until.as_ref().map(|u| format!(" Valid until {u}.")).unwrap_or_default();
+            (
+                format!("Beseda: tariff {tariff} {what} — project «{project_name}»"),
+                format!(
+                    "In the project «{project_name}» the tariff {tariff} is {what}.{until}\n\nThe project's services: {public_url}/settings\n"
                 ),
             )
         }
@@ -480,8 +485,12 @@ pub async fn deliver_with_bot(app: &App, bot: Option<&dyn BotApi>, message_id: &
     }
     if let Job::Telegram { project_id, group, template } = &job {
         if let Some(api) = bot {
-            let (subject, text) = render(template, &app.settings.public_url);
-            crate::teambot::notify_group(app, api, project_id, *group, &format!("{subject}\n\n{text}")).await?;
+            let url = &app.settings.public_url;
+            let text = |language| {
+                let (subject, text) = render(template, url, language);
+                format!("{subject}\n\n{text}")
+            };
+            crate::teambot::notify_group(app, api, project_id, *group, text).await?;
         }
         let mark = Item::new(key.0, key.1, serde_json::json!({})).expiring_at(app.now().timestamp() + DEDUP_SECS);
         app.ports.table.put(mark, Condition::Always).await?;
@@ -503,7 +512,7 @@ pub async fn deliver_with_bot(app: &App, bot: Option<&dyn BotApi>, message_id: &
     }
     let mut html = None;
     let (to, (subject, text)) = match &job {
-        Job::Mail { to, template } => (to.clone(), render(template, &app.settings.public_url)),
+        Job::Mail { to, template, language } => (to.clone(), render(template, &app.settings.public_url, *language)),
         Job::PasswordReset { email, lang } => {
             let Some(profile) = accounts::find_by_email(app, email).await? else {
                 return Ok(());
@@ -643,9 +652,32 @@ mod tests {
             job,
             Job::Mail {
                 to: vec!["owner@example.com".into()],
-                template: Template::Test { project_name: "Демо".into() }
+                template: Template::Test { project_name: "Демо".into() },
+                language: Language::Ru,
             }
         );
+    }
+
+    #[test]
+    fn a_request_mail_lists_the_visitors_fields_in_the_readers_language() {
+        let request = RequestCard::Callback {
+            phone: "+79990001122".into(),
+            name: Some("Олег".into()),
+            call_first: crate::widget::CallFirst::Manager,
+            forward: None,
+            group: None,
+        };
+        let template = Template::NewRequest { project_name: "Ромашка".into(), request };
+        let (subject, text) = render(&template, "https://chat.example.ru", Language::En);
+        assert_eq!(subject, "Beseda: a new request — project «Ромашка»");
+        assert!(
+            text.starts_with("Callback request\nName: Олег\nPhone: +79990001122\nCall: the manager first"),
+            "{text}"
+        );
+        assert!(text.ends_with("Lead journal: https://chat.example.ru/journal\n"), "{text}");
+        let (subject, text) = render(&template, "https://chat.example.ru", Language::Ru);
+        assert_eq!(subject, "Беседа: новое обращение — проект «Ромашка»");
+        assert!(text.starts_with("Обратный звонок\nИмя: Олег"), "{text}");
     }
 
     #[tokio::test]
@@ -654,13 +686,14 @@ mod tests {
         let job = Job::Mail {
             to: vec!["new@example.com".into()],
             template: Template::Test { project_name: "Ромашка".into() },
+            language: Language::En,
         };
         let body = serde_json::to_string(&job).unwrap();
         deliver(&app, "m-1", &body).await.unwrap();
         deliver(&app, "m-1", &body).await.unwrap();
         let sent = outbox.list().unwrap();
         assert_eq!(sent.len(), 1);
-        assert_eq!(sent[0].subject, "Беседа: проверка уведомлений проекта «Ромашка»");
+        assert_eq!(sent[0].subject, "Beseda: a notification check of the project «Ромашка»", "in their language");
         assert!(matches!(deliver(&app, "m-2", "{not json").await, Err(Error::Invalid { code: "bad_job", .. })));
     }
 

@@ -267,12 +267,12 @@ pub async fn notify_group(app: &App, project_id: &str, group: Group, template: T
         let job = Job::Telegram { project_id: project_id.to_owned(), group, template: template.clone() };
         notify::enqueue(app, &job).await?;
     }
-    let to: Vec<String> =
-        recipients_by_language(app, project_id, group).await?.into_iter().flat_map(|(_, to)| to).collect();
-    if to.is_empty() {
-        return Ok(());
+    for (language, to) in recipients_by_language(app, project_id, group).await? {
+        if !to.is_empty() {
+            notify::enqueue(app, &Job::Mail { to, template: template.clone(), language }).await?;
+        }
     }
-    notify::enqueue(app, &Job::Mail { to, template }).await
+    Ok(())
 }
 
 /// Who should receive a notification of a group in the project, by the language of their

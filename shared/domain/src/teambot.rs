@@ -474,14 +474,21 @@ async fn send_answerable(
 
 /// Sends a service notification of a group (a tariff's news, the statistics) to every linked
 /// member who chose the group for Telegram. Best effort, like [`notify_customer`].
-pub async fn notify_group(app: &App, api: &dyn BotApi, project_id: &str, group: Group, text: &str) -> Result<()> {
+pub async fn notify_group(
+    app: &App,
+    api: &dyn BotApi,
+    project_id: &str,
+    group: Group,
+    text: impl Fn(Language) -> String,
+) -> Result<()> {
     let Some(bot) = load(app, project_id).await? else { return Ok(()) };
     let Some(token) = key(app)?.open(&bot.token) else { return Ok(()) };
     for link in links(app, project_id).await?.into_iter().filter(|l| l.groups.has(group)) {
         if projects::membership(app, project_id, &link.user_id).await?.is_none() {
             continue;
         }
-        let params = json!({ "chat_id": chat_value(&link.chat_id), "text": text });
+        let language = accounts::get_profile(app, &link.user_id).await.map(|p| p.language).unwrap_or_default();
+        let params = json!({ "chat_id": chat_value(&link.chat_id), "text": text(language) });
         if let Err(e) = api.call(&token, "sendMessage", params).await {
             tracing::warn!(project_id, error = %e, "the team bot could not notify a member");
         }

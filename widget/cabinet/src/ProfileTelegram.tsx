@@ -50,7 +50,11 @@ export function TelegramCard() {
     <section class="card section telegram-card" aria-labelledby="profile-telegram">
       <div class="section-head">
         <h2 id="profile-telegram">{t("profile.telegram")}</h2>
-        <p class="muted small">{t("profile.telegramLead", { PROJECT: current.name })}</p>
+        <p class="muted small">
+          {t("profile.telegramLead")
+            .split("{PROJECT}")
+            .map((part, i) => (i === 0 ? part : [<span class="user-data">{current.name}</span>, part]))}
+        </p>
       </div>
       {err && <Alert>{err}</Alert>}
       {loadErr ? (

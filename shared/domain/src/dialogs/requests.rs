@@ -144,7 +144,6 @@ async fn record_request(
     let (project, _) = projects::get(app, project_id).await?;
     lead.text = card.describe(Language::Ru);
     lead.request = Some(card.clone());
-    let summary = lead.text.clone();
     let channel = lead.channel;
     let contact: BTreeMap<String, String> = [("name", &lead.name), ("phone", &lead.phone), ("email", &lead.email)]
         .into_iter()
@@ -154,11 +153,11 @@ async fn record_request(
     if !new {
         return Ok(id);
     }
-    if let Some(dialog_id) = to_feed(app, project_id, visitor_id, channel, card, contact).await? {
+    if let Some(dialog_id) = to_feed(app, project_id, visitor_id, channel, card.clone(), contact).await? {
         journal::link_dialog(app, project_id, source, &dialog_id).await?;
     }
     realtime::push_to_operators(app, project_id, &serde_json::json!({ "type": "lead", "lead_id": id })).await?;
-    let template = Template::NewRequest { project_name: project.name, summary };
+    let template = Template::NewRequest { project_name: project.name, request: card };
     team::notify_group(app, project_id, Group::Requests, template).await?;
     Ok(id)
 }
