@@ -705,4 +705,17 @@ async fn an_unanswered_dialog_goes_to_the_next_online_operator_then_the_administ
     assert!(fired.iter().all(|(_, worked)| !worked), "{fired:?}");
     assert_eq!(dialog(&w.app, &w.project, &d.id).await.unwrap().assignee.as_deref(), Some(boris.as_str()));
     assert!(no_reply_alerts(&w).await.is_empty());
+
+    // Switched off after the message: its timers do nothing.
+    let v = refreshed(&w, &v).await;
+    send_from_visitor(&w.app, &w.project, &v, msg("А в воскресенье?", "c3")).await.unwrap();
+    let (mut s, _) = super::site::settings(&w.app, &w.project).await.unwrap();
+    (s.chat.reassign_after_secs, s.chat.alert_after_secs) = (None, None);
+    super::site::save_settings(&w.app, &w.project, s).await.unwrap();
+    clock.advance(chrono::Duration::seconds(120));
+    let fired = fire_due(&w).await;
+    assert!(fired.iter().any(|(t, _)| matches!(t, Timer::Reassign { .. })), "the timers did fire: {fired:?}");
+    assert!(fired.iter().all(|(t, worked)| !worked || matches!(t, Timer::Unread { .. })), "{fired:?}");
+    assert_eq!(dialog(&w.app, &w.project, &d.id).await.unwrap().assignee.as_deref(), Some(boris.as_str()));
+    assert!(no_reply_alerts(&w).await.is_empty());
 }

@@ -126,7 +126,8 @@ pub(crate) async fn after_operator_read(app: &App, d: &Dialog, up_to: &str) -> R
     Ok(())
 }
 
-/// Fires a timer: sends the auto-message or closes the dialog when its condition still holds.
+/// Fires a timer: sends the auto-message, closes the dialog, passes it on or alerts the
+/// administrators when its condition still holds (and the project still wants it).
 pub async fn fire(app: &App, body: &str) -> Result<bool> {
     let timer: Timer = serde_json::from_str(body).map_err(|e| Error::invalid("body", "bad_timer", e.to_string()))?;
     match &timer {
@@ -162,6 +163,9 @@ async fn still_waiting(
 /// Gives a dialog still unanswered to the next online operator, with the timer's claim in the
 /// same write, and shows the operators its new frame.
 async fn reassign(app: &App, project_id: &str, dialog_id: &str, message_id: &str) -> Result<bool> {
+    if settings(app, project_id).await?.0.chat.reassign_after_secs.is_none() {
+        return Ok(false);
+    }
     let claim_sk = keys::auto_claim("reassign", message_id);
     let pk = keys::dialog(project_id, dialog_id);
     for _ in 0..5 {
@@ -188,6 +192,9 @@ async fn reassign(app: &App, project_id: &str, dialog_id: &str, message_id: &str
 /// Queues the Telegram alert of the administrators for a dialog still unanswered, with the
 /// timer's claim in the same write.
 async fn alert(app: &App, project_id: &str, dialog_id: &str, message_id: &str) -> Result<bool> {
+    if settings(app, project_id).await?.0.chat.alert_after_secs.is_none() {
+        return Ok(false);
+    }
     let Some((_, _, m)) = still_waiting(app, project_id, dialog_id, message_id).await? else { return Ok(false) };
     let claim_sk = keys::auto_claim("alert", message_id);
     let minutes = u32::try_from((app.now() - m.at).num_minutes()).unwrap_or(0).max(1);
