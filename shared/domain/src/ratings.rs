@@ -530,6 +530,9 @@ mod tests {
         assert_eq!(on_25.channels[0].channel, Source::Chat);
         let on_26 = summary(&w.app, &w.project, Some(day(26)), Some(day(26))).await.unwrap();
         assert_eq!(on_26.total.count, 0, "a rating at 23:30 local time counts on its local day");
+        let a = crate::statistics::analytics(&w.app, &w.project, Some(day(25)), Some(day(25))).await.unwrap();
+        let anna = a.operators.iter().find(|o| o.user_id == w.operator.id).expect("the operator is listed");
+        assert_eq!((anna.ratings, anna.rating), (1, Some(4.0)), "Аналитика shows the operator's ratings");
         let (page, next) = comments(&w.app, &w.project, Some(day(25)), Some(day(25)), 10, None).await.unwrap();
         assert_eq!((page.len(), page[0].dialog_id.as_str(), next), (1, d.id.as_str(), None));
         clock.advance(Duration::hours(25));

@@ -399,7 +399,7 @@ pub struct DayFigures {
 }
 
 /// One operator's figures of the period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct OperatorFigures {
     pub user_id: String,
     pub name: String,
@@ -409,10 +409,14 @@ pub struct OperatorFigures {
     /// Their first-response time, seconds.
     pub p50: Option<u32>,
     pub online_secs: u32,
+    /// The customers' ratings (ОКО) first given in the period of dialogs they handled.
+    pub ratings: u32,
+    /// Their average, rounded to two decimals.
+    pub rating: Option<f64>,
 }
 
 /// The Аналитика page's figures of a period of local days.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Analytics {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -483,6 +487,8 @@ pub fn summarize(days: &[(NaiveDate, Day)], names: &[(String, String)], timezone
             messages: o.messages,
             p50: o.response.percentile(0.5),
             online_secs: o.online_secs,
+            ratings: 0,
+            rating: None,
         })
         .collect();
     operators.sort_by(|a, b| b.dialogs.cmp(&a.dialogs).then(b.messages.cmp(&a.messages)).then(a.name.cmp(&b.name)));
@@ -546,7 +552,14 @@ pub async fn analytics(
     check_period(from, to)?;
     let days = days(app, &project, from, to).await?;
     let ids: Vec<String> = days.iter().flat_map(|(_, d)| d.operators.keys().cloned()).collect();
-    Ok(summarize(&days, &names(app, project_id, ids).await?, &project.timezone))
+    let mut figures = summarize(&days, &names(app, project_id, ids).await?, &project.timezone);
+    let rated = crate::ratings::summary(app, project_id, Some(from), Some(to)).await?;
+    for o in &mut figures.operators {
+        if let Some(r) = rated.operators.iter().find(|r| r.operator_id.as_deref() == Some(o.user_id.as_str())) {
+            (o.ratings, o.rating) = (r.figures.count, r.figures.average);
+        }
+    }
+    Ok(figures)
 }
 
 /// The local hour the daily mail leaves at.

@@ -231,12 +231,13 @@ export function AnalyticsPage() {
                 <th scope="col">{t("analytics.col.messages")}</th>
                 <th scope="col">{t("analytics.firstResponse")}</th>
                 <th scope="col">{t("analytics.col.online")}</th>
+                <th scope="col">{t("analytics.col.rating")}</th>
               </tr>
             </thead>
             <tbody>
               {a.operators.length === 0 ? (
                 <tr>
-                  <td colSpan={5} class="table-empty muted">
+                  <td colSpan={6} class="table-empty muted">
                     {t("analytics.noOperators")}
                   </td>
                 </tr>
@@ -248,6 +249,9 @@ export function AnalyticsPage() {
                     <td class="num" data-label={t("analytics.col.messages")}>{o.messages}</td>
                     <td class="num" data-label={t("analytics.firstResponse")}>{time(o.p50)}</td>
                     <td class="num" data-label={t("analytics.col.online")}>{duration(o.online_secs, t)}</td>
+                    <td class="num" data-label={t("analytics.col.rating")}>
+                      {o.rating == null ? "—" : t("analytics.ratingOf", { AVG: o.rating.toFixed(1), N: String(o.ratings) })}
+                    </td>
                   </tr>
                 ))
               )}

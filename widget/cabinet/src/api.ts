@@ -536,7 +536,7 @@ export interface Analytics {
   missed: number;
   p50: number | null;
   p90: number | null;
-  operators: { user_id: string; name: string; dialogs: number; messages: number; p50: number | null; online_secs: number }[];
+  operators: { user_id: string; name: string; dialogs: number; messages: number; p50: number | null; online_secs: number; ratings: number; rating: number | null }[];
 }
 
 export const analytics = (pid: string, from: string, to: string) =>
