@@ -106,6 +106,13 @@ test("widget settings: live preview, one save for everything, 422 at its field",
   await name.fill("Вопрос");
   await expect(name).not.toHaveAttribute("aria-invalid", "true");
   await page.locator('[name="chat.unread.after_secs"]').fill("7");
+  // The no-reply chain (§12): off by default; pass the dialog on after 90 s, alert after 5 min.
+  await expect(page.locator('[name="chat.reassign_after_secs"]')).toHaveCount(0);
+  await page.getByLabel("Передавать диалог следующему оператору онлайн").check();
+  await page.locator('[name="chat.reassign_after_secs"]').fill("90");
+  await page.getByLabel("Оповещать администратора в Telegram (бот команды)").check();
+  await expect(page.locator('[name="chat.alert_after_secs"]')).toHaveValue("300");
+  await shot(page, "widget-settings-no-reply", testInfo.project.outputDir, page.locator('[name="chat.alert_after_secs"]'));
   await sections.getByRole("tab", { name: "Обратный звонок" }).click();
   await page.getByRole("textbox", { name: "Заголовок", exact: true }).fill("Перезвоним за минуту");
   await sections.getByRole("tab", { name: "Ловцы лидов" }).click();
@@ -124,6 +131,7 @@ test("widget settings: live preview, one save for everything, 422 at its field",
   expect(saved.chat.name).toBe("Вопрос");
   expect(saved.chat.welcome).toBe("Добрый день! Я {NAME}, флорист. Подскажу с букетом.");
   expect(saved.chat.unread.after_secs).toBe(7);
+  expect([saved.chat.reassign_after_secs, saved.chat.alert_after_secs]).toEqual([90, 300]);
   expect(saved.callback.title).toBe("Перезвоним за минуту");
   expect(saved.catchers).toHaveLength(1);
   expect(saved.catchers[0].hooks[0]).toMatchObject({ trigger: "time_on_page", value: "30", text: "Подобрать букет к празднику?", enabled: true });
@@ -145,6 +153,16 @@ test("widget settings: live preview, one save for everything, 422 at its field",
   await page.getByRole("button", { name: "Отменить изменения" }).click();
   await expect(title).toHaveValue("Перезвоним за минуту");
   await shot(page, "widget-settings-callback", testInfo.project.outputDir, title);
+
+  // The alert must come after the dialog is passed on: refused at its field.
+  await sections.getByRole("tab", { name: "Чат", exact: true }).click();
+  const alert = page.locator('[name="chat.alert_after_secs"]');
+  await alert.fill("60");
+  await page.getByRole("button", { name: "Сохранить" }).click();
+  await expect(alert).toHaveAttribute("aria-invalid", "true");
+  await expect(page.locator(".field").filter({ has: alert }).getByText("Оповещение — позже передачи диалога")).toBeVisible();
+  await page.getByRole("button", { name: "Отменить изменения" }).click();
+  await expect(alert).toHaveValue("300");
   await page.context().close();
 });
 

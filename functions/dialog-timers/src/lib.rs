@@ -1,5 +1,6 @@
-//! The dialog timers consumer: each message of the timers queue (sent with the auto-message's
-//! delay) fires once; the domain decides whether its auto-message is still due.
+//! The dialog timers consumer: each message of the timers queue (sent with its timer's delay)
+//! fires once; the domain decides whether its work (an auto-message, the auto-close, the
+//! no-reply chain's reassign or alert) is still due.
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use beseda_domain::{App, dialogs};

@@ -104,6 +104,9 @@ pub enum Job {
     /// A customer's message the team should hear of (§4 group 2), whatever its source; the
     /// recipients and their languages are read when it is sent.
     Customer { project_id: String, dialog_id: String, message_id: String, event: CustomerEvent },
+    /// A customer has waited `minutes` for an answer: the administrators linked to the team's
+    /// Telegram bot are alerted (the no-reply chain of §12).
+    NoReply { project_id: String, dialog_id: String, message_id: String, minutes: u32 },
     /// The daily statistics mail of a project's local day (§4 group 3), see `statistics`.
     Statistics { project_id: String, day: chrono::NaiveDate },
 }
@@ -189,6 +192,23 @@ pub fn customer_job(
     let body = serde_json::to_string(&job).map_err(|e| Error::Internal(e.to_string()))?;
     let delay = if event == CustomerEvent::Unanswered { UNANSWERED_FIRST_LOOK } else { Duration::ZERO };
     Ok(beseda_ports::atomic::Outgoing::new(NOTIFICATIONS.name, body, delay))
+}
+
+/// The no-reply alert of a customer's message, for the timer's atomic write.
+pub fn alert_job(
+    project_id: &str,
+    dialog_id: &str,
+    message_id: &str,
+    minutes: u32,
+) -> Result<beseda_ports::atomic::Outgoing> {
+    let job = Job::NoReply {
+        project_id: project_id.into(),
+        dialog_id: dialog_id.into(),
+        message_id: message_id.into(),
+        minutes,
+    };
+    let body = serde_json::to_string(&job).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(beseda_ports::atomic::Outgoing::new(NOTIFICATIONS.name, body, Duration::ZERO))
 }
 
 /// What a customer notification says: the source, who wrote, their words, and the link that
@@ -476,6 +496,14 @@ pub async fn deliver_with_bot(app: &App, bot: Option<&dyn BotApi>, message_id: &
         app.ports.table.put(mark, Condition::Always).await?;
         return Ok(());
     }
+    if let Job::NoReply { project_id, dialog_id, message_id: waiting, minutes } = &job {
+        if let Some(api) = bot {
+            no_reply(app, api, project_id, dialog_id, waiting, *minutes).await?;
+        }
+        let mark = Item::new(key.0, key.1, serde_json::json!({})).expiring_at(app.now().timestamp() + DEDUP_SECS);
+        app.ports.table.put(mark, Condition::Always).await?;
+        return Ok(());
+    }
     if let Job::Statistics { project_id, day } = &job {
         crate::statistics::send_mail(app, project_id, *day).await?;
         let mark = Item::new(key.0, key.1, serde_json::json!({})).expiring_at(app.now().timestamp() + DEDUP_SECS);
@@ -503,7 +531,9 @@ pub async fn deliver_with_bot(app: &App, bot: Option<&dyn BotApi>, message_id: &
             html = Some(body);
             (vec![p.email], (subject, text))
         }
-        Job::Customer { .. } | Job::Telegram { .. } | Job::Statistics { .. } => return Ok(()),
+        Job::Customer { .. } | Job::Telegram { .. } | Job::NoReply { .. } | Job::Statistics { .. } => {
+            return Ok(());
+        }
     };
     let mail = Mail { from: app.settings.mail_from.clone(), to, subject, text, html };
     app.ports.mail.send(&mail).await?;
@@ -566,6 +596,32 @@ async fn customer(
         app.ports.mail.send(&mail).await?;
     }
     Ok(())
+}
+
+/// Alerts the linked administrators that a customer has waited `minutes` (the no-reply chain).
+async fn no_reply(
+    app: &App,
+    api: &dyn BotApi,
+    project_id: &str,
+    dialog_id: &str,
+    message_id: &str,
+    minutes: u32,
+) -> Result<()> {
+    let Ok(d) = crate::dialogs::dialog(app, project_id, dialog_id).await else { return Ok(()) };
+    let Some(m) = crate::dialogs::store::message(app, project_id, dialog_id, message_id).await? else { return Ok(()) };
+    let (project, _) = crate::projects::get(app, project_id).await?;
+    let customer = d.contact.get("name").cloned().or_else(|| d.chat.as_ref().and_then(|c| c.name.clone()));
+    let link = format!("{}/dialogs/mine/{dialog_id}", app.settings.public_url);
+    let mail = CustomerMail {
+        project_name: &project.name,
+        source: d.source.as_str(),
+        customer: customer.as_deref(),
+        text: &m.text,
+        link: &link,
+        minutes,
+        opens_dialog: true,
+    };
+    crate::teambot::alert_admins(app, api, project_id, dialog_id, &mail).await
 }
 
 #[cfg(test)]

@@ -407,14 +407,56 @@ pub async fn notify_customer(
     event: CustomerEvent,
     mail: &crate::notify::CustomerMail<'_>,
 ) -> Result<()> {
+    send_answerable(
+        app,
+        api,
+        project_id,
+        dialog_id,
+        |link, _| link.groups.requests,
+        |language| notification(event, language, mail, dialog_id),
+    )
+    .await
+}
+
+/// The no-reply alert (§12) as the bot sends it (pure, tested): a group 2 «waiting»
+/// notification with the link that opens the dialog.
+pub fn alert(language: Language, m: &crate::notify::CustomerMail, dialog_id: &str) -> (String, Value) {
+    let (text, keyboard) = notification(CustomerEvent::Unanswered, language, m, dialog_id);
+    (format!("{text}\n\n{}", m.link), keyboard)
+}
+
+/// Alerts every linked administrator of the project that a customer is still waiting (the
+/// no-reply chain of §12), whatever groups they chose. Best effort, like [`notify_customer`].
+pub async fn alert_admins(
+    app: &App,
+    api: &dyn BotApi,
+    project_id: &str,
+    dialog_id: &str,
+    mail: &crate::notify::CustomerMail<'_>,
+) -> Result<()> {
+    send_answerable(app, api, project_id, dialog_id, |_, m| m.is_admin(), |language| alert(language, mail, dialog_id))
+        .await
+}
+
+/// Sends the members whose link and membership pass `to` a message about a dialog that they
+/// can answer by replying to it.
+async fn send_answerable(
+    app: &App,
+    api: &dyn BotApi,
+    project_id: &str,
+    dialog_id: &str,
+    to: impl Fn(&Link, &projects::Membership) -> bool,
+    message: impl Fn(Language) -> (String, Value),
+) -> Result<()> {
     let Some(bot) = load(app, project_id).await? else { return Ok(()) };
     let Some(token) = key(app)?.open(&bot.token) else { return Ok(()) };
-    for link in links(app, project_id).await?.into_iter().filter(|l| l.groups.requests) {
-        if projects::membership(app, project_id, &link.user_id).await?.is_none() {
+    for link in links(app, project_id).await? {
+        let Some((member, _)) = projects::membership(app, project_id, &link.user_id).await? else { continue };
+        if !to(&link, &member) {
             continue;
         }
         let language = accounts::get_profile(app, &link.user_id).await.map(|p| p.language).unwrap_or_default();
-        let (text, keyboard) = notification(event, language, mail, dialog_id);
+        let (text, keyboard) = message(language);
         let params = json!({ "chat_id": chat_value(&link.chat_id), "text": text, "reply_markup": keyboard });
         match api.call(&token, "sendMessage", params).await {
             Ok(sent) => {
@@ -980,5 +1022,54 @@ mod tests {
         assert!(mine(&w.app, &w.project, &boss).await.unwrap().linked);
         assert!(unlink(&w.app, &w.project, &boss).await.unwrap(), "the Profile unlinks");
         assert!(!mine(&w.app, &w.project, &boss).await.unwrap().linked);
+    }
+
+    #[test]
+    fn the_no_reply_alert_says_how_long_the_customer_waits_with_their_words_and_the_link() {
+        let mail = crate::notify::CustomerMail {
+            project_name: "Ромашка",
+            source: "chat",
+            customer: None,
+            text: "Алло?",
+            link: "https://b.ru/dialogs/mine/d1",
+            minutes: 5,
+            opens_dialog: true,
+        };
+        let (text, keyboard) = alert(Language::Ru, &mail, "d1");
+        assert_eq!(
+            text,
+            "Клиент ждёт ответа 5 мин. — чат на сайте\nРомашка · Клиент\n\nАлло?\n\nhttps://b.ru/dialogs/mine/d1"
+        );
+        assert_eq!(keyboard["inline_keyboard"][0][1]["callback_data"], "take:d1");
+    }
+
+    #[tokio::test]
+    async fn a_no_reply_alert_reaches_the_linked_administrators_once() {
+        let (w, _) = world().await;
+        let bot = FakeBot::default();
+        let v = connect(&w.app, &bot, &w.project, "123456:TEAM-secret").await.unwrap();
+        let resolved = resolve(&w.app, v.webhook_url.rsplit('/').next().unwrap()).await.unwrap();
+        let owner = accounts::find_by_email(&w.app, "owner@x.ru").await.unwrap().unwrap();
+        for (user_id, chat) in [(&owner.id, 500), (&w.operator.id, 700)] {
+            let url = start_link(&w.app, &w.project, user_id).await.unwrap().url;
+            let code = url.split("start=").nth(1).unwrap().to_owned();
+            handle(&w.app, &bot, &resolved, text(chat, chat, &format!("/start {code}"))).await.unwrap();
+        }
+        crate::dialogs::set_presence(&w.app, &w.project, &w.operator.id, true).await.unwrap();
+        let (_, token) = crate::dialogs::create_visitor(&w.app, &w.project).await.unwrap();
+        let visitor = crate::dialogs::visitor_from_token(&w.app, &w.project, &token).await.unwrap();
+        let first =
+            crate::dialogs::VisitorMessage { text: "Алло?".into(), client_id: "c1".into(), ..Default::default() };
+        let (m, d) = crate::dialogs::send_from_visitor(&w.app, &w.project, &visitor, first).await.unwrap();
+        let before = bot.sent("sendMessage").len();
+        let job = crate::notify::alert_job(&w.project, &d.id, &m.id, 5).unwrap();
+        crate::notify::deliver_with_bot(&w.app, Some(&bot), "job-1", &job.body).await.unwrap();
+        crate::notify::deliver_with_bot(&w.app, Some(&bot), "job-1", &job.body).await.unwrap();
+        let sent = bot.sent("sendMessage")[before..].to_vec();
+        assert_eq!(sent.len(), 1, "the administrator only, once: {sent:?}");
+        assert_eq!(sent[0]["chat_id"], 500);
+        let alert = sent[0]["text"].as_str().unwrap();
+        assert!(alert.starts_with("Клиент ждёт ответа 5 мин."), "{alert}");
+        assert!(alert.contains("Алло?") && alert.ends_with(&format!("/dialogs/mine/{}", d.id)), "{alert}");
     }
 }

@@ -105,6 +105,13 @@ pub struct ChatTab {
     pub unread: AutoMessage,
     /// Sent when an operator read it but has not answered within `after_secs` (20 s).
     pub unanswered: AutoMessage,
+    /// The no-reply chain (§12): a dialog still unanswered this many seconds after the
+    /// customer's message goes to the next online operator (off when None).
+    #[serde(default)]
+    pub reassign_after_secs: Option<u32>,
+    /// ... and after this many seconds the administrators are alerted in Telegram.
+    #[serde(default)]
+    pub alert_after_secs: Option<u32>,
     /// Close a dialog after this many minutes of the visitor's silence.
     pub auto_close_minutes: Option<u32>,
     pub raise_on_request: bool,
@@ -335,6 +342,8 @@ impl Default for Settings {
                     text: "Оператор уже готовит ответ, подождите, пожалуйста.".into(),
                     contact_request: None,
                 },
+                reassign_after_secs: None,
+                alert_after_secs: None,
                 auto_close_minutes: Some(60),
                 raise_on_request: true,
                 requests_in_feed: true,
@@ -417,6 +426,9 @@ fn check_request(s: &Settings, field: &'static str, r: &Option<ContactRequest>) 
     Ok(())
 }
 
+/// The bounds of the no-reply chain's delays (§12), within the queue's longest delay.
+pub const NO_REPLY_SECS: std::ops::RangeInclusive<u32> = 30..=900;
+
 impl Settings {
     /// Checks every limit of §8; the first problem is reported with the field it is in.
     pub fn validate(&self) -> Result<()> {
@@ -467,6 +479,19 @@ impl Settings {
             if !(1..=900).contains(&auto.after_secs) {
                 return Err(bad(field, "invalid_delay", "Задержка автосообщения — от 1 до 900 секунд"));
             }
+        }
+        for (field, secs) in [
+            ("chat.reassign_after_secs", self.chat.reassign_after_secs),
+            ("chat.alert_after_secs", self.chat.alert_after_secs),
+        ] {
+            if secs.is_some_and(|s| !NO_REPLY_SECS.contains(&s)) {
+                return Err(bad(field, "invalid_delay", "Задержка — от 30 до 900 секунд"));
+            }
+        }
+        if let (Some(m), Some(k)) = (self.chat.reassign_after_secs, self.chat.alert_after_secs)
+            && k <= m
+        {
+            return Err(bad("chat.alert_after_secs", "alert_before_reassign", "Оповещение — позже передачи диалога"));
         }
         if self.callback.title.chars().count() > 30 {
             return Err(bad("callback.title", "title_too_long", "Заголовок — не длиннее 30 символов"));
@@ -547,6 +572,34 @@ mod tests {
         assert!(matches!(s.validate(), Err(Error::Invalid { code: "unknown_field", .. })));
         s.fields.push(Field { id: "inn".into(), label: "ИНН".into(), kind: FieldKind::Text });
         s.validate().unwrap();
+    }
+
+    #[test]
+    fn the_no_reply_chain_is_off_by_default_bounded_and_alerts_after_it_reassigns() {
+        let mut s = Settings::default();
+        assert_eq!((s.chat.reassign_after_secs, s.chat.alert_after_secs), (None, None));
+        s.chat.reassign_after_secs = Some(29);
+        assert!(matches!(s.validate(), Err(Error::Invalid { code: "invalid_delay", .. })));
+        s.chat.reassign_after_secs = Some(60);
+        s.chat.alert_after_secs = Some(901);
+        assert!(matches!(s.validate(), Err(Error::Invalid { code: "invalid_delay", .. })));
+        s.chat.alert_after_secs = Some(60);
+        assert!(matches!(s.validate(), Err(Error::Invalid { code: "alert_before_reassign", .. })));
+        s.chat.alert_after_secs = Some(120);
+        s.validate().unwrap();
+        s.chat.reassign_after_secs = None;
+        s.chat.alert_after_secs = Some(30);
+        s.validate().unwrap();
+    }
+
+    #[test]
+    fn stored_settings_without_the_chain_still_load() {
+        let mut json = serde_json::to_value(Settings::default()).unwrap();
+        let chat = json["chat"].as_object_mut().unwrap();
+        chat.remove("reassign_after_secs");
+        chat.remove("alert_after_secs");
+        let s: Settings = serde_json::from_value(json).unwrap();
+        assert_eq!(s, Settings::default());
     }
 
     #[test]

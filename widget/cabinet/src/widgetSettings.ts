@@ -42,6 +42,10 @@ export interface ChatTab {
   welcome_contact_request: ContactRequest | null;
   unread: AutoMessage;
   unanswered: AutoMessage;
+  /** The no-reply chain (§12): seconds after which an unanswered dialog goes to the next online operator. */
+  reassign_after_secs: number | null;
+  /** ... and after which the administrators are alerted in Telegram. */
+  alert_after_secs: number | null;
   auto_close_minutes: number | null;
   raise_on_request: boolean;
   requests_in_feed: boolean;
@@ -167,6 +171,9 @@ export const ADDRESS_INFO_MAX = 100;
 export const FIELD_LABEL_MAX = 40;
 export const AUTO_SECS_MIN = 1;
 export const AUTO_SECS_MAX = 900;
+/** The bounds of the no-reply chain's delays (the server's `NO_REPLY_SECS`). */
+export const NO_REPLY_SECS_MIN = 30;
+export const NO_REPLY_SECS_MAX = 900;
 export const AUTO_OPEN_MAX = 3600;
 export const AUTO_OPEN_ADVISED = 30;
 export const MESSAGE_MAX = 4000;
@@ -264,6 +271,8 @@ export function defaultSettings(): Settings {
         contact_request: { fields: [{ field: "phone", required: false }] },
       },
       unanswered: { enabled: true, after_secs: 20, text: "Оператор уже готовит ответ, подождите, пожалуйста.", contact_request: null },
+      reassign_after_secs: null,
+      alert_after_secs: null,
       auto_close_minutes: 60,
       raise_on_request: true,
       requests_in_feed: true,
@@ -316,6 +325,8 @@ export function normalizeSettings(raw: Settings): Settings {
   s.fields = s.fields || [];
   s.catchers = s.catchers || [];
   s.chat.groups = s.chat.groups || [];
+  s.chat.reassign_after_secs = s.chat.reassign_after_secs ?? null;
+  s.chat.alert_after_secs = s.chat.alert_after_secs ?? null;
   s.callback.groups = s.callback.groups || [];
   s.contacts.addresses = s.contacts.addresses || [];
   s.other.initiators = s.other.initiators || [];

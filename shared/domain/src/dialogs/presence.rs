@@ -187,6 +187,21 @@ pub async fn first_online_operator(app: &App, project_id: &str) -> Result<Option
     Ok(None)
 }
 
+/// The ids of the project's online operators (still operators), as read at most a few seconds
+/// ago, in the order they went online.
+pub async fn online_operators(app: &App, project_id: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for o in online::recent(app, project_id).await? {
+        let (pk, sk) = keys::member(project_id, &o.user_id);
+        if let Some(item) = app.ports.recent.get_recent(&pk, &sk).await?
+            && item.decode::<projects::Membership>()?.accesses.contains(&Access::Operator)
+        {
+            out.push(o.user_id);
+        }
+    }
+    Ok(out)
+}
+
 /// How an operator is named to customers: the first name, or the e-mail's local part.
 pub fn display_name(p: &Profile) -> String {
     let name = format!("{} {}", p.first_name, p.last_name).trim().to_owned();

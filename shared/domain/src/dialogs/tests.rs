@@ -629,3 +629,93 @@ async fn the_wait_follows_the_projects_minutes_and_the_mail_has_an_escaped_html_
     assert_eq!(all.len(), 4, "after five minutes the wait is mailed");
     assert!(all.iter().any(|m| m.text.contains("уже 5 мин.")), "{:?}", all.iter().map(|m| &m.text).collect::<Vec<_>>());
 }
+
+/// Fires every timer due now; each timer with whether it did its work.
+async fn fire_due(w: &World) -> Vec<(Timer, bool)> {
+    let due = w.app.ports.queue.receive(TIMERS.name, 10, Duration::from_secs(30)).await.unwrap();
+    let mut out = Vec::new();
+    for t in &due {
+        out.push((serde_json::from_str(&t.body).unwrap(), fire(&w.app, &t.body).await.unwrap()));
+        w.app.ports.queue.ack(TIMERS.name, &t.receipt).await.unwrap();
+    }
+    out
+}
+
+/// The no-reply alerts queued for the team bot now, as (dialog, minutes); every notification
+/// job due is taken off the queue.
+async fn no_reply_alerts(w: &World) -> Vec<(String, u32)> {
+    let jobs = w.app.ports.queue.receive(NOTIFICATIONS.name, 10, Duration::from_secs(30)).await.unwrap();
+    let mut out = Vec::new();
+    for j in &jobs {
+        if let crate::notify::Job::NoReply { dialog_id, minutes, .. } = serde_json::from_str(&j.body).unwrap() {
+            out.push((dialog_id, minutes));
+        }
+        w.app.ports.queue.ack(NOTIFICATIONS.name, &j.receipt).await.unwrap();
+    }
+    out
+}
+
+#[tokio::test]
+async fn an_unanswered_dialog_goes_to_the_next_online_operator_then_the_administrators_are_alerted() {
+    let (w, clock) = world().await;
+    let (mut s, _) = super::site::settings(&w.app, &w.project).await.unwrap();
+    s.chat.reassign_after_secs = Some(60);
+    s.chat.alert_after_secs = Some(120);
+    super::site::save_settings(&w.app, &w.project, s).await.unwrap();
+    let boris = NewMember {
+        email: "boris@x.ru".into(),
+        first_name: "Борис".into(),
+        accesses: vec![Access::Operator],
+        ..Default::default()
+    };
+    let boris = team::add(&w.app, &w.project, boris).await.unwrap().user_id;
+    set_presence(&w.app, &w.project, &w.operator.id, true).await.unwrap();
+    set_presence(&w.app, &w.project, &boris, true).await.unwrap();
+    let v = visitor(&w).await;
+    let (m, d) = send_from_visitor(&w.app, &w.project, &v, msg("Алло, есть кто?", "c1")).await.unwrap();
+    super::operator::take(&w.app, &w.project, &d.id, &w.operator.id).await.unwrap();
+
+    clock.advance(chrono::Duration::seconds(59));
+    assert!(fire_due(&w).await.iter().all(|(t, _)| !matches!(t, Timer::Reassign { .. })), "M has not passed");
+    clock.advance(chrono::Duration::seconds(1));
+    let fired = fire_due(&w).await;
+    let reassign = Timer::Reassign { project_id: w.project.clone(), dialog_id: d.id.clone(), message_id: m.id.clone() };
+    assert!(fired.contains(&(reassign.clone(), true)), "{fired:?}");
+    let d = dialog(&w.app, &w.project, &d.id).await.unwrap();
+    assert_eq!(d.assignee.as_deref(), Some(boris.as_str()), "the other online operator has it now");
+    assert!(!fire(&w.app, &serde_json::to_string(&reassign).unwrap()).await.unwrap(), "a redelivery does nothing");
+    assert_eq!(dialog(&w.app, &w.project, &d.id).await.unwrap().assignee.as_deref(), Some(boris.as_str()));
+    assert!(no_reply_alerts(&w).await.is_empty(), "K has not passed");
+
+    clock.advance(chrono::Duration::seconds(60));
+    let fired = fire_due(&w).await;
+    let alert = Timer::Alert { project_id: w.project.clone(), dialog_id: d.id.clone(), message_id: m.id.clone() };
+    assert!(fired.contains(&(alert.clone(), true)), "{fired:?}");
+    assert!(!fire(&w.app, &serde_json::to_string(&alert).unwrap()).await.unwrap(), "a redelivery does nothing");
+    assert_eq!(no_reply_alerts(&w).await, [(d.id.clone(), 2)], "one alert, after two minutes");
+
+    // A dialog answered in time triggers neither.
+    reply(&w.app, &w.project, &d.id, &w.operator, "Да, слушаю", "r1").await.unwrap();
+    let v = refreshed(&w, &v).await;
+    send_from_visitor(&w.app, &w.project, &v, msg("Сколько стоит доставка?", "c2")).await.unwrap();
+    reply(&w.app, &w.project, &d.id, &w.operator, "300 ₽", "r2").await.unwrap();
+    clock.advance(chrono::Duration::seconds(120));
+    let fired = fire_due(&w).await;
+    assert!(fired.iter().any(|(t, _)| matches!(t, Timer::Alert { .. })), "the timers did fire: {fired:?}");
+    assert!(fired.iter().all(|(_, worked)| !worked), "{fired:?}");
+    assert_eq!(dialog(&w.app, &w.project, &d.id).await.unwrap().assignee.as_deref(), Some(boris.as_str()));
+    assert!(no_reply_alerts(&w).await.is_empty());
+
+    // Switched off after the message: its timers do nothing.
+    let v = refreshed(&w, &v).await;
+    send_from_visitor(&w.app, &w.project, &v, msg("А в воскресенье?", "c3")).await.unwrap();
+    let (mut s, _) = super::site::settings(&w.app, &w.project).await.unwrap();
+    (s.chat.reassign_after_secs, s.chat.alert_after_secs) = (None, None);
+    super::site::save_settings(&w.app, &w.project, s).await.unwrap();
+    clock.advance(chrono::Duration::seconds(120));
+    let fired = fire_due(&w).await;
+    assert!(fired.iter().any(|(t, _)| matches!(t, Timer::Reassign { .. })), "the timers did fire: {fired:?}");
+    assert!(fired.iter().all(|(t, worked)| !worked || matches!(t, Timer::Unread { .. })), "{fired:?}");
+    assert_eq!(dialog(&w.app, &w.project, &d.id).await.unwrap().assignee.as_deref(), Some(boris.as_str()));
+    assert!(no_reply_alerts(&w).await.is_empty());
+}

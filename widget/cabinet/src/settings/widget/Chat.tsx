@@ -1,13 +1,15 @@
 // Таб «Чат» (§8): the welcome message ({NAME} is the operator's name), the two auto-messages
-// (not read in N s, read but not answered in N s) each with its contact request, where the
-// advanced switches are (the project's «Расширенные»), and operator groups.
+// (not read in N s, read but not answered in N s) each with its contact request, the no-reply
+// chain (§12: still unanswered after M s the dialog goes to the next online operator, after K s
+// the administrators are alerted in Telegram), where the advanced switches are (the project's
+// «Расширенные»), and operator groups.
 import { useId, useRef } from "preact/hooks";
 import { displayName } from "../../api";
 import { useI18n } from "../../i18n";
 import { IconPlus, IconTrash } from "../../icons";
 import { linkClick } from "../../nav";
 import { settingsPath } from "../../routes";
-import { AUTO_SECS_MAX, AUTO_SECS_MIN } from "../../widgetSettings";
+import { AUTO_SECS_MAX, AUTO_SECS_MIN, NO_REPLY_SECS_MAX, NO_REPLY_SECS_MIN } from "../../widgetSettings";
 import { Block, Check, ContactRequestEditor, NumberInput, TextArea, useEditor } from "./controls";
 import { TabBasics } from "./TabBasics";
 
@@ -56,6 +58,7 @@ export function ChatSection() {
       <Block title={t("ws.chat.auto")} lead={t("ws.chat.autoLead")}>
         <AutoMessage which="unread" />
         <AutoMessage which="unanswered" />
+        <NoReplyChain />
       </Block>
 
       <Block title={t("ws.chat.advanced")}>
@@ -88,6 +91,40 @@ function AutoMessage({ which }: { which: "unread" | "unanswered" }) {
           <ContactRequestEditor path={p + ".contact_request"} />
         </>
       )}
+    </fieldset>
+  );
+}
+
+/** The no-reply chain: each step off (null) or its delay in seconds. */
+function NoReplyChain() {
+  const { t } = useI18n();
+  const { s, set } = useEditor();
+  const base = useId();
+  const steps = [
+    { path: "chat.reassign_after_secs", on: "ws.chat.reassign", after: "ws.chat.reassignAfter", first: 60 },
+    { path: "chat.alert_after_secs", on: "ws.chat.alert", after: "ws.chat.alertAfter", first: 300 },
+  ] as const;
+  return (
+    <fieldset class="auto">
+      <legend>{t("ws.chat.noReply")}</legend>
+      <p class="muted small">{t("ws.chat.noReplyLead")}</p>
+      {steps.map((step) => {
+        const value = step.path === "chat.reassign_after_secs" ? s.chat.reassign_after_secs : s.chat.alert_after_secs;
+        const id = base + step.path;
+        return (
+          <div class="opt-block">
+            <div class="check">
+              <input id={id} type="checkbox" checked={value !== null} onChange={(e) => set(step.path, e.currentTarget.checked ? step.first : null)} />
+              <label for={id}>{t(step.on)}</label>
+            </div>
+            {value !== null && (
+              <div class="indent">
+                <NumberInput path={step.path} label={t(step.after)} min={NO_REPLY_SECS_MIN} max={NO_REPLY_SECS_MAX} suffix={t("ws.secs")} />
+              </div>
+            )}
+          </div>
+        );
+      })}
     </fieldset>
   );
 }
