@@ -434,6 +434,9 @@ pub struct Analytics {
     pub missed: u32,
     pub p50: Option<u32>,
     pub p90: Option<u32>,
+    /// The customers' ratings (ОКО) first given in the period, and their average.
+    pub ratings: u32,
+    pub rating: Option<f64>,
     pub operators: Vec<OperatorFigures>,
 }
 
@@ -504,9 +507,24 @@ pub fn summarize(days: &[(NaiveDate, Day)], names: &[(String, String)], timezone
         missed,
         p50: response.percentile(0.5),
         p90: response.percentile(0.9),
+        ratings: 0,
+        rating: None,
         operators,
         days: figures,
     }
+}
+
+/// The figures with the customers' ratings (ОКО) of the same local days: in total and per
+/// operator.
+async fn with_ratings(app: &App, project_id: &str, mut figures: Analytics) -> Result<Analytics> {
+    let rated = crate::ratings::summary(app, project_id, Some(figures.from), Some(figures.to)).await?;
+    (figures.ratings, figures.rating) = (rated.total.count, rated.total.average);
+    for o in &mut figures.operators {
+        if let Some(r) = rated.operators.iter().find(|r| r.operator_id.as_deref() == Some(o.user_id.as_str())) {
+            (o.ratings, o.rating) = (r.figures.count, r.figures.average);
+        }
+    }
+    Ok(figures)
 }
 
 /// The longest period the page reads at once, in days.
@@ -552,14 +570,7 @@ pub async fn analytics(
     check_period(from, to)?;
     let days = days(app, &project, from, to).await?;
     let ids: Vec<String> = days.iter().flat_map(|(_, d)| d.operators.keys().cloned()).collect();
-    let mut figures = summarize(&days, &names(app, project_id, ids).await?, &project.timezone);
-    let rated = crate::ratings::summary(app, project_id, Some(from), Some(to)).await?;
-    for o in &mut figures.operators {
-        if let Some(r) = rated.operators.iter().find(|r| r.operator_id.as_deref() == Some(o.user_id.as_str())) {
-            (o.ratings, o.rating) = (r.figures.count, r.figures.average);
-        }
-    }
-    Ok(figures)
+    with_ratings(app, project_id, summarize(&days, &names(app, project_id, ids).await?, &project.timezone)).await
 }
 
 /// The local hour the daily mail leaves at.
@@ -637,7 +648,8 @@ pub async fn send_mail(app: &App, project_id: &str, day: NaiveDate) -> Result<()
     let (project, _) = projects::get(app, project_id).await?;
     let days = days(app, &project, day, day).await?;
     let ids: Vec<String> = days.iter().flat_map(|(_, d)| d.operators.keys().cloned()).collect();
-    let figures = summarize(&days, &names(app, project_id, ids).await?, &project.timezone);
+    let figures =
+        with_ratings(app, project_id, summarize(&days, &names(app, project_id, ids).await?, &project.timezone)).await?;
     let link = format!("{}/analytics", app.settings.public_url);
     for (language, to) in recipients {
         let (subject, text, html) = render(language, &project.name, &figures, &link);
@@ -679,12 +691,14 @@ pub fn render(language: Language, project_name: &str, a: &Analytics, link: &str)
     rows.push((if ru { "Пропущено" } else { "Missed" }.into(), a.missed.to_string()));
     rows.push((if ru { "Время первого ответа, медиана" } else { "First response, median" }.into(), time(a.p50)));
     rows.push((if ru { "Время первого ответа, 90%" } else { "First response, 90%" }.into(), time(a.p90)));
-    let head: [&str; 5] = if ru {
-        ["Оператор", "Диалоги", "Сообщения", "Первый ответ", "В сети"]
+    let stars = |count: u32, avg: Option<f64>| avg.map_or_else(|| "—".to_owned(), |v| format!("{v:.1} ★ ({count})"));
+    rows.push((if ru { "Оценки клиентов" } else { "Customer ratings" }.into(), stars(a.ratings, a.rating)));
+    let head: [&str; 6] = if ru {
+        ["Оператор", "Диалоги", "Сообщения", "Первый ответ", "В сети", "Оценка"]
     } else {
-        ["Operator", "Dialogs", "Messages", "First response", "Online"]
+        ["Operator", "Dialogs", "Messages", "First response", "Online", "Rating"]
     };
-    let ops: Vec<[String; 5]> = a
+    let ops: Vec<[String; 6]> = a
         .operators
         .iter()
         .map(|o| {
@@ -694,6 +708,7 @@ pub fn render(language: Language, project_name: &str, a: &Analytics, link: &str)
                 o.messages.to_string(),
                 time(o.p50),
                 duration(o.online_secs, language),
+                stars(o.ratings, o.rating),
             ]
         })
         .collect();
@@ -1016,9 +1031,12 @@ mod tests {
 
     #[test]
     fn the_mail_escapes_names_in_its_html() {
-        let a = summarize(&[(date(2026, 11, 25), Day::fold([]))], &[("x".into(), "<b>Ann</b>".into())], "UTC");
+        let mut a = summarize(&[(date(2026, 11, 25), Day::fold([]))], &[("x".into(), "<b>Ann</b>".into())], "UTC");
+        (a.ratings, a.rating) = (2, Some(4.5));
+        (a.operators[0].ratings, a.operators[0].rating) = (2, Some(4.5));
         let (subject, text, html) = render(Language::En, "<i>Shop</i>", &a, "http://l/analytics");
-        assert!(subject.contains("<i>Shop</i>") && text.contains("<b>Ann</b> | 0 | 0 | — | 0 s"), "{text}");
+        assert!(subject.contains("<i>Shop</i>") && text.contains("<b>Ann</b> | 0 | 0 | — | 0 s | 4.5 ★ (2)"), "{text}");
+        assert!(text.contains("Customer ratings: 4.5 ★ (2)"), "{text}");
         assert!(html.contains("&lt;b&gt;Ann&lt;/b&gt;") && !html.contains("<b>Ann") && !html.contains("<i>"), "{html}");
     }
 }
