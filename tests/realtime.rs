@@ -65,17 +65,7 @@ async fn messages_go_both_ways_live_and_a_bad_frame_closes_only_its_socket() {
     operator.send(Frame::text(json!({ "action": "subscribe", "project": "demo" }).to_string())).await.unwrap();
     next_json(&mut operator, "subscribed").await;
 
-    let visitor: Value = http
-        .post(format!("{base}/widget/v1/projects/demo/visitors"))
-        .header("origin", &base)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let vtoken = visitor["token"].as_str().unwrap().to_owned();
+    let vtoken = runner.visitor().await;
     let (mut visitor_ws, _) =
         tokio_tungstenite::connect_async(format!("{ws_base}/ws?visitor={vtoken}&project=demo")).await.unwrap();
     let (mut broken, _) =
@@ -223,17 +213,7 @@ async fn the_feed_ends_with_logout_and_removal_and_foreign_pages_are_refused() {
             ws
         }
     };
-    let visitor: Value = http
-        .post(format!("{base}/widget/v1/projects/demo/visitors"))
-        .header("origin", &base)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let vtoken = visitor["token"].as_str().unwrap().to_owned();
+    let vtoken = runner.visitor().await;
     let write = |n: u32| {
         let (http, base, vtoken) = (http.clone(), base.clone(), vtoken.clone());
         async move {

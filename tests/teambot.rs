@@ -139,17 +139,7 @@ async fn a_member_links_telegram_gets_a_new_request_answers_and_takes_it() {
 
     // A visitor writes in the widget: the notification comes to Telegram with the buttons.
     let http = reqwest::Client::new();
-    let visitor: Value = http
-        .post(format!("{}/widget/v1/projects/demo/visitors", runner.base))
-        .header("origin", &runner.base)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let vtoken = visitor["token"].as_str().unwrap().to_owned();
+    let vtoken = runner.visitor().await;
     let sent = http
         .post(format!("{}/widget/v1/projects/demo/messages", runner.base))
         .header("origin", &runner.base)

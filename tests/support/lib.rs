@@ -78,6 +78,14 @@ impl Runner {
         body["ticket"].as_str().unwrap_or_else(|| panic!("no ticket: {body}")).to_owned()
     }
 
+    /// A new visitor of the demo site, as the widget makes one; its token.
+    pub async fn visitor(&self) -> String {
+        let url = format!("{}/widget/v1/projects/demo/visitors", self.base);
+        let r = reqwest::Client::new().post(url).header("origin", &self.base).json(&serde_json::json!({})).send().await;
+        let body: serde_json::Value = r.expect("the runner answers").json().await.expect("a JSON answer");
+        body["token"].as_str().unwrap_or_else(|| panic!("no visitor: {body}")).to_owned()
+    }
+
     /// `kill -9`: no shutdown, no flush.
     pub fn kill_hard(&mut self) {
         let _ = self.child.kill();

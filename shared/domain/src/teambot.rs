@@ -826,6 +826,14 @@ mod tests {
         }
     }
 
+    /// Delivers the queued notification jobs, the team bot's messages through `bot`.
+    async fn deliver_jobs(w: &crate::dialogs::tests::World, bot: &FakeBot) {
+        let jobs = w.app.ports.queue.receive(beseda_ports::queue::NOTIFICATIONS.name, 10, std::time::Duration::ZERO);
+        for job in &jobs.await.unwrap() {
+            crate::notify::deliver_with_bot(&w.app, Some(bot), &job.message_id, &job.body).await.unwrap();
+        }
+    }
+
     #[async_trait]
     impl BotApi for FakeBot {
         async fn call(&self, token: &str, method: &str, params: Value) -> std::result::Result<Value, SendError> {
@@ -947,16 +955,7 @@ mod tests {
             ..Default::default()
         };
         let (_, d) = crate::dialogs::send_from_visitor(&w.app, &w.project, &visitor, first).await.unwrap();
-        let jobs = w
-            .app
-            .ports
-            .queue
-            .receive(beseda_ports::queue::NOTIFICATIONS.name, 10, std::time::Duration::ZERO)
-            .await
-            .unwrap();
-        for job in &jobs {
-            crate::notify::deliver_with_bot(&w.app, Some(&bot), &job.message_id, &job.body).await.unwrap();
-        }
+        deliver_jobs(&w, &bot).await;
         let note = bot.sent("sendMessage").last().unwrap().clone();
         assert_eq!(note["chat_id"], 700);
         assert!(note["text"].as_str().unwrap().contains("Здравствуйте!"), "{note}");
@@ -1001,16 +1000,7 @@ mod tests {
         set_groups(&w.app, &w.project, &w.operator.id, services).await.unwrap();
         let template = crate::notify::Template::Test { project_name: "Ромашка".into() };
         team::notify_group(&w.app, &w.project, Group::Services, template).await.unwrap();
-        let jobs = w
-            .app
-            .ports
-            .queue
-            .receive(beseda_ports::queue::NOTIFICATIONS.name, 10, std::time::Duration::ZERO)
-            .await
-            .unwrap();
-        for job in &jobs {
-            crate::notify::deliver_with_bot(&w.app, Some(&bot), &job.message_id, &job.body).await.unwrap();
-        }
+        deliver_jobs(&w, &bot).await;
         let notice = bot.sent("sendMessage").last().unwrap().clone();
         assert_eq!(notice["chat_id"], 700, "the member who chose «Услуги и документы» for Telegram: {notice}");
         assert!(notice["text"].as_str().unwrap().starts_with("Беседа: проверка уведомлений"), "{notice}");
