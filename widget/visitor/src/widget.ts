@@ -319,9 +319,10 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
   }
 
   async function postContact(v: Record<string, string>) {
+    const seen = dialogFrames;
     const res = await api.call("POST", "/contact", { values: v });
     const d = parseDialog(res && res.dialog, cfg.fields);
-    if (d) setDialog(d);
+    if (d) answeredDialog(d, seen);
     if (dialog && !missingRequired(dialog.pendingRequest, dialog.contact).length) dialog.pendingRequest = null;
   }
 
@@ -788,6 +789,12 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
     dialog = d;
     if (d) Object.assign(contact, d.contact);
   }
+  /** Dialog frames received so far: an HTTP answer asked before the last one is older than it. */
+  let dialogFrames = 0;
+  /** The dialog of an HTTP answer to a request made when `dialogFrames` was `seen`, unless a frame came since. */
+  function answeredDialog(d: Dialog | null, seen: number) {
+    if (seen === dialogFrames || !d || !dialog || d.id !== dialog.id) setDialog(d);
+  }
   function incoming(list: Message[]) {
     if (!list.length) return;
     const before: Record<string, 1> = {};
@@ -806,8 +813,9 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
     if (taken) refreshDialog().catch(() => {});
   }
   async function refreshDialog() {
+    const seen = dialogFrames;
     const res = await api.call("GET", "/dialog");
-    setDialog(parseDialog(res && res.dialog, cfg.fields));
+    answeredDialog(parseDialog(res && res.dialog, cfg.fields), seen);
     msgs = mergeMessages(msgs, parseMessages(res && res.messages, cfg.fields));
     if (!shouldRender(cfg, mobile, hasDialog())) {
       host.remove(); // no tab left to show (e.g. the chat is closed and there is no conversation)
@@ -857,10 +865,11 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
       const body: Record<string, string> = { text: item.text, client_id: item.cid, page_url: location.href };
       if (item.hookId) body.hook_id = item.hookId;
       try {
+        const seen = dialogFrames;
         const res = await api.call("POST", "/messages", body);
         outbox.shift();
         const d = parseDialog(res && res.dialog, cfg.fields);
-        if (d) setDialog(d);
+        if (d) answeredDialog(d, seen);
         const m = parseMessage(res && res.message, cfg.fields);
         msgs = mergeMessages(msgs, m ? [m] : [], item.cid);
         connect();
@@ -981,7 +990,7 @@ function mount(boot: BesedaBoot, lang: Lang, relang: (l: Lang) => void): Instanc
         renderLog();
       } else if (f.type === "dialog") {
         const d = parseDialog(f.dialog, cfg.fields);
-        if (d) setDialog(d), render();
+        if (d) dialogFrames++, setDialog(d), render();
       } else if (f.type === "config") refreshConfig();
     };
     sock.onclose = () => {
