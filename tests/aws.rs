@@ -4,7 +4,9 @@
 //! is made by `beseda --aws create-user`; then the scenario of the embedded end-to-end tests:
 //! log in, create a project, a visitor writes, the operator's socket receives it, the
 //! operator answers, the visitor's socket receives it, a form lead lands in the journal and
-//! its notification mail goes out through SES.
+//! its notification mail goes out through SES; a Telegram bot's token is saved through the
+//! cabinet, sealed under a data key that KMS wrapped, and read back masked by a function that
+//! starts cold with read access only (KMS `Decrypt`).
 //!
 //! moto accepts `PostToConnection` but cannot give back what was posted, so the WebSocket
 //! stage's management endpoint is a recorder on loopback: the real SDK client signs and posts
@@ -22,6 +24,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use beseda_aws::testing::Moto;
+use beseda_channels::Channels;
 use beseda_domain::App;
 use beseda_ports::Ports;
 use beseda_ports::atomic::{Atomic, Outgoing};
@@ -152,10 +155,12 @@ impl Deployment {
             // anything in it reads the environment.
             unsafe { std::env::set_var(name, value) };
         }
-        let mut app = beseda_lambda::app_from_env().await.expect("the functions start on the template's environment");
+        let mut app = beseda_lambda::app_from_env(Some(beseda_lambda::Access::Create))
+            .await
+            .expect("the functions start on the template's environment");
         let p = app.ports.clone();
         let table = Arc::new(Counting { inner: p.table, atomic: p.atomic, reads: 0.into(), writes: 0.into() });
-        app.ports = Ports::new(table.clone(), table.clone(), p.queue, p.mail, p.blobs, p.realtime, p.clock);
+        app.ports = Ports::new(table.clone(), table.clone(), p.queue, p.mail, p.blobs, p.realtime, p.keys, p.clock);
         let limits = widget_api::Limits {
             per_visitor: 100,
             per_ip: 1000,
@@ -164,7 +169,10 @@ impl Deployment {
         };
         Deployment {
             moto,
-            cabinet: beseda_lambda::edge(cabinet_api::router(app.clone()), PUBLIC_URL),
+            cabinet: beseda_lambda::edge(
+                cabinet_api::with_channels(cabinet_api::router(app.clone()), Arc::new(Channels::from_env())),
+                PUBLIC_URL,
+            ),
             operator: beseda_lambda::edge(operator_api::router(app.clone()), PUBLIC_URL),
             journal: beseda_lambda::edge(journal_api::router(app.clone()), PUBLIC_URL),
             widget: beseda_lambda::edge(widget_api::router(app.clone(), limits), PUBLIC_URL),
@@ -450,6 +458,27 @@ async fn the_aws_deployment_serves_the_whole_chat() {
         mails.iter().any(|m| m.contains("owner@shop.example")),
         "SES sent the notification to the administrator: {mails:?}"
     );
+
+    // Integration secrets: the first one saved makes the data key (KMS GenerateDataKey, stored
+    // wrapped); the token is sealed in the table and shown masked. Another function, started
+    // cold with read access only, unwraps the same data key (KMS Decrypt) and opens it.
+    let integration = format!("/api/v1/projects/{pid}/integrations/telegram");
+    let bot = json!({ "enabled": false, "settings": { "token": "123456789:AAE-secret-xY", "username": "shop_bot" } });
+    let (status, saved) = aws.http("PUT", &integration, op, Some(bot)).await;
+    created(status, &saved);
+    assert_eq!(saved["settings"]["token"], "12…xY");
+    let (pk, sk) = beseda_domain::keys::data_key();
+    let data_key = aws.app.ports.table.get(&pk, &sk).await.unwrap().expect("the data key is stored");
+    assert!(data_key.body["wrapped"].as_str().is_some_and(|w| w.len() > 100), "wrapped by KMS: {}", data_key.body);
+    let (pk, sk) = beseda_domain::keys::integration(&pid, "telegram");
+    let stored = aws.app.ports.table.get(&pk, &sk).await.unwrap().expect("the integration is stored");
+    assert!(!stored.body.to_string().contains("AAE-secret"), "sealed at rest: {}", stored.body);
+    let (status, listed) = aws.http("GET", &format!("/api/v1/projects/{pid}/integrations"), op, None).await;
+    created(status, &listed);
+    assert_eq!(listed["integrations"][0]["settings"]["token"], "12…xY", "{listed}");
+    let reader = beseda_lambda::app_from_env(Some(beseda_lambda::Access::Open)).await.expect("a reader starts");
+    let views = beseda_domain::integrations::list(&reader, &pid).await.expect("the reader unwraps the data key");
+    assert_eq!(views[0].settings["token"], "12…xY");
 
     // The project moves to the one-server mode: exported from AWS, imported into a data folder.
     let folder = tempfile::tempdir().unwrap();

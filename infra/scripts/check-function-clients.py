@@ -2,9 +2,11 @@
 """Every function links exactly the AWS SDK clients its IAM role may call.
 
 A function's clients beyond DynamoDB are the features of `beseda-aws` its crate's default
-feature `clients` turns on (functions/<Binary>/Cargo.toml): `sqs`, `ses`, `s3`, `websocket`. Its role's services are read
-from its policies in template.yaml: SQS policy templates or `sqs:` actions, `ses:` actions, S3
-policy templates or `s3:` actions, `execute-api:ManageConnections`. A client without the
+feature `clients` turns on (functions/<Binary>/Cargo.toml): `sqs`, `ses`, `s3`, `websocket`,
+`kms`. Its role's services are read from its policies in template.yaml: SQS policy templates or
+`sqs:` actions, `ses:` actions, S3 policy templates or `s3:` actions,
+`execute-api:ManageConnections`, `kms:` actions. A function links the kms client exactly when
+its `main.rs` starts it with access to integration secrets (`beseda_lambda::Access`). A client without the
 permission is dead weight in the binary (size, cold start); a permission without the client is
 one the function cannot use. Run by `make template-test` (with cfn-lint's template decoder).
 """
@@ -16,7 +18,7 @@ import tomllib
 from cfnlint.decode import decode
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-CLIENTS = ("sqs", "ses", "s3", "websocket")
+CLIENTS = ("sqs", "ses", "s3", "websocket", "kms")
 
 
 def actions(statement) -> list[str]:
@@ -39,7 +41,7 @@ def services(policies) -> set[str]:
                 for statement in body if isinstance(body, list) else [body]:
                     for action in actions(statement):
                         prefix = action.split(":")[0]
-                        if prefix in ("sqs", "ses", "s3"):
+                        if prefix in ("sqs", "ses", "s3", "kms"):
                             allowed.add(prefix)
                         elif action == "execute-api:ManageConnections":
                             allowed.add("websocket")
@@ -80,6 +82,12 @@ def main() -> int:
         for client in sorted(allowed - clients):
             failed = True
             print(f"{name} ({binary}) may call {client} but does not link its client (its feature `clients`)")
+        main = ROOT / "functions" / binary / "src" / "main.rs"
+        secrets = main.is_file() and "Access::" in main.read_text(encoding="utf-8")
+        if secrets != ("kms" in clients):
+            failed = True
+            asks, links = ("asks for", "does not link") if secrets else ("does not ask for", "links")
+            print(f"{name} ({binary}) {asks} secrets (beseda_lambda::Access in main.rs) but {links} the kms client")
         checked += 1
     if checked == 0:
         print("no function found in template.yaml")

@@ -9,7 +9,7 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
-    let app = beseda_lambda::app_from_env().await?;
+    let app = beseda_lambda::app_from_env(Some(beseda_lambda::Access::Create)).await?;
     let public_url = app.settings.public_url.clone();
     let router = cabinet_api::with_channels(cabinet_api::router(app), Arc::new(Channels::from_env()));
     beseda_lambda::run_http(router, &public_url).await

@@ -144,11 +144,7 @@ async fn world() -> World {
             .ports;
     let app = App {
         ports,
-        settings: Settings {
-            mail_from: "noreply@x.ru".into(),
-            public_url: "http://localhost".into(),
-            secret_key: None,
-        },
+        settings: Settings { mail_from: "noreply@x.ru".into(), public_url: "http://localhost".into(), secrets: None },
     };
     let (admin_id, admin) = user(&app, "admin@x.ru").await;
     let project = projects::create(&app, &admin_id, NewProject { name: "Ромашка".into(), ..Default::default() }, None)

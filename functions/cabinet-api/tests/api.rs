@@ -18,11 +18,7 @@ async fn app() -> (Router, App) {
             .ports;
     let app = App {
         ports,
-        settings: Settings {
-            mail_from: "noreply@x.ru".into(),
-            public_url: "http://localhost".into(),
-            secret_key: None,
-        },
+        settings: Settings { mail_from: "noreply@x.ru".into(), public_url: "http://localhost".into(), secrets: None },
     };
     accounts::create_user(&app, NewUser { email: "anna@example.ru".into(), ..Default::default() }, "s3cret-pass")
         .await
@@ -221,11 +217,7 @@ async fn an_existing_account_is_invited_and_nobody_else_can_accept() {
     let ports = beseda_embedded::open(&dir, beseda_ports::queue::QUEUES, clock.clone()).unwrap().ports;
     let app = App {
         ports,
-        settings: Settings {
-            mail_from: "noreply@x.ru".into(),
-            public_url: "http://localhost".into(),
-            secret_key: None,
-        },
+        settings: Settings { mail_from: "noreply@x.ru".into(), public_url: "http://localhost".into(), secrets: None },
     };
     let r = beseda_http::finish(cabinet_api::router(app.clone()));
     for (email, first) in [("admin@x.ru", "Админ"), ("bob@x.ru", "Борис"), ("eve@x.ru", "Ева")] {

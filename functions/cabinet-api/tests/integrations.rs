@@ -12,8 +12,8 @@ use beseda_channels::{
 };
 use beseda_domain::accounts::{self, NewUser};
 use beseda_domain::integrations::ChannelSet;
+use beseda_domain::keyring::{Access, Keyring};
 use beseda_domain::projects::{self, NewProject};
-use beseda_domain::secrets::SecretKey;
 use beseda_domain::{App, Settings};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
@@ -69,7 +69,7 @@ async fn world(with_channels: bool) -> (Router, String, String, Arc<Set>) {
     let settings = Settings {
         mail_from: "noreply@x.ru".into(),
         public_url: "https://chat.example.ru".into(),
-        secret_key: SecretKey::parse(&SecretKey::generate()),
+        secrets: Some(Keyring::new(Access::Create)),
     };
     let app = App { ports, settings };
     let user = accounts::create_user(&app, NewUser { email: "admin@x.ru".into(), ..Default::default() }, "password1")

@@ -5,7 +5,7 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
-    let app = beseda_lambda::app_from_env().await?;
+    let app = beseda_lambda::app_from_env(None).await?;
     let public_url = app.settings.public_url.clone();
     beseda_lambda::run_http(journal_api::router(app), &public_url).await
 }

@@ -32,11 +32,7 @@ async fn world(n: usize) -> World {
             .ports;
     let app = App {
         ports,
-        settings: Settings {
-            mail_from: "noreply@x.ru".into(),
-            public_url: "http://localhost".into(),
-            secret_key: None,
-        },
+        settings: Settings { mail_from: "noreply@x.ru".into(), public_url: "http://localhost".into(), secrets: None },
     };
     let owner =
         accounts::create_user(&app, NewUser { email: "anna@example.ru".into(), ..Default::default() }, "s3cret-pass")

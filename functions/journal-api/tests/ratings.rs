@@ -31,11 +31,7 @@ async fn world() -> World {
             .ports;
     let app = App {
         ports,
-        settings: Settings {
-            mail_from: "noreply@x.ru".into(),
-            public_url: "http://localhost".into(),
-            secret_key: None,
-        },
+        settings: Settings { mail_from: "noreply@x.ru".into(), public_url: "http://localhost".into(), secrets: None },
     };
     let owner =
         accounts::create_user(&app, NewUser { email: "anna@example.ru".into(), ..Default::default() }, "s3cret-pass")

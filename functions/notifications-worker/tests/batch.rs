@@ -19,7 +19,7 @@ fn app() -> (App, Arc<beseda_embedded::Outbox>) {
     let settings = Settings {
         mail_from: "Беседа <noreply@beseda.local>".into(),
         public_url: "http://localhost:8080".into(),
-        secret_key: None,
+        secrets: None,
     };
     (App { ports: e.ports, settings }, e.outbox)
 }

@@ -22,7 +22,7 @@ fn app() -> App {
         settings: Settings {
             mail_from: "noreply@beseda.local".into(),
             public_url: "http://localhost:8080".into(),
-            secret_key: None,
+            secrets: None,
         },
     }
 }

@@ -29,11 +29,7 @@ async fn world(limits: widget_api::Limits) -> World {
             .ports;
     let app = App {
         ports,
-        settings: Settings {
-            mail_from: "noreply@x.ru".into(),
-            public_url: "http://localhost".into(),
-            secret_key: None,
-        },
+        settings: Settings { mail_from: "noreply@x.ru".into(), public_url: "http://localhost".into(), secrets: None },
     };
     let owner = accounts::create_user(&app, NewUser { email: "owner@x.ru".into(), ..Default::default() }, "password1")
         .await

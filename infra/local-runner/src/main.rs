@@ -88,7 +88,7 @@ async fn main() -> anyhow::Result<()> {
         let Command::Admin(command) = command else {
             anyhow::bail!("`serve` runs on the embedded adapters; on AWS the functions serve (see README)");
         };
-        let app = beseda_lambda::app_from_env().await.map_err(|e| anyhow::anyhow!("--aws: {e}"))?;
+        let app = beseda_lambda::app_from_env(None).await.map_err(|e| anyhow::anyhow!("--aws: {e}"))?;
         return admin(&app, command).await;
     }
     let clock = Arc::new(beseda_ports::SystemClock);

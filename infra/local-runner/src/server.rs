@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::routing::{any, get};
 use beseda_channels::Channels;
+use beseda_domain::keyring::{Access, Keyring};
 use beseda_domain::secrets::SecretKey;
 use beseda_domain::{App, Settings, accounts};
 use beseda_embedded::Embedded;
@@ -140,11 +141,11 @@ pub async fn run(data: PathBuf, embedded: Embedded, options: Options) -> anyhow:
     let listener = tokio::net::TcpListener::bind((options.host.as_str(), options.port)).await?;
     let addr = listener.local_addr()?;
     let base = format!("http://{addr}");
-    let mut settings =
-        Settings { public_url: std::env::var("PUBLIC_URL").unwrap_or_else(|_| base.clone()), ..Settings::from_env() };
-    if settings.secret_key.is_none() {
-        settings.secret_key = Some(secret_key(&data)?);
-    }
+    let settings = Settings {
+        public_url: std::env::var("PUBLIC_URL").unwrap_or_else(|_| base.clone()),
+        secrets: Some(keyring(&data)?),
+        ..Settings::from_env()
+    };
     let app = App { ports: embedded.ports.clone(), settings };
     let first = accounts::ensure_first_admin(&app).await?;
     if first.is_some() {
@@ -202,20 +203,56 @@ async fn forget_changed_password(app: App, note: PathBuf, email: String, passwor
     }
 }
 
-/// The key that encrypts integration secrets when `BESEDA_SECRET_KEY` is not set: generated
-/// into `DATA/secret.key` (0600) on the first start and read from there after.
-fn secret_key(data: &std::path::Path) -> anyhow::Result<SecretKey> {
+/// The runner's keyring: the data key in the table, wrapped under `DATA/secret.key` (the
+/// embedded adapters make it on the first start). Versions before envelope encryption sealed
+/// secrets directly under `BESEDA_SECRET_KEY` when it was set, else under that file, so the
+/// data key also opens what that key sealed.
+fn keyring(data: &std::path::Path) -> anyhow::Result<Keyring> {
     let path = data.join("secret.key");
-    if !path.exists() {
-        beseda_embedded::private::write(&path, SecretKey::generate().as_bytes())?;
-    }
-    let text = std::fs::read_to_string(&path)?;
-    SecretKey::parse(&text).ok_or_else(|| anyhow::anyhow!("{} is not a valid key", path.display()))
+    let previous = match std::env::var("BESEDA_SECRET_KEY").ok().filter(|k| !k.trim().is_empty()) {
+        Some(text) => SecretKey::parse(&text).ok_or_else(|| anyhow::anyhow!("BESEDA_SECRET_KEY is not a valid key"))?,
+        None => SecretKey::parse(&std::fs::read_to_string(&path)?)
+            .ok_or_else(|| anyhow::anyhow!("{} is not a valid key", path.display()))?,
+    };
+    Ok(Keyring::new(Access::Create).opening_also(previous))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::cache_control;
+    use super::{SecretKey, Settings, cache_control, keyring};
+    use beseda_domain::{App, integrations, keys};
+    use beseda_ports::table::{Condition, Item};
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn secrets_sealed_by_a_runner_before_envelope_encryption_still_open() {
+        let data = tempfile::tempdir().unwrap();
+        // The runner before: a key file, and a Telegram token sealed directly under it.
+        let file_key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY";
+        std::fs::write(data.path().join("secret.key"), file_key).unwrap();
+        let old = SecretKey::parse(file_key).unwrap();
+        let embedded =
+            beseda_embedded::open(data.path(), beseda_ports::queue::QUEUES, Arc::new(beseda_ports::SystemClock))
+                .unwrap();
+        let (pk, sk) = keys::integration("p1", "telegram");
+        let record = serde_json::json!({
+            "id": "i1", "kind": "telegram", "enabled": false, "enabled_at": null, "show_operator_name": false,
+            "settings": { "username": "shop_bot" }, "sealed": { "token": old.seal("123456:old-token-xY") },
+            "status": { "webhook_registered": false, "last_inbound_at": null, "last_error": null },
+        });
+        embedded.ports.table.put(Item::new(pk, sk, record), Condition::NotExists).await.unwrap();
+
+        // The upgraded runner on the same folder: the file is its master key now.
+        let settings = Settings { secrets: Some(keyring(data.path()).unwrap()), ..Settings::from_env() };
+        let app = App { ports: embedded.ports, settings };
+        let views = integrations::list(&app, "p1").await.unwrap();
+        assert_eq!(views[0].settings["token"], "12…xY", "the old secret opens");
+        let key = beseda_domain::keyring::secret_key(&app).await.unwrap();
+        assert_eq!(old.open(&key.seal("new")), None, "new secrets are sealed under the data key");
+        let (pk, sk) = keys::data_key();
+        assert!(app.ports.table.get(&pk, &sk).await.unwrap().is_some(), "the data key is stored wrapped");
+        assert_eq!(std::fs::read_to_string(data.path().join("secret.key")).unwrap(), file_key, "the file is kept");
+    }
 
     #[test]
     fn versioned_files_are_kept_a_year_the_loader_minutes_the_page_not_at_all() {

@@ -8,8 +8,8 @@
 //! write end: a private server stops when its [`Moto`] is dropped, the shared one in an exit
 //! hook, and either one when the process dies however it dies, as the pipe closes then.
 //! [`Moto::deployment`] creates what the SAM template would (the table, every queue with its
-//! dead-letter queue, the blob bucket, the sender's SES identity) and returns the environment
-//! the functions read, so a test can start them as Lambda does.
+//! dead-letter queue, the blob bucket, the sender's SES identity, the KMS key of the data key)
+//! and returns the environment the functions read, so a test can start them as Lambda does.
 //! Test support panics with a clear message instead of returning errors.
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -136,6 +136,9 @@ impl Moto {
             .send()
             .await
             .unwrap_or_else(|e| panic!("cannot verify the sender on moto_server: {e}"));
+        let kms_key = crate::KmsKeyWrap::create_key(&aws_sdk_kms::Client::new(&config))
+            .await
+            .unwrap_or_else(|e| panic!("cannot create the KMS key on moto_server: {e}"));
         let mut env: Vec<(String, String)> = vec![
             ("AWS_ENDPOINT_URL".into(), self.endpoint.clone()),
             ("AWS_REGION".into(), REGION.into()),
@@ -146,7 +149,7 @@ impl Moto {
             ("WS_ENDPOINT".into(), ws_endpoint.into()),
             ("PUBLIC_URL".into(), public_url.into()),
             ("MAIL_FROM".into(), format!("Беседа <{sender}>")),
-            ("BESEDA_SECRET_KEY".into(), "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY".into()),
+            ("KMS_KEY_ID".into(), kms_key),
         ];
         for (queue, urls) in queues {
             env.push((crate::SqsQueue::url_variable(&queue), urls.url));

@@ -5,6 +5,7 @@
 
 use async_trait::async_trait;
 use beseda_ports::blob::{Blob, BlobError, BlobStore};
+use beseda_ports::keywrap::{DataKey, KeyError, KeyWrap};
 use beseda_ports::mail::{Mail, MailError, Mailer};
 use beseda_ports::queue::{Queue, QueueError, Received};
 use beseda_ports::realtime::{PushError, Realtime};
@@ -71,6 +72,16 @@ impl Realtime for Unlinked {
     }
 }
 
+#[async_trait]
+impl KeyWrap for Unlinked {
+    async fn generate_data_key(&self) -> Result<DataKey, KeyError> {
+        Err(KeyError::Backend(self.reason()))
+    }
+    async fn unwrap(&self, _wrapped: &[u8]) -> Result<[u8; 32], KeyError> {
+        Err(KeyError::Backend(self.reason()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +106,8 @@ mod tests {
         assert!(matches!(s3.get("avatars/u").await, Err(BlobError::Backend(m)) if m.contains("s3")));
         let ws = Unlinked { client: "websocket" };
         assert!(matches!(ws.push("c", "{}").await, Err(PushError::Backend(m)) if m.contains("websocket")));
+        let kms = Unlinked { client: "kms" };
+        assert!(matches!(kms.generate_data_key().await, Err(KeyError::Backend(m)) if m.contains("kms")));
+        assert!(matches!(kms.unwrap(b"blob").await, Err(KeyError::Backend(m)) if m.contains("kms")));
     }
 }

@@ -1,11 +1,12 @@
 //! The contract suites on the AWS adapters, against `moto_server` on loopback. The table,
-//! queue and blob tests share one server, each under its own unique table, queue prefix or
-//! bucket; each mail test has a server of its own, since sent mail is global to a server.
+//! queue, blob and key tests share one server, each under its own unique table, queue prefix,
+//! bucket or KMS key; each mail test has a server of its own, since sent mail is global to a server.
 
 use beseda_aws::testing::Moto;
-use beseda_aws::{AwsAtomic, DynamoTable, S3Blobs, SesMailer, SqsQueue};
+use beseda_aws::{AwsAtomic, DynamoTable, KmsKeyWrap, S3Blobs, SesMailer, SqsQueue};
 use beseda_contract::{
-    atomic, atomic_contract, blobs, blobs_contract, mail, mail_contract, queue, queue_contract, table, table_contract,
+    atomic, atomic_contract, blobs, blobs_contract, keys, keys_contract, mail, mail_contract, queue, queue_contract,
+    table, table_contract,
 };
 use beseda_ports::queue::Queue;
 use beseda_ports::{Atomic, Clock, Condition, FixedClock, Item, Outgoing, TableStore, Write};
@@ -148,11 +149,22 @@ async fn fresh_blobs() -> blobs::Fixture {
     blobs::Fixture { blobs: Arc::new(S3Blobs::new(client, bucket)) }
 }
 
+/// A port under a new KMS key, and one under another key.
+async fn fresh_keys() -> keys::Fixture {
+    let client = aws_sdk_kms::Client::new(&Moto::shared().sdk_config());
+    let (one, two) = (KmsKeyWrap::create_key(&client).await.unwrap(), KmsKeyWrap::create_key(&client).await.unwrap());
+    keys::Fixture {
+        keys: Arc::new(KmsKeyWrap::new(client.clone(), one)),
+        other: Arc::new(KmsKeyWrap::new(client, two)),
+    }
+}
+
 table_contract!(crate::fresh_table);
 queue_contract!(crate::fresh_queue);
 atomic_contract!(crate::fresh_atomic);
 mail_contract!(crate::fresh_mail);
 blobs_contract!(crate::fresh_blobs);
+keys_contract!(crate::fresh_keys);
 
 /// An adapter that knows only the queue's URL finds the dead-letter queue from its redrive
 /// policy, as one built by `SqsQueue::from_env` does.

@@ -4,6 +4,7 @@
 
 pub mod atomic;
 pub mod blobs;
+pub mod keys;
 pub mod mail;
 pub mod queue;
 pub mod table;
@@ -85,6 +86,18 @@ macro_rules! mail_contract {
 macro_rules! blobs_contract {
     ($fresh:path) => {
         $crate::__cases!(blobs_contract, $fresh, blobs, [put_get_delete, refuses_bad_keys]);
+    };
+}
+
+#[macro_export]
+macro_rules! keys_contract {
+    ($fresh:path) => {
+        $crate::__cases!(
+            keys_contract,
+            $fresh,
+            keys,
+            [data_keys_unwrap_to_their_plaintext, foreign_changed_or_garbage_blobs_are_refused]
+        );
     };
 }
 

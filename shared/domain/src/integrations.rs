@@ -1,10 +1,11 @@
 //! The messenger integrations of a project (PRODUCT.md «Синхронизации»): a Telegram bot, a VK
 //! community, a Viber bot. Their settings are stored with every secret field sealed by the
-//! configured key (never logged, never returned in full, never put in a queue); enabling one
+//! installation's data key (`keyring`; never logged, never returned in full, never put in a queue); enabling one
 //! checks the credentials with the platform and registers the webhook; a webhook URL resolves
 //! to its integration; what a verified webhook says goes into the dialogs.
 
 use crate::dialogs::{self, Source, messenger};
+use crate::keyring::secret_key;
 use crate::secrets::{self, SecretKey};
 use crate::{App, Error, Result, keys};
 use beseda_channels::{Credentials, Event};
@@ -89,12 +90,6 @@ pub struct Change {
     pub settings: BTreeMap<String, String>,
 }
 
-fn key(app: &App) -> Result<&SecretKey> {
-    app.settings.secret_key.as_ref().ok_or_else(|| {
-        Error::conflict("secret_key_missing", "Ключ шифрования (BESEDA_SECRET_KEY) не настроен на сервере")
-    })
-}
-
 /// The key a webhook URL carries: the integration id, or the VK community id.
 fn route_key(r: &Record) -> Option<String> {
     match r.kind {
@@ -171,11 +166,11 @@ async fn last_inbound(app: &App, project_id: &str, kind: Kind) -> Result<Option<
 
 /// Every platform's integration of a project, set up or not.
 pub async fn list(app: &App, project_id: &str) -> Result<Vec<View>> {
-    let key = app.settings.secret_key.as_ref();
     let mut out = Vec::new();
     for kind in Kind::ALL {
         let mut v = match load(app, project_id, kind).await? {
-            Some((r, _)) => view(app, &r, key),
+            Some((r, _)) if r.sealed.is_empty() => view(app, &r, None),
+            Some((r, _)) => view(app, &r, Some(secret_key(app).await?)),
             None => View {
                 kind: kind.to_string(),
                 enabled: false,
@@ -242,7 +237,7 @@ fn apply(r: &mut Record, change: &Change, fields: &[beseda_channels::Field], key
 /// the webhook (a refusal is kept as the status's last error and answered 422), disabling it
 /// unregisters the webhook.
 pub async fn save(app: &App, channels: &dyn ChannelSet, project_id: &str, kind: Kind, change: Change) -> Result<View> {
-    let key = key(app)?;
+    let key = secret_key(app).await?;
     let channel = channels.get(kind);
     let (mut r, version) = match load(app, project_id, kind).await? {
         Some((r, v)) => (r, Some(v)),
@@ -305,7 +300,7 @@ pub async fn save(app: &App, channels: &dyn ChannelSet, project_id: &str, kind: 
 /// Checks an enabled integration again: `connect` re-registers the webhook, the status says
 /// how it went.
 pub async fn check(app: &App, channels: &dyn ChannelSet, project_id: &str, kind: Kind) -> Result<View> {
-    let key = key(app)?;
+    let key = secret_key(app).await?;
     let (mut r, version) = load(app, project_id, kind).await?.ok_or(Error::NotFound("integration"))?;
     let url = webhook_url(app, &r).unwrap_or_default();
     match channels.get(kind).connect(&credentials(&r, key)?, &url).await {
@@ -325,7 +320,7 @@ pub async fn check(app: &App, channels: &dyn ChannelSet, project_id: &str, kind:
 pub async fn delete(app: &App, channels: &dyn ChannelSet, project_id: &str, kind: Kind) -> Result<()> {
     let Some((r, _)) = load(app, project_id, kind).await? else { return Err(Error::NotFound("integration")) };
     if r.enabled {
-        if let Ok(creds) = key(app).and_then(|k| credentials(&r, k)) {
+        if let Ok(creds) = secret_key(app).await.and_then(|k| credentials(&r, k)) {
             if let Err(e) = channels.get(kind).disconnect(&creds).await {
                 tracing::warn!(project_id, kind = %kind, error = %e, "could not unregister the webhook");
             }
@@ -343,7 +338,7 @@ pub async fn of_project(app: &App, project_id: &str, kind: Kind) -> Result<Resol
         project_id: project_id.to_owned(),
         integration_id: r.id.clone(),
         kind,
-        credentials: credentials(&r, key(app)?)?,
+        credentials: credentials(&r, secret_key(app).await?)?,
         show_operator_name: r.show_operator_name,
     })
 }

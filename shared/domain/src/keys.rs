@@ -150,6 +150,12 @@ pub fn platform_message(project_id: &str, integration_id: &str, platform_id: &st
     (format!("project#{project_id}#sent#{integration_id}"), format!("platform#{platform_id}"))
 }
 
+/// The installation's data key, wrapped (`keyring`): the one item outside every project that
+/// integration secrets depend on.
+pub fn data_key() -> Key {
+    ("system#keys".into(), "data-key".into())
+}
+
 /// A messenger integration of a project.
 pub fn integration(project_id: &str, kind: &str) -> Key {
     (project(project_id), format!("integration#{kind}"))

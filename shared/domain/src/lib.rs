@@ -14,6 +14,7 @@ pub mod error;
 pub mod integrations;
 pub mod invitations;
 pub mod journal;
+pub mod keyring;
 pub mod keys;
 pub mod notify;
 pub mod online;
@@ -43,19 +44,19 @@ pub struct Settings {
     pub mail_from: String,
     /// The cabinet's public base URL, for links in mails and webhooks; no trailing slash.
     pub public_url: String,
-    /// The key that encrypts integration secrets at rest (`BESEDA_SECRET_KEY`); without it
-    /// integrations cannot be saved or used.
-    pub secret_key: Option<secrets::SecretKey>,
+    /// The way to the data key that encrypts integration secrets at rest (`keyring`); None
+    /// in a process that touches no secrets, where integrations cannot be saved or used.
+    pub secrets: Option<keyring::Keyring>,
 }
 
 impl Settings {
-    /// From `MAIL_FROM`, `PUBLIC_URL` and `BESEDA_SECRET_KEY`, with local defaults.
+    /// From `MAIL_FROM` and `PUBLIC_URL`, with local defaults, and no keyring.
     pub fn from_env() -> Self {
         let var = |k: &str, d: &str| std::env::var(k).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| d.to_owned());
         Self {
             mail_from: var("MAIL_FROM", "Беседа <noreply@beseda.local>"),
             public_url: var("PUBLIC_URL", "http://127.0.0.1:8080").trim_end_matches('/').to_owned(),
-            secret_key: std::env::var("BESEDA_SECRET_KEY").ok().and_then(|k| secrets::SecretKey::parse(&k)),
+            secrets: None,
         }
     }
 }
@@ -75,7 +76,8 @@ impl App {
 
 #[cfg(test)]
 pub(crate) mod testing {
-    //! An [`App`] on the embedded adapters in a temporary folder, with a fixed clock.
+    //! An [`App`] on the embedded adapters in a temporary folder, with a fixed clock and a
+    //! keyring that creates the data key on first need.
 
     use super::*;
     use beseda_ports::FixedClock;
@@ -90,7 +92,7 @@ pub(crate) mod testing {
         let settings = Settings {
             mail_from: "noreply@beseda.local".into(),
             public_url: "http://cabinet.test".into(),
-            secret_key: secrets::SecretKey::parse(&secrets::SecretKey::generate()),
+            secrets: Some(keyring::Keyring::new(keyring::Access::Create)),
         };
         (App { ports, settings }, clock, outbox)
     }

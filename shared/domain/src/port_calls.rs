@@ -95,12 +95,9 @@ async fn world(operators: usize) -> (App, String, Arc<Counting>) {
         writes: AtomicUsize::new(0),
     });
     let p = e.ports;
-    let ports = Ports::new(counting.clone(), counting.clone(), p.queue, p.mail, p.blobs, p.realtime, p.clock);
-    let settings = Settings {
-        mail_from: "noreply@beseda.local".into(),
-        public_url: "http://cabinet.test".into(),
-        secret_key: None,
-    };
+    let ports = Ports::new(counting.clone(), counting.clone(), p.queue, p.mail, p.blobs, p.realtime, p.keys, p.clock);
+    let settings =
+        Settings { mail_from: "noreply@beseda.local".into(), public_url: "http://cabinet.test".into(), secrets: None };
     let app = App { ports, settings };
     let owner = accounts::create_user(&app, NewUser { email: "owner@x.ru".into(), ..Default::default() }, "password1")
         .await

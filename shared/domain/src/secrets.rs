@@ -1,6 +1,6 @@
 //! Random tokens and passwords, the hashes they are stored as, and the encryption of secrets
-//! at rest (integration tokens and keys): XChaCha20-Poly1305 with a 256-bit key from the
-//! configuration (`BESEDA_SECRET_KEY`, URL-safe base64).
+//! at rest (integration tokens and keys): XChaCha20-Poly1305 under the installation's 256-bit
+//! data key (`keyring` keeps it wrapped in the table and unwraps it once per process).
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -55,7 +55,11 @@ pub fn new_id() -> String {
 
 /// The key that encrypts secrets at rest. `Debug` never prints it.
 #[derive(Clone)]
-pub struct SecretKey([u8; 32]);
+pub struct SecretKey {
+    key: [u8; 32],
+    /// A key that sealed secrets before this one, which [`SecretKey::open`] still tries.
+    previous: Option<[u8; 32]>,
+}
 
 impl fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -63,41 +67,47 @@ impl fmt::Debug for SecretKey {
     }
 }
 
+fn cipher(key: &[u8; 32]) -> XChaCha20Poly1305 {
+    XChaCha20Poly1305::new(key.into())
+}
+
 impl SecretKey {
-    /// A new random key, as the configuration holds it.
-    pub fn generate() -> String {
-        URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+    pub(crate) fn from_bytes(key: [u8; 32]) -> Self {
+        SecretKey { key, previous: None }
     }
 
-    /// The key from its configured form; None when it is not 32 bytes of URL-safe base64.
+    /// A key from its written form; None when it is not 32 bytes of URL-safe base64.
     pub fn parse(text: &str) -> Option<Self> {
         let bytes = URL_SAFE_NO_PAD.decode(text.trim()).ok()?;
-        Some(SecretKey(bytes.try_into().ok()?))
+        Some(Self::from_bytes(bytes.try_into().ok()?))
     }
 
-    fn cipher(&self) -> XChaCha20Poly1305 {
-        XChaCha20Poly1305::new(&self.0.into())
+    /// This key, still opening what `previous` sealed (it never seals with it).
+    pub fn opening_also(self, previous: &SecretKey) -> Self {
+        SecretKey { previous: Some(previous.key), ..self }
     }
 
     /// Encrypts a secret: a random nonce and the ciphertext, in URL-safe base64.
     pub fn seal(&self, plaintext: &str) -> String {
         let nonce = random_bytes::<24>();
-        let sealed = self
-            .cipher()
+        let sealed = cipher(&self.key)
             .encrypt(XNonce::from_slice(&nonce), plaintext.as_bytes())
             .expect("XChaCha20-Poly1305 encrypts any input that fits in memory");
         URL_SAFE_NO_PAD.encode([nonce.as_slice(), &sealed].concat())
     }
 
-    /// Decrypts what [`SecretKey::seal`] made with this key; None when it was not, or was
-    /// changed.
+    /// Decrypts what [`SecretKey::seal`] made with this key or the previous one; None when
+    /// neither made it, or it was changed.
     pub fn open(&self, sealed: &str) -> Option<String> {
         let bytes = URL_SAFE_NO_PAD.decode(sealed).ok()?;
         if bytes.len() < 24 {
             return None;
         }
         let (nonce, ciphertext) = bytes.split_at(24);
-        let plain = self.cipher().decrypt(XNonce::from_slice(nonce), ciphertext).ok()?;
+        let plain = [Some(self.key), self.previous]
+            .into_iter()
+            .flatten()
+            .find_map(|key| cipher(&key).decrypt(XNonce::from_slice(nonce), ciphertext).ok())?;
         String::from_utf8(plain).ok()
     }
 }
@@ -119,20 +129,35 @@ mod tests {
 
     #[test]
     fn secrets_are_sealed_with_the_key_and_shown_masked() {
-        let key = SecretKey::parse(&SecretKey::generate()).unwrap();
+        let key = SecretKey::from_bytes(random_bytes());
         let sealed = key.seal("123456:ABC-token");
         assert!(!sealed.contains("ABC"));
         assert_ne!(sealed, key.seal("123456:ABC-token"), "a fresh nonce each time");
         assert_eq!(key.open(&sealed).as_deref(), Some("123456:ABC-token"));
-        let other = SecretKey::parse(&SecretKey::generate()).unwrap();
+        let other = SecretKey::from_bytes(random_bytes());
         assert_eq!(other.open(&sealed), None, "another key opens nothing");
         let mut tampered = sealed.clone();
         tampered.replace_range(40..41, if &sealed[40..41] == "A" { "B" } else { "A" });
         assert_eq!(key.open(&tampered), None, "a changed ciphertext is refused");
         assert!(SecretKey::parse("short").is_none());
+        let written = SecretKey::parse("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY").unwrap();
+        assert_eq!(written.open(&written.seal("x")).as_deref(), Some("x"));
         assert_eq!(format!("{key:?}"), "SecretKey(…)");
         assert_eq!(mask("123456:ABC-xY"), "12…xY");
         assert_eq!(mask("short"), "…");
+    }
+
+    #[test]
+    fn a_key_opens_what_its_previous_key_sealed_and_seals_only_with_itself() {
+        let (old, new) = (SecretKey::from_bytes(random_bytes()), SecretKey::from_bytes(random_bytes()));
+        let sealed_before = old.seal("123456:old-token");
+        let both = new.clone().opening_also(&old);
+        assert_eq!(both.open(&sealed_before).as_deref(), Some("123456:old-token"));
+        let sealed_now = both.seal("123456:new-token");
+        assert_eq!(new.open(&sealed_now).as_deref(), Some("123456:new-token"), "it seals with the new key");
+        assert_eq!(old.open(&sealed_now), None);
+        assert_eq!(new.open(&sealed_before), None, "without the previous key the old secret stays closed");
+        assert_eq!(format!("{both:?}"), "SecretKey(…)");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 use crate::access::{Action, allows};
 use crate::accounts::{self, Language};
 use crate::dialogs;
+use crate::keyring::secret_key;
 use crate::notify::{CustomerEvent, Group, Groups};
 use crate::secrets::{self, SecretKey};
 use crate::{App, Error, Result, keys, projects};
@@ -103,12 +104,6 @@ pub struct StartLink {
     pub expires_at: DateTime<Utc>,
 }
 
-fn key(app: &App) -> Result<&SecretKey> {
-    app.settings.secret_key.as_ref().ok_or_else(|| {
-        Error::conflict("secret_key_missing", "Ключ шифрования (BESEDA_SECRET_KEY) не настроен на сервере")
-    })
-}
-
 fn webhook_url(app: &App, id: &str) -> String {
     format!("{}/webhooks/teambot/{id}", app.settings.public_url)
 }
@@ -138,14 +133,14 @@ fn view(app: &App, r: &Record, key: &SecretKey, linked_members: usize) -> BotVie
 /// The project's bot, None when it has none.
 pub async fn get(app: &App, project_id: &str) -> Result<Option<BotView>> {
     let Some(r) = load(app, project_id).await? else { return Ok(None) };
-    Ok(Some(view(app, &r, key(app)?, links(app, project_id).await?.len())))
+    Ok(Some(view(app, &r, secret_key(app).await?, links(app, project_id).await?.len())))
 }
 
 /// Connects the project's bot: the token is checked with `getMe` (a refusal answers 422 on
 /// `token`), the webhook set to the bot's own route with a generated secret, and the token
 /// stored sealed. A new token replaces the old bot; the members' links stay.
 pub async fn connect(app: &App, api: &dyn BotApi, project_id: &str, token: &str) -> Result<BotView> {
-    let key = key(app)?;
+    let key = secret_key(app).await?;
     let token = token.trim();
     let well_formed = token.split_once(':').is_some_and(|(id, rest)| {
         !id.is_empty()
@@ -201,7 +196,7 @@ pub async fn exists(app: &App, project_id: &str) -> Result<bool> {
 /// Disconnects the project's bot (its webhook removed where Telegram allows it).
 pub async fn disconnect(app: &App, api: &dyn BotApi, project_id: &str) -> Result<()> {
     let Some(r) = load(app, project_id).await? else { return Err(Error::NotFound("teambot")) };
-    if let Some(token) = key(app)?.open(&r.token)
+    if let Some(token) = secret_key(app).await?.open(&r.token)
         && let Err(e) = api.call(&token, "deleteWebhook", json!({})).await
     {
         tracing::warn!(project_id, error = %e, "could not remove the team bot's webhook");
@@ -225,7 +220,7 @@ pub async fn resolve(app: &App, id: &str) -> Result<Resolved> {
     let item = page.items.first().ok_or(Error::NotFound("teambot"))?;
     let project_id = item.gsi1.as_ref().map(|i| i.sk.clone()).ok_or(Error::NotFound("teambot"))?;
     let r = load(app, &project_id).await?.filter(|r| r.id == id).ok_or(Error::NotFound("teambot"))?;
-    let key = key(app)?;
+    let key = secret_key(app).await?;
     let open =
         |sealed: &str| key.open(sealed).ok_or_else(|| Error::Internal("the team bot's secret does not decrypt".into()));
     Ok(Resolved { project_id, username: r.username.clone(), token: open(&r.token)?, secret: open(&r.secret)? })
@@ -449,7 +444,7 @@ async fn send_answerable(
     message: impl Fn(Language) -> (String, Value),
 ) -> Result<()> {
     let Some(bot) = load(app, project_id).await? else { return Ok(()) };
-    let Some(token) = key(app)?.open(&bot.token) else { return Ok(()) };
+    let Some(token) = secret_key(app).await?.open(&bot.token) else { return Ok(()) };
     for link in links(app, project_id).await? {
         let Some((member, _)) = projects::membership(app, project_id, &link.user_id).await? else { continue };
         if !to(&link, &member) {
@@ -482,7 +477,7 @@ pub async fn notify_group(
     text: impl Fn(Language) -> String,
 ) -> Result<()> {
     let Some(bot) = load(app, project_id).await? else { return Ok(()) };
-    let Some(token) = key(app)?.open(&bot.token) else { return Ok(()) };
+    let Some(token) = secret_key(app).await?.open(&bot.token) else { return Ok(()) };
     for link in links(app, project_id).await?.into_iter().filter(|l| l.groups.has(group)) {
         if projects::membership(app, project_id, &link.user_id).await?.is_none() {
             continue;

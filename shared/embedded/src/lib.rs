@@ -3,11 +3,12 @@
 //!
 //! The table and the queue share one redb file (`beseda.redb` in the data folder); mail goes
 //! to an outbox folder of `.eml` files; blobs to a folder; realtime pushes to the sockets the
-//! local runner holds open.
+//! local runner holds open; data keys are wrapped under the master key file `secret.key`.
 
 pub mod atomic;
 pub mod blobs;
 pub mod db;
+pub mod keys;
 pub mod outbox;
 pub mod private;
 pub mod queue;
@@ -17,6 +18,7 @@ pub mod table;
 pub use atomic::EmbeddedAtomic;
 pub use blobs::FolderBlobs;
 pub use db::Db;
+pub use keys::LocalKeyWrap;
 pub use outbox::Outbox;
 pub use queue::EmbeddedQueue;
 pub use realtime::LocalHub;
@@ -52,6 +54,7 @@ pub fn open(data: &Path, queues: &[QueueSpec], clock: Arc<dyn Clock>) -> Result<
         outbox.clone(),
         Arc::new(FolderBlobs::open(&data.join("blobs")).map_err(|e| e.to_string())?),
         hub.clone(),
+        Arc::new(LocalKeyWrap::from_file(&data.join("secret.key"))?),
         clock,
     );
     Ok(Embedded { ports, table, atomic, hub, outbox })

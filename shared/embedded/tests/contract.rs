@@ -1,9 +1,10 @@
 //! The contract suites on the embedded adapters, each test on its own temporary data folder.
 
 use beseda_contract::{
-    atomic, atomic_contract, blobs, blobs_contract, mail, mail_contract, queue, queue_contract, table, table_contract,
+    atomic, atomic_contract, blobs, blobs_contract, keys, keys_contract, mail, mail_contract, queue, queue_contract,
+    table, table_contract,
 };
-use beseda_embedded::{Db, EmbeddedAtomic, EmbeddedQueue, FolderBlobs, Outbox, RedbTable};
+use beseda_embedded::{Db, EmbeddedAtomic, EmbeddedQueue, FolderBlobs, LocalKeyWrap, Outbox, RedbTable};
 use beseda_ports::{FixedClock, SystemClock};
 use chrono::TimeZone;
 use std::sync::Arc;
@@ -48,8 +49,18 @@ async fn fresh_blobs() -> blobs::Fixture {
     blobs::Fixture { blobs: Arc::new(FolderBlobs::open(&temp().join("blobs")).unwrap()) }
 }
 
+/// Two data folders' master key files.
+async fn fresh_keys() -> keys::Fixture {
+    let (one, two) = (temp().join("secret.key"), temp().join("secret.key"));
+    keys::Fixture {
+        keys: Arc::new(LocalKeyWrap::from_file(&one).unwrap()),
+        other: Arc::new(LocalKeyWrap::from_file(&two).unwrap()),
+    }
+}
+
 table_contract!(crate::fresh_table);
 queue_contract!(crate::fresh_queue);
 atomic_contract!(crate::fresh_atomic);
 mail_contract!(crate::fresh_mail);
 blobs_contract!(crate::fresh_blobs);
+keys_contract!(crate::fresh_keys);

@@ -1,14 +1,14 @@
 //! A function's start-up in Lambda: the AWS adapters from the environment and the settings,
 //! which must be complete there. Without `PUBLIC_URL` mails and the embed snippet would point
 //! at localhost and the session cookie would lose `Secure`, so a function refuses to start
-//! instead, and says which variable is missing; so does one without the key that encrypts
-//! integration secrets (`BESEDA_SECRET_KEY`).
+//! instead, and says which variable is missing; so does a function that reads or writes
+//! integration secrets without the KMS key of their data key (`KMS_KEY_ID`).
 
-use beseda_domain::secrets::SecretKey;
+use beseda_domain::keyring::{Access, Keyring};
 use beseda_domain::{App, Settings};
 
-/// The settings from a variable lookup: `PUBLIC_URL` (an absolute http(s) URL), `MAIL_FROM`
-/// and `BESEDA_SECRET_KEY` (32 bytes of URL-safe base64) are required.
+/// The settings from a variable lookup: `PUBLIC_URL` (an absolute http(s) URL) and
+/// `MAIL_FROM` are required. They hold no keyring: [`app_from_env`] adds it.
 pub fn settings_from(var: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
     let required = |name: &str| {
         var(name).filter(|v| !v.trim().is_empty()).ok_or_else(|| {
@@ -23,15 +23,32 @@ pub fn settings_from(var: impl Fn(&str) -> Option<String>) -> Result<Settings, S
         ));
     }
     let mail_from = required("MAIL_FROM")?;
-    let secret_key = SecretKey::parse(required("BESEDA_SECRET_KEY")?.trim())
-        .ok_or("BESEDA_SECRET_KEY must be 32 bytes in URL-safe base64 without padding (43 characters)")?;
-    Ok(Settings { public_url, mail_from, secret_key: Some(secret_key) })
+    Ok(Settings { public_url, mail_from, secrets: None })
 }
 
-/// The adapters and settings of a function, once per cold start.
-pub async fn app_from_env() -> Result<App, String> {
-    let settings = settings_from(|name| std::env::var(name).ok())?;
-    Ok(App { ports: beseda_aws::ports_from_env().await?, settings })
+/// The KMS key (id, ARN or alias) that wraps the data key, for a function with `secrets`
+/// access: `KMS_KEY_ID` is then required; None for a function that touches no secrets.
+pub fn kms_key_from(var: impl Fn(&str) -> Option<String>, secrets: Option<Access>) -> Result<Option<String>, String> {
+    if secrets.is_none() {
+        return Ok(None);
+    }
+    match var("KMS_KEY_ID").map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
+        Some(id) => Ok(Some(id)),
+        None => Err("the environment variable KMS_KEY_ID is not set: the template passes it to the functions \
+                     that read or write integration secrets"
+            .into()),
+    }
+}
+
+/// The adapters and settings of a function, once per cold start. `secrets`: whether the
+/// function reads (`Open`) or also saves (`Create`) integration secrets; None when it
+/// touches none, and then it has no keyring and no KMS client.
+pub async fn app_from_env(secrets: Option<Access>) -> Result<App, String> {
+    let var = |name: &str| std::env::var(name).ok();
+    let mut settings = settings_from(var)?;
+    let key_id = kms_key_from(var, secrets)?;
+    settings.secrets = secrets.map(Keyring::new);
+    Ok(App { ports: beseda_aws::ports_from_env(key_id.as_deref()).await?, settings })
 }
 
 #[cfg(test)]
@@ -43,16 +60,18 @@ mod tests {
         move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
     }
 
-    const KEY: (&str, &str) = ("BESEDA_SECRET_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY");
-
     #[test]
-    fn the_secret_key_is_required_and_must_be_a_key() {
-        let base = [("PUBLIC_URL", "https://chat.example.ru"), ("MAIL_FROM", "a@b.ru")];
-        let err = settings_from(lookup(&base)).unwrap_err();
-        assert!(err.contains("BESEDA_SECRET_KEY is not set"), "{err}");
-        let err = settings_from(lookup(&[base[0], base[1], ("BESEDA_SECRET_KEY", "short")])).unwrap_err();
-        assert!(err.contains("BESEDA_SECRET_KEY must be"), "{err}");
-        assert!(settings_from(lookup(&[base[0], base[1], KEY])).unwrap().secret_key.is_some());
+    fn a_function_with_secrets_needs_the_kms_key_and_the_others_do_not() {
+        for access in [Access::Open, Access::Create] {
+            let err = kms_key_from(lookup(&[]), Some(access)).unwrap_err();
+            assert!(err.contains("KMS_KEY_ID is not set"), "{err}");
+            let err = kms_key_from(lookup(&[("KMS_KEY_ID", " ")]), Some(access)).unwrap_err();
+            assert!(err.contains("KMS_KEY_ID is not set"), "{err}");
+            let id = kms_key_from(lookup(&[("KMS_KEY_ID", "alias/beseda-secrets")]), Some(access)).unwrap();
+            assert_eq!(id.as_deref(), Some("alias/beseda-secrets"));
+        }
+        assert_eq!(kms_key_from(lookup(&[("KMS_KEY_ID", "k")]), None).unwrap(), None);
+        assert_eq!(kms_key_from(lookup(&[]), None).unwrap(), None);
     }
 
     #[test]
@@ -71,9 +90,9 @@ mod tests {
             let err = settings_from(lookup(&[("PUBLIC_URL", bad), ("MAIL_FROM", "a@b.ru")])).unwrap_err();
             assert!(err.contains("PUBLIC_URL must be"), "{bad}: {err}");
         }
-        let s =
-            settings_from(lookup(&[("PUBLIC_URL", "https://chat.example.ru/"), ("MAIL_FROM", "a@b.ru"), KEY])).unwrap();
+        let s = settings_from(lookup(&[("PUBLIC_URL", "https://chat.example.ru/"), ("MAIL_FROM", "a@b.ru")])).unwrap();
         assert_eq!(s.public_url, "https://chat.example.ru");
         assert_eq!(s.mail_from, "a@b.ru");
+        assert!(s.secrets.is_none());
     }
 }

@@ -15,7 +15,7 @@ fn app() -> App {
         settings: Settings {
             mail_from: "noreply@beseda.local".into(),
             public_url: "http://localhost".into(),
-            secret_key: None,
+            secrets: None,
         },
     }
 }

@@ -6,6 +6,7 @@ pub mod atomic;
 pub mod blob;
 pub mod cache;
 pub mod clock;
+pub mod keywrap;
 pub mod mail;
 pub mod queue;
 pub mod realtime;
@@ -15,6 +16,7 @@ pub use atomic::{Atomic, Outgoing};
 pub use blob::{Blob, BlobError, BlobStore};
 pub use cache::Cached;
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use keywrap::{DataKey, KeyError, KeyWrap};
 pub use mail::{Mail, MailError, Mailer};
 pub use queue::{Queue, QueueError, QueueSpec, Received};
 pub use realtime::{PushError, Realtime};
@@ -35,6 +37,8 @@ pub struct Ports {
     pub mail: Arc<dyn Mailer>,
     pub blobs: Arc<dyn BlobStore>,
     pub realtime: Arc<dyn Realtime>,
+    /// Wraps and unwraps the data key that seals integration secrets.
+    pub keys: Arc<dyn KeyWrap>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -48,9 +52,10 @@ impl Ports {
         mail: Arc<dyn Mailer>,
         blobs: Arc<dyn BlobStore>,
         realtime: Arc<dyn Realtime>,
+        keys: Arc<dyn KeyWrap>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         let recent = Arc::new(Cached::new(table, atomic, cache::TTL));
-        Self { table: recent.clone(), atomic: recent.clone(), recent, queue, mail, blobs, realtime, clock }
+        Self { table: recent.clone(), atomic: recent.clone(), recent, queue, mail, blobs, realtime, keys, clock }
     }
 }
