@@ -147,6 +147,9 @@ pub async fn run(data: PathBuf, embedded: Embedded, options: Options) -> anyhow:
         ..Settings::from_env()
     };
     let app = App { ports: embedded.ports.clone(), settings };
+    if let Err(e) = beseda_domain::keyring::preload(&app).await {
+        tracing::warn!(error = %e, "the data key of integration secrets could not be unwrapped at start");
+    }
     let first = accounts::ensure_first_admin(&app).await?;
     if first.is_some() {
         site::create_demo_project(&app).await?;

@@ -4,8 +4,8 @@
 //!
 //! Each Lambda's `main.rs` calls [`ports_from_env`] once per cold start. A function links only
 //! the SDK clients it uses: DynamoDB always, the others by the features `sqs`, `ses`, `s3`,
-//! `websocket` and `kms` its crate selects; a port whose client is not linked is [`Unlinked`]. The SDK
-//! honours `AWS_ENDPOINT_URL` (and the per-service `AWS_ENDPOINT_URL_<SERVICE>`), so `cargo
+//! `websocket` and `kms` its crate selects; a port whose client is not linked is
+//! [`Unlinked`]. The SDK honours `AWS_ENDPOINT_URL` (and the per-service `AWS_ENDPOINT_URL_<SERVICE>`), so `cargo
 //! lambda watch` can point every client at `moto_server` on loopback. The tests run the
 //! contract suites of `beseda-contract` against `moto_server` (see the `testing` module,
 //! feature `testing`, which links every client).

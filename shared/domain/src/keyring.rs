@@ -1,7 +1,7 @@
 //! The data key that seals integration secrets (envelope encryption). One item of the table
 //! holds it wrapped by the key port (KMS in AWS, the data folder's master key locally); a
-//! process unwraps it on its first need and keeps it in memory for its life (a Lambda's cold
-//! start, the local runner's run). The first process allowed to create it that needs it makes
+//! process unwraps it at its start ([`preload`]: a Lambda's cold start, the local runner's
+//! start) or on its first need, and keeps it in memory for its life. The first process allowed to create it that needs it makes
 //! it with the port's `generate_data_key` and a conditional put; when two race, the loser
 //! reads the winner's. The plaintext is never stored, logged, returned or queued.
 
@@ -77,6 +77,15 @@ pub async fn secret_key(app: &App) -> Result<&SecretKey> {
         .await
 }
 
+/// Unwraps the stored data key now, so no request waits for the key service; when there is
+/// none yet, it is left to the first need (and so to a process that may create it).
+pub async fn preload(app: &App) -> Result<()> {
+    if app.settings.secrets.is_some() && stored(app).await?.is_some() {
+        secret_key(app).await?;
+    }
+    Ok(())
+}
+
 /// The wrapped key of the table, if any.
 async fn stored(app: &App) -> Result<Option<Vec<u8>>> {
     let (pk, sk) = keys::data_key();
@@ -122,9 +131,12 @@ mod tests {
         let wrapped = STANDARD.decode(item.body["wrapped"].as_str().unwrap()).unwrap();
         assert_eq!(wrapped.len(), 72, "the wrapped key, never the plaintext");
         assert_eq!(secret_key(&app).await.unwrap().open(&sealed).as_deref(), Some("123456:ABC-token"));
-        // A restart: a new process on the same table and master key unwraps the stored key.
+        // A restart: a new process on the same table and master key unwraps the stored key,
+        // at its start.
         let restarted = with(&app, Keyring::new(Access::Open));
-        assert_eq!(secret_key(&restarted).await.unwrap().open(&sealed).as_deref(), Some("123456:ABC-token"));
+        preload(&restarted).await.unwrap();
+        let ring = restarted.settings.secrets.as_ref().unwrap();
+        assert_eq!(ring.key.get().and_then(|k| k.open(&sealed)).as_deref(), Some("123456:ABC-token"));
         assert_eq!(app.ports.table.get(&pk, &sk).await.unwrap().unwrap().version, item.version, "not made again");
         assert_eq!(format!("{:?}", app.settings.secrets), "Some(Keyring(Create))");
     }
@@ -146,6 +158,8 @@ mod tests {
     async fn a_reader_never_creates_and_a_process_without_a_keyring_is_refused() {
         let (app, _, _) = testing::app();
         let reader = with(&app, Keyring::new(Access::Open));
+        preload(&reader).await.unwrap();
+        assert!(reader.settings.secrets.as_ref().unwrap().key.get().is_none(), "nothing to unwrap yet");
         assert!(matches!(secret_key(&reader).await, Err(Error::Internal(_))));
         let (pk, sk) = keys::data_key();
         assert!(app.ports.table.get(&pk, &sk).await.unwrap().is_none());

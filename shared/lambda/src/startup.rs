@@ -4,7 +4,7 @@
 //! instead, and says which variable is missing; so does a function that reads or writes
 //! integration secrets without the KMS key of their data key (`KMS_KEY_ID`).
 
-use beseda_domain::keyring::{Access, Keyring};
+use beseda_domain::keyring::{self, Access, Keyring};
 use beseda_domain::{App, Settings};
 
 /// The settings from a variable lookup: `PUBLIC_URL` (an absolute http(s) URL) and
@@ -42,13 +42,18 @@ pub fn kms_key_from(var: impl Fn(&str) -> Option<String>, secrets: Option<Access
 
 /// The adapters and settings of a function, once per cold start. `secrets`: whether the
 /// function reads (`Open`) or also saves (`Create`) integration secrets; None when it
-/// touches none, and then it has no keyring and no KMS client.
+/// touches none, and then it has no keyring and no KMS client. A function with a keyring
+/// unwraps the stored data key here (a failure is logged, and tried again on first need).
 pub async fn app_from_env(secrets: Option<Access>) -> Result<App, String> {
     let var = |name: &str| std::env::var(name).ok();
     let mut settings = settings_from(var)?;
     let key_id = kms_key_from(var, secrets)?;
     settings.secrets = secrets.map(Keyring::new);
-    Ok(App { ports: beseda_aws::ports_from_env(key_id.as_deref()).await?, settings })
+    let app = App { ports: beseda_aws::ports_from_env(key_id.as_deref()).await?, settings };
+    if let Err(e) = keyring::preload(&app).await {
+        tracing::warn!(error = %e, "the data key of integration secrets could not be unwrapped at start");
+    }
+    Ok(app)
 }
 
 #[cfg(test)]
