@@ -1,6 +1,6 @@
 import { expect, test, type Browser } from "@playwright/test";
 import { screenshot } from "./shots";
-import { baseURL, cabinetPage, DemoAdmin, PROJECT, type Json } from "./support";
+import { baseURL, cabinetPage, DemoAdmin, PROJECT } from "./support";
 
 // Аналитика (PRODUCT.md §11): two visitors of the demo site write in the chat and the
 // administrator, as an operator, answers both; the page then shows the period's requests, its
@@ -38,14 +38,7 @@ async function visitorWrites(browser: Browser, text: string) {
 
 /** The administrator answers the open dialog whose last words are `text`. */
 async function answer(text: string) {
-  let id = "";
-  await expect
-    .poll(async () => {
-      const list = (await (await demo.api.get(PROJECT + "/dialogs?folder=mine")).json()).dialogs as Json[];
-      id = list.find((d) => d.last_text === text)?.id || "";
-      return id;
-    })
-    .not.toBe("");
+  const id = await demo.dialogIdOf(text);
   const res = await demo.api.post(PROJECT + "/dialogs/" + id + "/messages", { data: { text: "Здравствуйте! Чем помочь?", client_id: "a-" + rnd() } });
   expect(res.status(), await res.text()).toBe(201);
 }

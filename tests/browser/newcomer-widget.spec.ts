@@ -189,14 +189,7 @@ test("6: once an operator answers, the visitor sees their name and photo", async
   const text = "Есть розы? " + Math.random().toString(36).slice(2, 8);
   await panel.getByRole("textbox", { name: "Сообщение" }).fill(text);
   await panel.getByRole("textbox", { name: "Сообщение" }).press("Enter");
-  let id = "";
-  await expect
-    .poll(async () => {
-      const found = ((await (await demo.api.get(PROJECT + "/dialogs?folder=mine")).json()).dialogs as Json[]).find((d) => d.last_text === text);
-      id = found ? found.id : "";
-      return id;
-    })
-    .not.toBe("");
+  const id = await demo.dialogIdOf(text);
   const reply = await demo.api.post(PROJECT + "/dialogs/" + id + "/messages", { data: { text: "Есть, красные и белые.", client_id: "pw-" + Date.now() } });
   expect(reply.status(), await reply.text()).toBe(201);
   const author = (await reply.json()).message.author as string;

@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import { screenshot } from "./shots";
-import { baseURL, cabinetPage, DemoAdmin, PROJECT, type Json } from "./support";
+import { baseURL, cabinetPage, DemoAdmin, PROJECT } from "./support";
 
 // ОКО end to end (PRODUCT.md §11): a visitor of the demo site chats, the operator answers and
 // closes the dialog, the widget asks for a rating and the visitor gives one with a comment; ОКО
@@ -46,14 +46,7 @@ async function chatAnsweredAndClosed(panel: Locator, label: string, text: string
   const input = panel.getByRole("textbox", { name: label });
   await input.fill(text);
   await input.press("Enter");
-  let id = "";
-  await expect
-    .poll(async () => {
-      const list = (await (await demo.api.get(PROJECT + "/dialogs?folder=mine")).json()).dialogs as Json[];
-      id = list.find((d) => d.last_text === text)?.id || "";
-      return id;
-    })
-    .not.toBe("");
+  const id = await demo.dialogIdOf(text);
   const reply = await demo.api.post(PROJECT + `/dialogs/${id}/messages`, { data: { text: "Да, конечно. " + rnd(), client_id: "rate-" + rnd() } });
   expect(reply.status(), await reply.text()).toBe(201);
   const close = await demo.api.post(PROJECT + `/dialogs/${id}/close`, { data: {} });

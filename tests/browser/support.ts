@@ -59,6 +59,23 @@ export class DemoAdmin {
     expect(res.status(), await res.text()).toBe(200);
   }
 
+  /** The open dialog whose last words are `text`, in «Мои» or «Общие» (another spec's operator may be online in `demo` and be given it). */
+  async openDialogWith(text: string): Promise<Json | undefined> {
+    for (const folder of ["mine", "common"]) {
+      const list = (await (await this.api.get(PROJECT + "/dialogs?folder=" + folder)).json()).dialogs as Json[];
+      const found = list.find((d) => d.last_text === text);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** Waits for the open dialog whose last words are `text`; its id. */
+  async dialogIdOf(text: string): Promise<string> {
+    let id = "";
+    await expect.poll(async () => (id = (await this.openDialogWith(text))?.id || ""), { timeout: 20_000 }).not.toBe("");
+    return id;
+  }
+
   /** Stores `s` as the project's widget settings. */
   async saveSettings(s: Json) {
     const res = await this.api.put(PROJECT + "/widget-settings", { data: s });

@@ -255,15 +255,7 @@ test("chat: the operator's reply arrives live and the visitor's message is marke
   await expect(log.getByLabel("Доставлено")).toBeVisible();
 
   // The operator side, through the cabinet API: find the dialog, open it (reads it), answer.
-  let dialogId = "";
-  await expect
-    .poll(async () => {
-      const res = await demo.api.get(PROJECT + "/dialogs?folder=mine");
-      const found = ((await res.json()).dialogs as Json[]).find((d) => d.last_text === text);
-      dialogId = found ? found.id : "";
-      return dialogId;
-    })
-    .not.toBe("");
+  const dialogId = await demo.dialogIdOf(text);
   expect((await demo.api.get(PROJECT + "/dialogs/" + dialogId)).status()).toBe(200);
   await expect(log.getByLabel("Прочитано")).toBeVisible();
   const reply = await demo.api.post(PROJECT + "/dialogs/" + dialogId + "/messages", { data: { text: "Доставка по городу — 300 ₽, от 5000 ₽ бесплатно.", client_id: "pw-" + rnd() } });
@@ -333,8 +325,7 @@ test("contact request with the welcome message: the input waits for the required
   await expect(log.getByLabel("Доставлено")).toBeVisible();
   await expect
     .poll(async () => {
-      const list = (await (await demo.api.get(PROJECT + "/dialogs?folder=mine")).json()).dialogs as Json[];
-      const d = list.find((x) => x.last_text === text);
+      const d = await demo.openDialogWith(text);
       return d ? { phone: String(d.contact.phone || "").replace(/\D/g, ""), pending: d.pending_contact_request } : null;
     })
     .toEqual({ phone: "79125554433", pending: null });
