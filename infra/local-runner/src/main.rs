@@ -5,6 +5,11 @@
 //! the data folder or, with `--aws`, on a deployment: the AWS adapters built from the same
 //! environment the functions read (`TABLE_NAME`, `QUEUE_URL_<NAME>`, `PUBLIC_URL`, …).
 
+/// mimalloc instead of glibc's malloc: a chat message allocates a lot of small, short-lived
+/// JSON values, and glibc's allocator was a fifth of the server's CPU in the profile.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod server;
 mod site;
 mod workers;

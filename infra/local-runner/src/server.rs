@@ -8,6 +8,7 @@ use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::routing::{any, get};
+use axum::serve::ListenerExt;
 use beseda_channels::Channels;
 use beseda_domain::keyring::{Access, Keyring};
 use beseda_domain::secrets::SecretKey;
@@ -183,6 +184,12 @@ pub async fn run(data: PathBuf, embedded: Embedded, options: Options) -> anyhow:
     }
 
     let router = router(Local { app, embedded, channels }, &options.static_dir);
+    // Without TCP_NODELAY a socket's small frames wait for the peer's delayed ACK (up to 40 ms).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY");
+        }
+    });
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use beseda_domain::realtime;
 use beseda_http::ApiError;
 use beseda_http::Query;
+use futures::SinkExt;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -47,6 +48,20 @@ pub async fn upgrade(
     ws.max_message_size(64 * 1024).on_upgrade(move |socket| serve(local, id, rx, socket))
 }
 
+/// Writes `first` and every frame already waiting behind it, then flushes once: a busy
+/// project's frames leave in one write instead of one system call each.
+async fn send_waiting(
+    socket: &mut WebSocket,
+    first: String,
+    outbound: &mut tokio::sync::mpsc::UnboundedReceiver<String>,
+) -> Result<(), axum::Error> {
+    socket.feed(Message::Text(first.into())).await?;
+    while let Ok(text) = outbound.try_recv() {
+        socket.feed(Message::Text(text.into())).await?;
+    }
+    socket.flush().await
+}
+
 async fn serve(
     local: Local,
     id: String,
@@ -56,7 +71,7 @@ async fn serve(
     loop {
         tokio::select! {
             frame = outbound.recv() => match frame {
-                Some(text) => if socket.send(Message::Text(text.into())).await.is_err() { break },
+                Some(text) => if send_waiting(&mut socket, text, &mut outbound).await.is_err() { break },
                 None => break,
             },
             inbound = socket.recv() => match inbound {

@@ -1,5 +1,7 @@
-//! The one redb file that holds the table and the queue. Reads run on the blocking pool;
-//! writes go to one writer thread that commits them in groups: one redb transaction and one
+//! The one redb file that holds the table and the queue. Reads run on the caller's thread: a
+//! read of pages in redb's cache (or the kernel's) takes microseconds, while a hop to the
+//! blocking pool and back costs two thread switches, which were most of a chat message's CPU
+//! in the profile (README, "Benchmarks"). Writes go to one writer thread that commits them in groups: one redb transaction and one
 //! fsync for every write of the group, and nobody is answered before the group's commit is
 //! durable. A group gathers for a bounded moment: a few tens of microseconds when the writer
 //! is idle (one write alone waits well under a millisecond), up to the time of the last
@@ -120,20 +122,9 @@ impl Db {
         self.commits.load(Ordering::Relaxed)
     }
 
-    /// Runs blocking read work off the async runtime.
-    pub(crate) async fn read<T, E>(
-        &self,
-        fail: fn(String) -> E,
-        work: impl FnOnce(&Database) -> Result<T, E> + Send + 'static,
-    ) -> Result<T, E>
-    where
-        T: Send + 'static,
-        E: Send + 'static,
-    {
-        let db = self.db.clone();
-        tokio::task::spawn_blocking(move || work(&db))
-            .await
-            .unwrap_or_else(|e| Err(fail(format!("storage task failed: {e}"))))
+    /// Runs read work on the caller's thread (see the module comment).
+    pub(crate) fn read<T, E>(&self, work: impl FnOnce(&Database) -> Result<T, E>) -> Result<T, E> {
+        work(&self.db)
     }
 
     /// Runs write work in the next group commit and answers once it is durable. The work may

@@ -153,26 +153,24 @@ impl EmbeddedQueue {
 
     /// Whether a message of the queue is visible now: a read, so a receiver polling an empty
     /// queue costs no commit.
-    async fn any_due(&self, spec: QueueSpec, now: u64) -> Result<bool, QueueError> {
-        self.db
-            .read(QueueError::Backend, move |db| {
-                let tx = db.begin_read().map_err(backend)?;
-                match tx.open_table(VISIBLE) {
-                    Ok(visible) => Ok(visible
-                        .range((spec.name, 0u64, "")..=(spec.name, now, "\u{10FFFF}"))
-                        .map_err(backend)?
-                        .next()
-                        .is_some()),
-                    Err(redb::TableError::TableDoesNotExist(_)) => Ok(false),
-                    Err(e) => Err(backend(e)),
-                }
-            })
-            .await
+    fn any_due(&self, spec: QueueSpec, now: u64) -> Result<bool, QueueError> {
+        self.db.read(|db| {
+            let tx = db.begin_read().map_err(backend)?;
+            match tx.open_table(VISIBLE) {
+                Ok(visible) => Ok(visible
+                    .range((spec.name, 0u64, "")..=(spec.name, now, "\u{10FFFF}"))
+                    .map_err(backend)?
+                    .next()
+                    .is_some()),
+                Err(redb::TableError::TableDoesNotExist(_)) => Ok(false),
+                Err(e) => Err(backend(e)),
+            }
+        })
     }
 
     async fn receive_now(&self, spec: QueueSpec, max: usize) -> Result<Vec<Received>, QueueError> {
         let now = self.now_ms();
-        if !self.any_due(spec, now).await? {
+        if !self.any_due(spec, now)? {
             return Ok(vec![]);
         }
         self.db
@@ -284,18 +282,16 @@ impl Queue for EmbeddedQueue {
 
     async fn dead_letters(&self, queue: &str, max: usize) -> Result<Vec<String>, QueueError> {
         let dlq = self.spec(queue)?.dead_letter_name();
-        let rows = self
-            .db
-            .read(QueueError::Backend, move |db| {
-                let tx = db.begin_read().map_err(backend)?;
-                match (tx.open_table(VISIBLE), tx.open_table(MESSAGES)) {
-                    (Ok(visible), Ok(messages)) => dead_rows(&visible, &messages, &dlq, max),
-                    (Err(redb::TableError::TableDoesNotExist(_)), _)
-                    | (_, Err(redb::TableError::TableDoesNotExist(_))) => Ok(vec![]),
-                    (Err(e), _) | (_, Err(e)) => Err(backend(e)),
+        let rows = self.db.read(|db| {
+            let tx = db.begin_read().map_err(backend)?;
+            match (tx.open_table(VISIBLE), tx.open_table(MESSAGES)) {
+                (Ok(visible), Ok(messages)) => dead_rows(&visible, &messages, &dlq, max),
+                (Err(redb::TableError::TableDoesNotExist(_)), _) | (_, Err(redb::TableError::TableDoesNotExist(_))) => {
+                    Ok(vec![])
                 }
-            })
-            .await?;
+                (Err(e), _) | (_, Err(e)) => Err(backend(e)),
+            }
+        })?;
         Ok(rows.into_iter().map(|(_, _, body)| body).collect())
     }
 

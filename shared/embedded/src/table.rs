@@ -26,6 +26,15 @@ struct StoredRef<'a> {
     body: &'a serde_json::Value,
 }
 
+/// What a write needs of a stored item: its index key, expiry and version. Decoding only these
+/// skips the body without building it, which the writer thread does for every write it checks.
+#[derive(Deserialize)]
+struct Header {
+    gsi1: Option<IndexKey>,
+    expires_at: Option<i64>,
+    version: u64,
+}
+
 #[derive(Deserialize)]
 struct Stored {
     gsi1: Option<IndexKey>,
@@ -79,13 +88,13 @@ impl RedbTable {
                     for row in items.iter().map_err(backend)? {
                         let (k, v) = row.map_err(backend)?;
                         let (pk, sk) = k.value();
-                        let item = decode(pk, sk, v.value())?;
-                        if item.is_expired(now) {
-                            expired.push(item);
+                        let header = header(v.value())?;
+                        if header.expires_at.is_some_and(|t| t <= now) {
+                            expired.push((pk.to_owned(), sk.to_owned(), header));
                         }
                     }
-                    for item in expired {
-                        remove(&mut items, &mut index, &item)?;
+                    for (pk, sk, header) in expired {
+                        remove(&mut items, &mut index, &pk, &sk, &header)?;
                         swept += 1;
                     }
                 }
@@ -110,7 +119,24 @@ fn live(
     }
 }
 
-fn holds(condition: Condition, current: Option<&Item>) -> bool {
+fn header(bytes: &[u8]) -> Result<Header, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// The header of the item stored at (pk, sk) unless it has expired.
+fn live_header(
+    items: &impl ReadableTable<(&'static str, &'static str), &'static [u8]>,
+    pk: &str,
+    sk: &str,
+    now: i64,
+) -> Result<Option<Header>, StoreError> {
+    match items.get((pk, sk)).map_err(backend)? {
+        Some(v) => Ok(Some(header(v.value())?).filter(|h| h.expires_at.is_none_or(|t| t > now))),
+        None => Ok(None),
+    }
+}
+
+fn holds(condition: Condition, current: Option<&Header>) -> bool {
     match condition {
         Condition::Always => true,
         Condition::NotExists => current.is_none(),
@@ -122,11 +148,13 @@ fn holds(condition: Condition, current: Option<&Item>) -> bool {
 fn remove(
     items: &mut Table<(&str, &str), &[u8]>,
     index: &mut Table<(&str, &str, &str, &str), ()>,
-    item: &Item,
+    pk: &str,
+    sk: &str,
+    header: &Header,
 ) -> Result<(), StoreError> {
-    items.remove((item.pk.as_str(), item.sk.as_str())).map_err(backend)?;
-    if let Some(g) = &item.gsi1 {
-        index.remove((g.pk.as_str(), g.sk.as_str(), item.pk.as_str(), item.sk.as_str())).map_err(backend)?;
+    items.remove((pk, sk)).map_err(backend)?;
+    if let Some(g) = &header.gsi1 {
+        index.remove((g.pk.as_str(), g.sk.as_str(), pk, sk)).map_err(backend)?;
     }
     Ok(())
 }
@@ -138,13 +166,11 @@ fn store(
     item: &Item,
 ) -> Result<u64, StoreError> {
     let previous = match items.get((item.pk.as_str(), item.sk.as_str())).map_err(backend)? {
-        Some(v) => Some(decode(&item.pk, &item.sk, v.value())?),
+        Some(v) => Some(header(v.value())?),
         None => None,
     };
-    if let Some(prev) = &previous
-        && let Some(g) = &prev.gsi1
-    {
-        index.remove((g.pk.as_str(), g.sk.as_str(), prev.pk.as_str(), prev.sk.as_str())).map_err(backend)?;
+    if let Some(g) = previous.as_ref().and_then(|p| p.gsi1.as_ref()) {
+        index.remove((g.pk.as_str(), g.sk.as_str(), item.pk.as_str(), item.sk.as_str())).map_err(backend)?;
     }
     let version = previous.map_or(0, |p| p.version) + 1;
     let bytes =
@@ -345,7 +371,7 @@ pub(crate) fn apply_writes(tx: &WriteTransaction, writes: &[Write], now: i64) ->
             Write::Put { item, condition } => (&item.pk, &item.sk, *condition),
             Write::Delete { pk, sk, condition } | Write::Check { pk, sk, condition } => (pk, sk, *condition),
         };
-        if !holds(condition, live(&items, pk, sk, now)?.as_ref()) {
+        if !holds(condition, live_header(&items, pk, sk, now)?.as_ref()) {
             return Err(StoreError::TransactionCancelled);
         }
     }
@@ -355,8 +381,8 @@ pub(crate) fn apply_writes(tx: &WriteTransaction, writes: &[Write], now: i64) ->
                 store(&mut items, &mut index, item)?;
             }
             Write::Delete { pk, sk, .. } => {
-                if let Some(item) = live(&items, pk, sk, now)? {
-                    remove(&mut items, &mut index, &item)?;
+                if let Some(header) = live_header(&items, pk, sk, now)? {
+                    remove(&mut items, &mut index, pk, sk, &header)?;
                 }
             }
             Write::Check { .. } => {}
@@ -368,17 +394,15 @@ pub(crate) fn apply_writes(tx: &WriteTransaction, writes: &[Write], now: i64) ->
 #[async_trait]
 impl TableStore for RedbTable {
     async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
-        let (pk, sk, now) = (pk.to_owned(), sk.to_owned(), self.now());
-        self.db
-            .read(StoreError::Backend, move |db| {
-                let tx = db.begin_read().map_err(backend)?;
-                match tx.open_table(ITEMS) {
-                    Ok(items) => live(&items, &pk, &sk, now),
-                    Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
-                    Err(e) => Err(backend(e)),
-                }
-            })
-            .await
+        let now = self.now();
+        self.db.read(|db| {
+            let tx = db.begin_read().map_err(backend)?;
+            match tx.open_table(ITEMS) {
+                Ok(items) => live(&items, pk, sk, now),
+                Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+                Err(e) => Err(backend(e)),
+            }
+        })
     }
 
     async fn put(&self, item: Item, condition: Condition) -> Result<u64, StoreError> {
@@ -388,7 +412,7 @@ impl TableStore for RedbTable {
                 let version = {
                     let mut items = tx.open_table(ITEMS).map_err(backend)?;
                     let mut index = tx.open_table(GSI1).map_err(backend)?;
-                    let current = live(&items, &item.pk, &item.sk, now)?;
+                    let current = live_header(&items, &item.pk, &item.sk, now)?;
                     if !holds(condition, current.as_ref()) {
                         return Err(StoreError::ConditionFailed);
                     }
@@ -406,12 +430,12 @@ impl TableStore for RedbTable {
                 {
                     let mut items = tx.open_table(ITEMS).map_err(backend)?;
                     let mut index = tx.open_table(GSI1).map_err(backend)?;
-                    let current = live(&items, &pk, &sk, now)?;
+                    let current = live_header(&items, &pk, &sk, now)?;
                     if !holds(condition, current.as_ref()) {
                         return Err(StoreError::ConditionFailed);
                     }
-                    if let Some(item) = current {
-                        remove(&mut items, &mut index, &item)?;
+                    if let Some(header) = current {
+                        remove(&mut items, &mut index, &pk, &sk, &header)?;
                     }
                 }
                 Ok(())
@@ -421,12 +445,12 @@ impl TableStore for RedbTable {
 
     async fn query(&self, query: Query) -> Result<Page, StoreError> {
         let now = self.now();
-        self.db.read(StoreError::Backend, move |db| query_table(db, &query, now)).await
+        self.db.read(|db| query_table(db, &query, now))
     }
 
     async fn scan(&self, pk_prefix: &str, after: Option<Cursor>, limit: usize) -> Result<Page, StoreError> {
-        let (prefix, now, limit) = (pk_prefix.to_owned(), self.now(), limit.max(1));
-        self.db.read(StoreError::Backend, move |db| scan_table(db, &prefix, after.as_ref(), limit, now)).await
+        let (now, limit) = (self.now(), limit.max(1));
+        self.db.read(|db| scan_table(db, pk_prefix, after.as_ref(), limit, now))
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
