@@ -2,7 +2,7 @@
 //! transaction of the one file, so they are durable together or not at all.
 
 use crate::db::Db;
-use crate::queue::EmbeddedQueue;
+use crate::queue::{EmbeddedQueue, NewMessage};
 use crate::table::{RedbTable, apply_writes, check_writes};
 use async_trait::async_trait;
 use beseda_ports::atomic::{Atomic, Outgoing};
@@ -37,8 +37,8 @@ impl Atomic for EmbeddedAtomic {
         self.db
             .write(StoreError::Backend, move |tx: &WriteTransaction| {
                 apply_writes(tx, &writes, now)?;
-                for m in &messages {
-                    m.put(tx).map_err(|e| StoreError::Backend(e.to_string()))?;
+                if !messages.is_empty() {
+                    NewMessage::put_all(tx, &messages).map_err(|e| StoreError::Backend(e.to_string()))?;
                 }
                 Ok(())
             })

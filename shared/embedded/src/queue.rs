@@ -100,7 +100,12 @@ pub(crate) struct NewMessage {
 
 impl NewMessage {
     pub(crate) fn put(&self, tx: &WriteTransaction) -> Result<(), QueueError> {
-        write(tx, |rows| save(rows, self.queue, &self.id, None, &self.msg))
+        Self::put_all(tx, std::slice::from_ref(self))
+    }
+
+    /// Writes every message in `tx`, opening the queue's tables once for all of them.
+    pub(crate) fn put_all(tx: &WriteTransaction, messages: &[NewMessage]) -> Result<(), QueueError> {
+        write(tx, |rows| messages.iter().try_for_each(|m| save(rows, m.queue, &m.id, None, &m.msg)))
     }
 }
 
