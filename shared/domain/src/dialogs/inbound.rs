@@ -75,7 +75,7 @@ pub(crate) async fn arrive(app: &App, project_id: &str, a: Arrival) -> Result<Op
         dialog.fill_contact(contact);
         dialog.fill_contact(contacts::found_in(&message.text));
     }
-    dialog.receive(&message);
+    let begins_wait = dialog.receive(&message);
     if let Some(sk) = &claim_sk {
         writes.push(store::put_claim(project_id, &dialog.id, sk, &message.id));
     }
@@ -99,10 +99,11 @@ pub(crate) async fn arrive(app: &App, project_id: &str, a: Arrival) -> Result<Op
         Some(s) => super::timers::after_customer_message(s, &dialog, &message)?,
         None => Vec::new(),
     };
-    if is_lead {
-        if new_dialog {
-            sends.push(notify::customer_job(project_id, &dialog.id, &message.id, CustomerEvent::NewDialog)?);
-        }
+    if is_lead && new_dialog {
+        sends.push(notify::customer_job(project_id, &dialog.id, &message.id, CustomerEvent::NewDialog)?);
+    }
+    // The worker mails about the first message of a wait only, so later ones arm nothing.
+    if is_lead && begins_wait {
         sends.push(notify::customer_job(project_id, &dialog.id, &message.id, CustomerEvent::Unanswered)?);
     }
     if !store::commit(app, writes, sends).await? {

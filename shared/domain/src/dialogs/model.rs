@@ -262,6 +262,10 @@ pub struct Dialog {
     /// The customer's rating of the service (ОКО), 1–5, once given.
     #[serde(default)]
     pub rating: Option<u8>,
+    /// When the customer's wait for an answer began: their first message after the last
+    /// operator's answer; none while nobody waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting_since: Option<DateTime<Utc>>,
 }
 
 /// A contact card value that a newer one replaced.
@@ -313,14 +317,20 @@ impl Dialog {
             chat: None,
             previous_dialog_id: None,
             rating: None,
+            waiting_since: None,
         }
     }
 
-    /// A customer's message arrived: it is the newest, and unread.
-    pub fn receive(&mut self, m: &Message) {
+    /// A customer's message arrived: it is the newest, and unread. True when it begins a wait
+    /// for an answer (nothing of the customer's was waiting), which is when the "unanswered"
+    /// notification is armed: one per wait, not one per message.
+    pub fn receive(&mut self, m: &Message) -> bool {
         self.last_at = m.at;
         self.last_text = preview(&m.text);
         self.unread += 1;
+        let begins = self.waiting_since.is_none();
+        self.waiting_since.get_or_insert(m.at);
+        begins
     }
 
     /// An operator answered: the dialog becomes theirs if nobody had it.
@@ -328,6 +338,7 @@ impl Dialog {
         self.assignee.get_or_insert_with(|| operator_id.to_owned());
         self.operator_replied = true;
         self.first_reply_at.get_or_insert(m.at);
+        self.waiting_since = None;
         self.unread = 0;
         self.last_at = m.at;
         self.last_text = preview(&m.text);

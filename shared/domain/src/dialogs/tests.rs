@@ -630,6 +630,43 @@ async fn the_wait_follows_the_projects_minutes_and_the_mail_has_an_escaped_html_
     assert!(all.iter().any(|m| m.text.contains("уже 5 мин.")), "{:?}", all.iter().map(|m| &m.text).collect::<Vec<_>>());
 }
 
+/// The "unanswered" notification jobs visible now, taken off the queue, by message id.
+async fn unanswered_jobs(w: &World) -> Vec<String> {
+    let jobs = w.app.ports.queue.receive(NOTIFICATIONS.name, 10, Duration::from_secs(30)).await.unwrap();
+    let mut out = Vec::new();
+    for j in &jobs {
+        if let crate::notify::Job::Customer { message_id, event: crate::notify::CustomerEvent::Unanswered, .. } =
+            serde_json::from_str(&j.body).unwrap()
+        {
+            out.push(message_id);
+        }
+        w.app.ports.queue.ack(NOTIFICATIONS.name, &j.receipt).await.unwrap();
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_wait_arms_one_unanswered_job_and_an_answer_ends_the_wait() {
+    let (w, clock) = world().await;
+    set_presence(&w.app, &w.project, &w.operator.id, true).await.unwrap();
+    let v = visitor(&w).await;
+    let (first, d) = send_from_visitor(&w.app, &w.project, &v, msg("Здравствуйте", "w1")).await.unwrap();
+    let v = refreshed(&w, &v).await;
+    for (i, text) in ["Есть розы?", "Красные", "Ау"].into_iter().enumerate() {
+        send_from_visitor(&w.app, &w.project, &v, msg(text, &format!("w{}", i + 2))).await.unwrap();
+    }
+    assert_eq!(dialog(&w.app, &w.project, &d.id).await.unwrap().waiting_since, Some(first.at));
+    clock.advance(chrono::TimeDelta::seconds(61));
+    assert_eq!(unanswered_jobs(&w).await, vec![first.id], "one job for the wait, on its first message");
+
+    reply(&w.app, &w.project, &d.id, &w.operator, "Есть", "r1").await.unwrap();
+    assert_eq!(dialog(&w.app, &w.project, &d.id).await.unwrap().waiting_since, None);
+    let (next, _) = send_from_visitor(&w.app, &w.project, &v, msg("Сколько стоят?", "w5")).await.unwrap();
+    send_from_visitor(&w.app, &w.project, &v, msg("И доставка?", "w6")).await.unwrap();
+    clock.advance(chrono::TimeDelta::seconds(61));
+    assert_eq!(unanswered_jobs(&w).await, vec![next.id], "a new wait after the answer");
+}
+
 /// Fires every timer due now; each timer with whether it did its work.
 async fn fire_due(w: &World) -> Vec<(Timer, bool)> {
     let due = w.app.ports.queue.receive(TIMERS.name, 10, Duration::from_secs(30)).await.unwrap();
