@@ -6,7 +6,7 @@
 //! environment the functions read (`TABLE_NAME`, `QUEUE_URL_<NAME>`, `PUBLIC_URL`, …).
 
 /// mimalloc instead of glibc's malloc: a chat message allocates a lot of small, short-lived
-/// JSON values, and glibc's allocator was a fifth of the server's CPU in the profile.
+/// JSON values, and glibc's allocator was a sixth of the runner's CPU in the profile.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

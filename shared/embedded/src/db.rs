@@ -1,9 +1,9 @@
 //! The one redb file that holds the table and the queue. Reads run on the caller's thread: a
 //! read of pages in redb's cache (or the kernel's) takes microseconds, while a hop to the
-//! blocking pool and back costs two thread switches, which were most of a chat message's CPU
-//! in the profile (README, "Benchmarks"). Writes go to one writer thread that commits them in groups: one redb transaction and one
-//! fsync for every write of the group, and nobody is answered before the group's commit is
-//! durable. A group gathers for a bounded moment: a few tens of microseconds when the writer
+//! blocking pool and back costs two thread switches, which were a quarter of the runner's CPU
+//! in the profile and most of a read's time under load (README, "Benchmarks"). Writes go to
+//! one writer thread that commits them in groups: one redb transaction and one fsync for every
+//! write of the group, and nobody is answered before the group's commit is durable. A group gathers for a bounded moment: a few tens of microseconds when the writer
 //! is idle (one write alone waits well under a millisecond), up to the time of the last
 //! commit when the last group folded several writes (under load the writes that arrive during
 //! one commit join the next one instead of trickling into commits of their own).
