@@ -9,7 +9,7 @@ import { loadCharts, type ChartSpec } from "./chartSpec";
 import { useI18n, type Key, type T } from "./i18n";
 import { IconAnalytics } from "./icons";
 import { useProjects } from "./state";
-import { LoadError, Loading, Refusal } from "./ui";
+import { DateRange, LoadError, Loading, NoProject, Refusal } from "./ui";
 
 type Load = { state: "loading" } | { state: "forbidden" } | { state: "error"; err: unknown } | { state: "ok"; data: Analytics };
 
@@ -82,15 +82,7 @@ export function AnalyticsPage() {
 
   if (list === null) return <Loading />;
   if (!current) {
-    return (
-      <section class="card empty">
-        <div class="empty-icon">
-          <IconAnalytics />
-        </div>
-        <h2>{t("project.emptyTitle")}</h2>
-        <p class="muted">{t("project.emptyText")}</p>
-      </section>
-    );
+    return <NoProject icon={<IconAnalytics />} />;
   }
   if (load.state === "forbidden") return <Refusal title={t("analytics.forbidden")} text={t("journal.forbiddenText")} />;
 
@@ -106,14 +98,7 @@ export function AnalyticsPage() {
           </button>
         ))}
       </div>
-      <label class="filter-date">
-        <span class="muted small">{t("journal.from")}</span>
-        <input type="date" name="from" value={period.from} max={period.to} onChange={(e) => setPeriod({ ...period, preset: null, from: e.currentTarget.value })} />
-      </label>
-      <label class="filter-date">
-        <span class="muted small">{t("journal.to")}</span>
-        <input type="date" name="to" value={period.to} min={period.from} onChange={(e) => setPeriod({ ...period, preset: null, to: e.currentTarget.value })} />
-      </label>
+      <DateRange from={period.from} to={period.to} onChange={(end, v) => setPeriod({ ...period, preset: null, [end]: v })} />
     </form>
   );
   const head = (

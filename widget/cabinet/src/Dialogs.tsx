@@ -39,7 +39,7 @@ import type { Frame } from "./realtime";
 import { dialogsPath, dialogsRoute } from "./routes";
 import { play } from "./sounds";
 import { useProjects, useSession } from "./state";
-import { errorText, LoadError, Loading, Refusal } from "./ui";
+import { errorText, LoadError, Loading, NoProject, Refusal } from "./ui";
 import type { Field } from "./widgetSettings";
 
 const FOLDER_TITLE: Record<Folder, Key> = { mine: "dialogs.folder.mine", common: "dialogs.folder.common", archive: "dialogs.folder.archive" };
@@ -64,15 +64,7 @@ export function DialogsPage() {
   const { list, current } = useProjects();
   if (list === null) return <Loading />;
   if (!current) {
-    return (
-      <section class="card empty">
-        <div class="empty-icon">
-          <IconDialogs />
-        </div>
-        <h2>{t("project.emptyTitle")}</h2>
-        <p class="muted">{t("project.emptyText")}</p>
-      </section>
-    );
+    return <NoProject icon={<IconDialogs />} />;
   }
   if (!canViewDialogs(current.accesses)) return <Refusal title={t("dialogs.forbidden")} text={t("dialogs.forbiddenText")} />;
   return <Workspace key={current.id} pid={current.id} accesses={current.accesses} />;

@@ -23,7 +23,7 @@ import { linkClick } from "./nav";
 import { dialogsPath } from "./routes";
 import { useProjects, useSession } from "./state";
 import { requestText } from "./systemText";
-import { errorText, LoadError, Loading, Refusal } from "./ui";
+import { DateRange, errorText, LoadError, Loading, NoProject, Refusal } from "./ui";
 
 type Load =
   | { state: "loading" }
@@ -89,15 +89,7 @@ export function JournalPage() {
 
   if (list === null) return <Loading />;
   if (!current) {
-    return (
-      <section class="card empty">
-        <div class="empty-icon">
-          <IconJournal />
-        </div>
-        <h2>{t("project.emptyTitle")}</h2>
-        <p class="muted">{t("project.emptyText")}</p>
-      </section>
-    );
+    return <NoProject icon={<IconJournal />} />;
   }
   if (load.state === "forbidden") return <Refusal title={t("journal.forbidden")} text={t("journal.forbiddenText")} />;
 
@@ -123,14 +115,7 @@ export function JournalPage() {
             </label>
             <input id="journal-q" type="search" placeholder={t("journal.searchPlaceholder")} value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
           </div>
-          <label class="filter-date">
-            <span class="muted small">{t("journal.from")}</span>
-            <input type="date" name="from" value={filter.from || ""} max={filter.to || undefined} onChange={set("from")} />
-          </label>
-          <label class="filter-date">
-            <span class="muted small">{t("journal.to")}</span>
-            <input type="date" name="to" value={filter.to || ""} min={filter.from || undefined} onChange={set("to")} />
-          </label>
+          <DateRange from={filter.from || ""} to={filter.to || ""} onChange={(end, v) => setFilter((f) => ({ ...f, [end]: v }))} />
         </div>
         <div class="toolbar">
           <label for="journal-source" class="sr-only">

@@ -9,7 +9,7 @@ import { IconStar } from "./icons";
 import { linkClick } from "./nav";
 import { dialogsPath } from "./routes";
 import { useProjects } from "./state";
-import { errorText, LoadError, Loading, Refusal } from "./ui";
+import { DateRange, errorText, LoadError, Loading, NoProject, Refusal } from "./ui";
 
 type Period = { from?: string; to?: string };
 type Load =
@@ -70,23 +70,11 @@ export function OkoPage() {
 
   if (list === null) return <Loading />;
   if (!current) {
-    return (
-      <section class="card empty">
-        <div class="empty-icon">
-          <IconStar />
-        </div>
-        <h2>{t("project.emptyTitle")}</h2>
-        <p class="muted">{t("project.emptyText")}</p>
-      </section>
-    );
+    return <NoProject icon={<IconStar />} />;
   }
   if (load.state === "forbidden") return <Refusal title={t("oko.forbidden")} text={t("oko.forbiddenText")} />;
 
   const channel = (c: string) => ((CHANNELS as string[]).includes(c) ? t(("channel." + (c as Channel)) as Key) : c);
-  const set = (k: keyof Period) => (e: Event) => {
-    const v = (e.currentTarget as HTMLInputElement).value;
-    setPeriod((p) => ({ ...p, [k]: v || undefined }));
-  };
   const shown = load.state === "ok" ? load.summary : null;
   const from = period.from || shown?.from || "";
   const to = period.to || shown?.to || "";
@@ -101,14 +89,7 @@ export function OkoPage() {
       </div>
       <form class="journal-filters" onSubmit={(e) => e.preventDefault()} aria-label={t("oko.period")}>
         <div class="toolbar">
-          <label class="filter-date">
-            <span class="muted small">{t("oko.from")}</span>
-            <input type="date" name="from" value={from} max={to || undefined} onChange={set("from")} />
-          </label>
-          <label class="filter-date">
-            <span class="muted small">{t("oko.to")}</span>
-            <input type="date" name="to" value={to} min={from || undefined} onChange={set("to")} />
-          </label>
+          <DateRange from={from} to={to} onChange={(end, v) => setPeriod((p) => ({ ...p, [end]: v || undefined }))} />
         </div>
       </form>
       {load.state === "loading" ? (

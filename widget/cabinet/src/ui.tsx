@@ -335,6 +335,35 @@ export function CopyButton({ text, label, ariaLabel, small }: { text: string; la
   );
 }
 
+/** A project page's panel when the user has no project yet, with the page's icon. */
+export function NoProject({ icon }: { icon: ComponentChildren }) {
+  const { t } = useI18n();
+  return (
+    <section class="card empty">
+      <div class="empty-icon">{icon}</div>
+      <h2>{t("project.emptyTitle")}</h2>
+      <p class="muted">{t("project.emptyText")}</p>
+    </section>
+  );
+}
+
+/** Two local dates bounding a period («С» … «По»); each limits the other. */
+export function DateRange({ from, to, onChange }: { from: string; to: string; onChange: (end: "from" | "to", value: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <label class="filter-date">
+        <span class="muted small">{t("journal.from")}</span>
+        <input type="date" name="from" value={from} max={to || undefined} onChange={(e) => onChange("from", e.currentTarget.value)} />
+      </label>
+      <label class="filter-date">
+        <span class="muted small">{t("journal.to")}</span>
+        <input type="date" name="to" value={to} min={from || undefined} onChange={(e) => onChange("to", e.currentTarget.value)} />
+      </label>
+    </>
+  );
+}
+
 /** A panel that explains why a page is not available. */
 export function Refusal({ title, text }: { title: string; text: string }) {
   return (
