@@ -3,48 +3,25 @@
 //! opened with openpyxl, times in the project's zone, the header in the reader's language, the
 //! Панель's figures and Аналитика's.
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use beseda_domain::accounts::{self, NewUser};
+mod support;
+
+use axum::http::{StatusCode, header};
+use beseda_domain::App;
 use beseda_domain::dialogs::Source;
 use beseda_domain::journal::{self, Lead};
-use beseda_domain::projects::{self, NewProject};
-use beseda_domain::{App, Settings};
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::Value;
-use tower::ServiceExt;
+use support::Api;
 
 struct World {
     app: App,
-    router: Router,
-    cookie: String,
-    project: String,
+    api: Api,
 }
 
 /// A project in Moscow time with `n` form requests a minute apart going back from 23:30 on
 /// 25 November, Moscow time, and one chat at 00:10 on the 26th.
 async fn world(n: usize) -> World {
-    let dir = tempfile::tempdir().unwrap().keep();
-    let ports =
-        beseda_embedded::open(&dir, beseda_ports::queue::QUEUES, std::sync::Arc::new(beseda_ports::SystemClock))
-            .unwrap()
-            .ports;
-    let app = App {
-        ports,
-        settings: Settings { mail_from: "noreply@x.ru".into(), public_url: "http://localhost".into(), secrets: None },
-    };
-    let owner =
-        accounts::create_user(&app, NewUser { email: "anna@example.ru".into(), ..Default::default() }, "s3cret-pass")
-            .await
-            .unwrap();
-    let new = NewProject {
-        name: "Ромашка".into(),
-        timezone: Some("Europe/Moscow".into()),
-        domains: vec!["romashka.ru".into()],
-        ..Default::default()
-    };
-    let project = projects::create(&app, &owner.id, new, None).await.unwrap().id;
+    let (app, project) = support::owned_project().await;
     let late = Utc.with_ymd_and_hms(2026, 11, 25, 20, 30, 0).unwrap();
     for i in 0..n {
         let lead = Lead {
@@ -56,45 +33,26 @@ async fn world(n: usize) -> World {
     }
     let chat = Lead::new(Source::Chat, late + Duration::minutes(40), "Здравствуйте".into());
     journal::record(&app, &project, "chat-1", chat).await.unwrap();
-    let session = accounts::login(&app, "anna@example.ru", "s3cret-pass", "127.0.0.1").await.unwrap();
-    let router = beseda_http::finish(journal_api::router(app.clone()));
-    World { app, router, cookie: format!("{}={}", beseda_http::SESSION_COOKIE, session.token), project }
-}
-
-impl World {
-    async fn get(&self, path: &str, lang: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-        let req = Request::get(format!("/api/v1/projects/{}{path}", self.project))
-            .header(header::COOKIE, &self.cookie)
-            .header(header::ACCEPT_LANGUAGE, lang)
-            .body(Body::empty())
-            .unwrap();
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let (status, headers) = (res.status(), res.headers().clone());
-        (status, headers, axum::body::to_bytes(res.into_body(), 64 << 20).await.unwrap().to_vec())
-    }
-
-    async fn json(&self, path: &str) -> (StatusCode, Value) {
-        let (s, _, body) = self.get(path, "ru").await;
-        (s, serde_json::from_slice(&body).unwrap_or(Value::Null))
-    }
+    let api = Api::new(&app, &project).await;
+    World { app, api }
 }
 
 #[tokio::test]
 async fn filters_page_and_refuse_bad_input_with_the_envelope() {
     let w = world(7).await;
-    let (s, b) = w.json("/journal?limit=5").await;
+    let (s, b) = w.api.json("/journal?limit=5").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(b["leads"].as_array().unwrap().len(), 5);
     assert_eq!(b["leads"][0]["channel"], "chat");
     assert_eq!(b["leads"][0]["local_time"], "26.11.2026 00:10");
     let next = b["next"].as_str().unwrap().to_owned();
-    let (_, b) = w.json(&format!("/journal?limit=5&cursor={next}")).await;
+    let (_, b) = w.api.json(&format!("/journal?limit=5&cursor={next}")).await;
     assert_eq!((b["leads"].as_array().unwrap().len(), &b["next"]), (3, &Value::Null));
-    let (_, b) = w.json("/journal?source=chat").await;
+    let (_, b) = w.api.json("/journal?source=chat").await;
     assert_eq!(b["leads"].as_array().unwrap().len(), 1);
-    let (_, b) = w.json("/journal?from=2026-11-25&to=2026-11-25&q=%2B7%20912%20000-00-03").await;
+    let (_, b) = w.api.json("/journal?from=2026-11-25&to=2026-11-25&q=%2B7%20912%20000-00-03").await;
     assert_eq!(b["leads"][0]["name"], "Клиент 3", "found by the phone written another way");
-    let (_, b) = w.json("/journal?to=2026-11-25&status=new").await;
+    let (_, b) = w.api.json("/journal?to=2026-11-25&status=new").await;
     assert_eq!(b["leads"].as_array().unwrap().len(), 7, "the 23:30 request is on the 25th in Moscow");
     for bad in [
         "/journal?from=25.11.2026",
@@ -104,7 +62,7 @@ async fn filters_page_and_refuse_bad_input_with_the_envelope() {
         "/journal/export?format=pdf",
         "/journal/export",
     ] {
-        let (s, b) = w.json(bad).await;
+        let (s, b) = w.api.json(bad).await;
         assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_query")), "{bad}");
     }
 }
@@ -112,7 +70,7 @@ async fn filters_page_and_refuse_bad_input_with_the_envelope() {
 #[tokio::test]
 async fn the_csv_export_streams_every_page_with_local_times_and_the_readers_header() {
     let w = world(1234).await;
-    let (s, h, body) = w.get("/journal/export?format=csv&to=2026-11-25", "en-GB,en;q=0.9,ru;q=0.5").await;
+    let (s, h, body) = w.api.get("/journal/export?format=csv&to=2026-11-25", "en-GB,en;q=0.9,ru;q=0.5").await;
     assert_eq!(s, StatusCode::OK);
     assert!(h[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
     assert!(h[header::CONTENT_DISPOSITION].to_str().unwrap().contains(".csv"));
@@ -125,7 +83,7 @@ async fn the_csv_export_streams_every_page_with_local_times_and_the_readers_head
     assert_eq!(&rows[0][0], "25.11.2026 23:30", "23:30 Moscow time, on its local day");
     assert_eq!((&rows[0][1], &rows[0][3], &rows[0][7]), ("Request form", "+79120000000", "New"));
     assert_eq!(&rows[1233][5], "Заявка №1233, «кавычки», запятые");
-    let (_, _, ru) = w.get("/journal/export?format=csv&source=chat&lang=ru", "en").await;
+    let (_, _, ru) = w.api.get("/journal/export?format=csv&source=chat&lang=ru", "en").await;
     let mut reader = csv::Reader::from_reader(&ru[3..]);
     assert_eq!(&reader.headers().unwrap()[0], "Время", "lang= wins over Accept-Language");
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
@@ -135,7 +93,7 @@ async fn the_csv_export_streams_every_page_with_local_times_and_the_readers_head
 #[tokio::test]
 async fn the_excel_export_opens_with_local_times() {
     let w = world(600).await;
-    let (s, h, body) = w.get("/journal/export?format=xlsx", "ru-RU,ru").await;
+    let (s, h, body) = w.api.get("/journal/export?format=xlsx", "ru-RU,ru").await;
     assert_eq!(s, StatusCode::OK);
     assert!(h[header::CONTENT_TYPE].to_str().unwrap().contains("spreadsheetml"));
     let file = tempfile::Builder::new().suffix(".xlsx").tempfile().unwrap();
@@ -165,7 +123,7 @@ print(json.dumps({"title": ws.title, "rows": rows}))
 #[tokio::test]
 async fn the_panel_counts_in_one_call() {
     let w = world(3).await;
-    let (s, b) = w.json("/dashboard").await;
+    let (s, b) = w.api.json("/dashboard").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(b["timezone"], "Europe/Moscow");
     assert_eq!((b["open"].as_u64(), b["unanswered"].as_u64()), (Some(0), Some(0)));
@@ -177,8 +135,8 @@ async fn the_panel_counts_in_one_call() {
 async fn analytics_reads_a_period_of_local_days_and_refuses_a_bad_one() {
     let w = world(2).await;
     let now = Lead::new(Source::Telegram, Utc::now(), "Привет".into());
-    journal::record(&w.app, &w.project, "tg-1", now).await.unwrap();
-    let (s, b) = w.json("/analytics").await;
+    journal::record(&w.app, &w.api.project, "tg-1", now).await.unwrap();
+    let (s, b) = w.api.json("/analytics").await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["timezone"], "Europe/Moscow");
     assert_eq!(b["days"].as_array().unwrap().len(), 30, "the last 30 days by default");
@@ -186,14 +144,14 @@ async fn analytics_reads_a_period_of_local_days_and_refuses_a_bad_one() {
     assert_eq!(b["total"], 1);
     assert_eq!(b["by_source"], serde_json::json!([{ "source": "telegram", "count": 1 }]));
     let today = b["to"].as_str().unwrap().to_owned();
-    let (s, b) = w.json(&format!("/analytics?from={today}&to={today}")).await;
+    let (s, b) = w.api.json(&format!("/analytics?from={today}&to={today}")).await;
     assert_eq!((s, b["days"][0]["total"].as_u64(), b["missed"].as_u64()), (StatusCode::OK, Some(1), Some(0)));
     for (bad, field) in
         [("/analytics?from=2026-11-26&to=2026-11-25", "from"), ("/analytics?from=2025-01-01&to=2026-01-02", "to")]
     {
-        let (s, b) = w.json(bad).await;
+        let (s, b) = w.api.json(bad).await;
         assert_eq!((s, b["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{bad}: {b}");
     }
-    let (s, b) = w.json("/analytics?from=yesterday").await;
+    let (s, b) = w.api.json("/analytics?from=yesterday").await;
     assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_query")));
 }

@@ -2,48 +2,26 @@
 //! comments paged with a cursor and linked to their dialogs, a bad period as an enveloped 4xx,
 //! and the Панель's weekly average.
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+mod support;
+
+use axum::http::StatusCode;
 use beseda_domain::access::Access;
-use beseda_domain::accounts::{self, NewUser};
+use beseda_domain::accounts;
+use beseda_domain::billing;
 use beseda_domain::dialogs::{self, Status, VisitorMessage};
-use beseda_domain::projects::{self, NewProject};
 use beseda_domain::ratings::{self, Rater};
 use beseda_domain::team::{self, NewMember};
-use beseda_domain::{App, Settings, billing};
 use serde_json::Value;
-use tower::ServiceExt;
+use support::Api;
 
 struct World {
-    router: Router,
-    cookie: String,
-    project: String,
+    api: Api,
     dialogs: Vec<String>,
 }
 
 /// A project with three answered site dialogs rated 5 (with a comment), 3 and 2 (with one).
 async fn world() -> World {
-    let dir = tempfile::tempdir().unwrap().keep();
-    let ports =
-        beseda_embedded::open(&dir, beseda_ports::queue::QUEUES, std::sync::Arc::new(beseda_ports::SystemClock))
-            .unwrap()
-            .ports;
-    let app = App {
-        ports,
-        settings: Settings { mail_from: "noreply@x.ru".into(), public_url: "http://localhost".into(), secrets: None },
-    };
-    let owner =
-        accounts::create_user(&app, NewUser { email: "anna@example.ru".into(), ..Default::default() }, "s3cret-pass")
-            .await
-            .unwrap();
-    let new = NewProject {
-        name: "Ромашка".into(),
-        timezone: Some("Europe/Moscow".into()),
-        domains: vec!["romashka.ru".into()],
-        ..Default::default()
-    };
-    let project = projects::create(&app, &owner.id, new, None).await.unwrap().id;
+    let (app, project) = support::owned_project().await;
     billing::start_trial(&app, &project).await.unwrap();
     let member = NewMember {
         email: "op@x.ru".into(),
@@ -69,28 +47,13 @@ async fn world() -> World {
             .unwrap();
         ids.push(d.id);
     }
-    let session = accounts::login(&app, "anna@example.ru", "s3cret-pass", "127.0.0.1").await.unwrap();
-    let router = beseda_http::finish(journal_api::router(app.clone()));
-    World { router, cookie: format!("{}={}", beseda_http::SESSION_COOKIE, session.token), project, dialogs: ids }
-}
-
-impl World {
-    async fn json(&self, path: &str) -> (StatusCode, Value) {
-        let req = Request::get(format!("/api/v1/projects/{}{path}", self.project))
-            .header(header::COOKIE, &self.cookie)
-            .body(Body::empty())
-            .unwrap();
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-    }
+    World { api: Api::new(&app, &project).await, dialogs: ids }
 }
 
 #[tokio::test]
 async fn oko_shows_the_period_per_operator_and_channel_with_paged_comments() {
     let w = world().await;
-    let (s, b) = w.json("/ratings").await;
+    let (s, b) = w.api.json("/ratings").await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["timezone"], "Europe/Moscow");
     assert_eq!((b["total"]["count"].as_u64(), b["total"]["average"].as_f64()), (Some(3), Some(3.33)));
@@ -101,26 +64,26 @@ async fn oko_shows_the_period_per_operator_and_channel_with_paged_comments() {
         (Some("chat"), Some(3))
     );
 
-    let (s, first) = w.json("/ratings/comments?limit=1").await;
+    let (s, first) = w.api.json("/ratings/comments?limit=1").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(first["ratings"][0]["comment"], "Долго ждал", "newest first");
     assert_eq!(first["ratings"][0]["dialog_id"].as_str(), Some(w.dialogs[2].as_str()), "linked to its dialog");
     let next = first["next"].as_str().unwrap();
-    let (_, second) = w.json(&format!("/ratings/comments?limit=1&cursor={next}")).await;
+    let (_, second) = w.api.json(&format!("/ratings/comments?limit=1&cursor={next}")).await;
     assert_eq!(second["ratings"][0]["comment"], "Спасибо, всё быстро", "the rating without a comment is left out");
 
-    let (s, b) = w.json("/ratings?from=2026-11-30&to=2026-11-01").await;
+    let (s, b) = w.api.json("/ratings?from=2026-11-30&to=2026-11-01").await;
     assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("bad_period")));
-    let (s, b) = w.json("/ratings?from=30.11.2026").await;
+    let (s, b) = w.api.json("/ratings?from=30.11.2026").await;
     assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_query")));
-    let (s, b) = w.json("/ratings/comments?cursor=nonsense").await;
+    let (s, b) = w.api.json("/ratings/comments?cursor=nonsense").await;
     assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_cursor")));
-    let (s, b) = w.json("/ratings?from=2020-01-01&to=2020-01-31").await;
+    let (s, b) = w.api.json("/ratings?from=2020-01-01&to=2020-01-31").await;
     assert_eq!(
         (s, b["total"]["count"].as_u64(), b["total"]["average"].clone()),
         (StatusCode::OK, Some(0), Value::Null)
     );
 
-    let (_, panel) = w.json("/dashboard").await;
+    let (_, panel) = w.api.json("/dashboard").await;
     assert_eq!((panel["rating"]["count"].as_u64(), panel["rating"]["average"].as_f64()), (Some(3), Some(3.33)));
 }
