@@ -1,6 +1,6 @@
 import { expect, test, type Browser } from "@playwright/test";
 import { screenshot } from "./shots";
-import { baseURL, cabinetPage, DemoAdmin, PROJECT } from "./support";
+import { baseURL, cabinetPage, DemoAdmin, englishCabinet, PROJECT } from "./support";
 
 // Аналитика (PRODUCT.md §11): two visitors of the demo site write in the chat and the
 // administrator, as an operator, answers both; the page then shows the period's requests, its
@@ -87,14 +87,7 @@ test("after a few chats Аналитика draws its charts and counts the opera
   expect(box!.width, "the chart follows the phone's width").toBeLessThanOrEqual(390);
   await page.context().close();
 
-  const en = await browser.newContext({ baseURL, locale: "en-GB", viewport: { width: 1280, height: 800 } });
-  await en.addInitScript(() => {
-    localStorage.setItem("beseda.project", "demo");
-    localStorage.setItem("beseda.lang", "en");
-  });
-  await en.addCookies((await demo.api.storageState()).cookies);
-  const enPage = await en.newPage();
-  await enPage.goto("/analytics");
+  const enPage = await englishCabinet(browser, demo, "/analytics");
   await expect(enPage.getByTestId("analytics-total")).toContainText("Requests");
   await expect(enPage.getByTestId("chart-weekdays").locator("canvas")).toBeVisible();
   await expect(enPage.getByTestId("analytics-operators")).toContainText("First response");
@@ -103,5 +96,5 @@ test("after a few chats Аналитика draws its charts and counts the opera
   await screenshot(enPage, "analytics-en-desktop-operators");
   await enPage.setViewportSize({ width: 390, height: 844 });
   await screenshot(enPage, "analytics-en-phone");
-  await en.close();
+  await enPage.context().close();
 });

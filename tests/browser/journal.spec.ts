@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import fs from "node:fs";
 import { screenshot } from "./shots";
-import { baseURL, cabinetPage, DemoAdmin, PROJECT, type Json } from "./support";
+import { baseURL, cabinetPage, DemoAdmin, englishCabinet, PROJECT, type Json } from "./support";
 
 // ЕЖЛ and the Панель (PRODUCT.md §11): a visitor of the demo site writes in the chat and
 // submits the request form; the journal shows both rows with their sources, a filter by
@@ -139,14 +139,7 @@ test("the chat and the form land in the journal, filters narrow it, the CSV hold
   await screenshot(page, "journal-ru-phone");
   await page.context().close();
 
-  const en = await browser.newContext({ baseURL, locale: "en-GB", viewport: { width: 1280, height: 800 } });
-  await en.addInitScript(() => {
-    localStorage.setItem("beseda.project", "demo");
-    localStorage.setItem("beseda.lang", "en");
-  });
-  await en.addCookies((await demo.api.storageState()).cookies);
-  const enPage = await en.newPage();
-  await enPage.goto("/");
+  const enPage = await englishCabinet(browser, demo, "/");
   await expect(enPage.getByTestId("stat-today")).toContainText("Requests today");
   await screenshot(enPage, "dashboard-en-desktop");
   await enPage.goto("/journal");
@@ -157,5 +150,5 @@ test("the chat and the form land in the journal, filters narrow it, the CSV hold
   await screenshot(enPage, "journal-en-desktop");
   await enPage.setViewportSize({ width: 390, height: 844 });
   await screenshot(enPage, "journal-en-phone");
-  await en.close();
+  await enPage.context().close();
 });

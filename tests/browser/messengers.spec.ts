@@ -2,7 +2,7 @@ import { expect, request, test, type Browser, type Page } from "@playwright/test
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { baseURL, DemoAdmin, PROJECT, adminEmail, adminPassword, type Json } from "./support";
+import { baseURL, DemoAdmin, PROJECT, adminEmail, adminPassword, listen, shut, type Json } from "./support";
 import { screenshot, SHOTS } from "./shots";
 
 // A Telegram dialog end to end in the cabinet (PRODUCT.md §6, §10; issue 7): the administrator
@@ -38,17 +38,12 @@ class FakeBotApi {
   private server = http.createServer((req, res) => this.handle(req, res));
   private nextId = 1000;
 
-  async start() {
-    const api = new URL(process.env.BESEDA_TELEGRAM_API || "http://127.0.0.1:18081");
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(Number(api.port), api.hostname, resolve);
-    });
+  start() {
+    return listen(this.server, process.env.BESEDA_TELEGRAM_API || "http://127.0.0.1:18081");
   }
 
   stop() {
-    this.server.closeAllConnections();
-    return new Promise<void>((resolve) => this.server.close(() => resolve()));
+    return shut(this.server);
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -122,17 +117,12 @@ class FakeVkApi {
     });
   });
 
-  async start() {
-    const api = new URL(process.env.BESEDA_VK_API || "http://127.0.0.1:18082");
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(Number(api.port), api.hostname, resolve);
-    });
+  start() {
+    return listen(this.server, process.env.BESEDA_VK_API || "http://127.0.0.1:18082");
   }
 
   stop() {
-    this.server.closeAllConnections();
-    return new Promise<void>((resolve) => this.server.close(() => resolve()));
+    return shut(this.server);
   }
 }
 

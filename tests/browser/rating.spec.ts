@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import { screenshot } from "./shots";
-import { baseURL, cabinetPage, DemoAdmin, PROJECT } from "./support";
+import { baseURL, cabinetPage, DemoAdmin, englishCabinet, PROJECT } from "./support";
 
 // ОКО end to end (PRODUCT.md §11): a visitor of the demo site chats, the operator answers and
 // closes the dialog, the widget asks for a rating and the visitor gives one with a comment; ОКО
@@ -125,14 +125,7 @@ test("on a phone in English the visitor rates with the keyboard only, and ОКО
   await expect(panel.getByText("Thank you for your rating!")).toBeVisible();
   await site.context().close();
 
-  const en = await browser.newContext({ baseURL, locale: "en-GB", viewport: { width: 1280, height: 800 } });
-  await en.addInitScript(() => {
-    localStorage.setItem("beseda.project", "demo");
-    localStorage.setItem("beseda.lang", "en");
-  });
-  await en.addCookies((await demo.api.storageState()).cookies);
-  const page = await en.newPage();
-  await page.goto("/oko");
+  const page = await englishCabinet(browser, demo, "/oko");
   await expect(page.getByRole("banner").getByRole("heading", { name: "Service quality ratings" })).toBeVisible();
   const item = page.getByTestId("oko-comments").getByRole("listitem").filter({ hasText: comment });
   await expect(item.getByRole("img", { name: "Rated 5 of 5" })).toBeVisible();
@@ -143,5 +136,5 @@ test("on a phone in English the visitor rates with the keyboard only, and ОКО
   await page.goto("/");
   await expect(page.getByTestId("stat-rating")).toContainText("Rating this week");
   await screenshot(page, "dashboard-rating-en-phone");
-  await en.close();
+  await page.context().close();
 });

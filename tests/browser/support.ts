@@ -1,4 +1,5 @@
 import { expect, request, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import type * as http from "node:http";
 
 // Shared by the specs (not a spec itself): the server's address, the first administrator's
 // credentials (the Makefile sets BESEDA_URL, BESEDA_ADMIN_EMAIL and BESEDA_ADMIN_PASSWORD) and
@@ -128,4 +129,32 @@ export async function cabinetPage(browser: Browser): Promise<Page> {
   await page.getByRole("button", { name: "Войти" }).click();
   await expect(page.getByRole("banner").getByText(adminEmail)).toBeVisible();
   return page;
+}
+
+/** The cabinet in English on a desktop, in `demo`'s session, opened at `path`. */
+export async function englishCabinet(browser: Browser, demo: DemoAdmin, path: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL, locale: "en-GB", viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(() => {
+    localStorage.setItem("beseda.project", "demo");
+    localStorage.setItem("beseda.lang", "en");
+  });
+  await context.addCookies((await demo.api.storageState()).cookies);
+  const page = await context.newPage();
+  await page.goto(path);
+  return page;
+}
+
+/** Starts a loopback server standing in for a platform's API at `url` (what the runner was told). */
+export function listen(server: http.Server, url: string): Promise<void> {
+  const api = new URL(url);
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(Number(api.port), api.hostname, resolve);
+  });
+}
+
+/** Stops a server from `listen`, dropping its kept-alive connections. */
+export function shut(server: http.Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
 }

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import http from "node:http";
-import { baseURL, cabinetPage, DemoAdmin, PROJECT, type Json } from "./support";
+import { cabinetPage, DemoAdmin, englishCabinet, listen, PROJECT, shut, type Json } from "./support";
 import { screenshot } from "./shots";
 
 // The team's Telegram bot in the cabinet (PRODUCT.md §4; issue 12): the administrator pastes
@@ -48,17 +48,12 @@ class FakeBotApi {
     });
   });
 
-  async start() {
-    const api = new URL(process.env.BESEDA_TELEGRAM_API || "http://127.0.0.1:18081");
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(Number(api.port), api.hostname, resolve);
-    });
+  start() {
+    return listen(this.server, process.env.BESEDA_TELEGRAM_API || "http://127.0.0.1:18081");
   }
 
   stop() {
-    this.server.closeAllConnections();
-    return new Promise<void>((resolve) => this.server.close(() => resolve()));
+    return shut(this.server);
   }
 }
 
@@ -126,14 +121,7 @@ test("the team bot's token in Уведомления and the member's Telegram i
   await screenshot(page, "teambot-profile-linked-ru-phone");
   await page.context().close();
 
-  const en = await browser.newContext({ baseURL, locale: "en-GB", viewport: { width: 1280, height: 800 } });
-  await en.addInitScript(() => {
-    localStorage.setItem("beseda.project", "demo");
-    localStorage.setItem("beseda.lang", "en");
-  });
-  await en.addCookies((await demo.api.storageState()).cookies);
-  const enPage = await en.newPage();
-  await enPage.goto("/profile");
+  const enPage = await englishCabinet(browser, demo, "/profile");
   const enCard = enPage.locator("section", { has: enPage.getByRole("heading", { name: "Telegram", exact: true }) });
   await expect(enCard).toContainText("Telegram “Анна Смирнова” is linked");
   await screenshot(enPage, "teambot-profile-linked-en-desktop");
@@ -147,5 +135,5 @@ test("the team bot's token in Уведомления and the member's Telegram i
   await enPage.goto("/settings/notifications");
   await expect(enPage.getByRole("heading", { name: "The team's Telegram bot" })).toBeVisible();
   await screenshot(enPage, "teambot-settings-en-desktop");
-  await en.close();
+  await enPage.context().close();
 });
